@@ -1,0 +1,10 @@
+using RulesEngine.Core.Steps;
+
+namespace RulesEngine.Connectors.GoogleSheets;
+
+public static class GoogleSheetsConnector
+{
+    public static void Register(ConnectorRegistry registry)
+    {
+    }
+}

@@ -1,0 +1,10 @@
+using RulesEngine.Core.Steps;
+
+namespace RulesEngine.Connectors.HelpCrunch;
+
+public static class HelpCrunchConnector
+{
+    public static void Register(ConnectorRegistry registry)
+    {
+    }
+}

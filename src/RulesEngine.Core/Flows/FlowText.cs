@@ -1,0 +1,74 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace RulesEngine.Core.Flows;
+
+/// <summary>
+/// A flow file's text, kept so any token can be given a <see cref="SourceLocation"/> that points at where it
+/// starts (Newtonsoft reports where a token ends) with its raw text for mapping positions inside strings.
+/// </summary>
+public sealed class FlowText
+{
+    private readonly string _text;
+    private readonly int[] _lineStarts;
+
+    public FlowText(string path, string text)
+    {
+        Path = path;
+        _text = text;
+        var starts = new List<int> { 0 };
+        for (var i = 0; i < text.Length; i++)
+            if (text[i] == '\n') starts.Add(i + 1);
+        _lineStarts = [.. starts];
+    }
+
+    public string Path { get; }
+
+    public SourceLocation Locate(JToken token)
+    {
+        if (token is JProperty property) token = property.Value;
+        var info = (IJsonLineInfo)token;
+        if (!info.HasLineInfo()) return new SourceLocation(Path, 1, 1);
+        var line = info.LineNumber;
+        var end = Offset(line, info.LinePosition); // just past the token for values; past '{' or '[' for containers
+        if (token is JValue { Type: JTokenType.String })
+        {
+            var close = end - 1;
+            while (close > 0 && _text[close] != '"') close--;
+            var open = close - 1;
+            while (open >= 0 && !(_text[open] == '"' && EvenBackslashesBefore(open))) open--;
+            if (open < 0) return new SourceLocation(Path, line, info.LinePosition);
+            var (l, c) = LineColumn(open);
+            return new SourceLocation(Path, l, c, _text[open..(close + 1)]);
+        }
+        if (token is JContainer)
+        {
+            var (l, c) = LineColumn(Math.Max(0, end - 1));
+            return new SourceLocation(Path, l, c);
+        }
+        var start = end;
+        while (start > 0 && !char.IsWhiteSpace(_text[start - 1]) && _text[start - 1] is not (':' or ',' or '[')) start--;
+        var (sl, sc) = LineColumn(start);
+        return new SourceLocation(Path, sl, sc);
+    }
+
+    private bool EvenBackslashesBefore(int index)
+    {
+        var count = 0;
+        for (var i = index - 1; i >= 0 && _text[i] == '\\'; i--) count++;
+        return count % 2 == 0;
+    }
+
+    private int Offset(int line, int position)
+    {
+        var lineIndex = Math.Clamp(line - 1, 0, _lineStarts.Length - 1);
+        return Math.Min(_text.Length, _lineStarts[lineIndex] + position);
+    }
+
+    private (int Line, int Column) LineColumn(int offset)
+    {
+        var index = Array.BinarySearch(_lineStarts, offset);
+        if (index < 0) index = ~index - 1;
+        return (index + 1, offset - _lineStarts[index] + 1);
+    }
+}

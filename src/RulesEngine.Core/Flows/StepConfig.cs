@@ -1,0 +1,183 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using RulesEngine.Core.Connections;
+using RulesEngine.Core.Expressions;
+using RulesEngine.Core.Steps;
+
+namespace RulesEngine.Core.Flows;
+
+/// <summary>
+/// A step's settings as its step type reads them while the flow loads. Every accessor checks the value against
+/// the step's <see cref="StepSpec"/> and reports problems at the value's place in the file instead of throwing,
+/// so one load reports everything wrong with a flow. Templates and conditions are registered with the flow set's
+/// single compilation and become usable once it has compiled.
+/// </summary>
+public sealed class StepConfig
+{
+    private readonly JObject _json;
+    private readonly FlowText _text;
+    private readonly ExpressionCompiler _compiler;
+    private readonly ExpressionContext _context;
+    private readonly ConnectionsFile _connections;
+    private readonly List<Diagnostic> _diagnostics;
+
+    internal StepConfig(string id, StepSpec spec, JObject json, FlowText text, ExpressionCompiler compiler,
+        ExpressionContext context, ConnectionsFile connections, List<Diagnostic> diagnostics)
+    {
+        Id = id;
+        Spec = spec;
+        _json = json;
+        _text = text;
+        _compiler = compiler;
+        _context = context;
+        _connections = connections;
+        _diagnostics = diagnostics;
+    }
+
+    public string Id { get; }
+    public StepSpec Spec { get; }
+    public string FlowFile => _text.Path;
+
+    /// <summary>Where a setting is written (or the step itself, when the setting is absent).</summary>
+    public SourceLocation At(string field) => _text.Locate(_json[field] ?? (JToken)_json);
+
+    public void Error(string field, string code, string message) => _diagnostics.Add(At(field).Error(code, message));
+
+    public bool Has(string field) => _json[field] is { Type: not JTokenType.Null };
+
+    /// <summary>A literal text setting. Checked against the spec's allowed values.</summary>
+    public string? Text(string field)
+    {
+        var spec = FieldOf(field);
+        var token = Present(field, spec);
+        if (token is null) return spec.Example is null ? null : null;
+        if (token.Type is not (JTokenType.String or JTokenType.Integer or JTokenType.Float or JTokenType.Boolean))
+        {
+            Error(field, "RE0201", $"\"{field}\" must be text, not {Describe(token)}");
+            return null;
+        }
+        var value = token.ToString();
+        if (spec.AllowedValues is { } allowed && !allowed.Contains(value))
+        {
+            Error(field, "RE0202", $"\"{field}\" is '{value}'; it must be one of: {string.Join(", ", allowed)}");
+            return null;
+        }
+        return value;
+    }
+
+    public IReadOnlyList<string>? TextList(string field)
+    {
+        var token = Present(field, FieldOf(field));
+        if (token is null) return null;
+        if (token is not JArray array || array.Any(t => t.Type != JTokenType.String))
+        {
+            Error(field, "RE0201", $"\"{field}\" must be a list of strings");
+            return null;
+        }
+        return array.Select(t => t.ToString()).ToList();
+    }
+
+    public double? Number(string field)
+    {
+        var token = Present(field, FieldOf(field));
+        if (token is null) return null;
+        if (token.Type is not (JTokenType.Integer or JTokenType.Float))
+        {
+            Error(field, "RE0201", $"\"{field}\" must be a number, not {Describe(token)}");
+            return null;
+        }
+        return token.Value<double>();
+    }
+
+    public bool? Boolean(string field)
+    {
+        var token = Present(field, FieldOf(field));
+        if (token is null) return null;
+        if (token.Type != JTokenType.Boolean)
+        {
+            Error(field, "RE0201", $"\"{field}\" must be true or false, not {Describe(token)}");
+            return null;
+        }
+        return token.Value<bool>();
+    }
+
+    /// <summary>A text with <c>{placeholders}</c>, compiled with the flow set.</summary>
+    public CompiledTemplate? Template(string field)
+    {
+        var token = Present(field, FieldOf(field));
+        if (token is null) return null;
+        if (token.Type is JTokenType.Integer or JTokenType.Float or JTokenType.Boolean)
+            return _compiler.AddTemplate(token.ToString(), _context, _text.Locate(token));
+        if (token.Type != JTokenType.String)
+        {
+            Error(field, "RE0201", $"\"{field}\" must be text, not {Describe(token)}");
+            return null;
+        }
+        return _compiler.AddTemplate(token.ToString(), _context, _text.Locate(token));
+    }
+
+    /// <summary>A C# condition, compiled with the flow set.</summary>
+    public CompiledCondition? Condition(string field)
+    {
+        var token = Present(field, FieldOf(field));
+        if (token is null) return null;
+        if (token.Type != JTokenType.String || string.IsNullOrWhiteSpace(token.ToString()))
+        {
+            Error(field, "RE0201", $"\"{field}\" must be a C# condition in a string, e.g. \"update.Failed\"");
+            return null;
+        }
+        return _compiler.AddCondition(token.ToString(), _context, _text.Locate(token));
+    }
+
+    /// <summary>An object whose string leaves are templates.</summary>
+    public TemplateMap? Mapping(string field)
+    {
+        var token = Present(field, FieldOf(field));
+        if (token is null) return null;
+        if (token is not JObject)
+        {
+            Error(field, "RE0201", $"\"{field}\" must be an object mapping names to values");
+            return null;
+        }
+        var templates = new Dictionary<string, CompiledTemplate>(StringComparer.Ordinal);
+        foreach (var leaf in token.SelectTokens("..*").OfType<JValue>().Where(v => v.Type == JTokenType.String))
+        {
+            // Paths are relative to the mapping object, the same paths Render sees on its clone.
+            var relative = leaf.Path[(token.Path.Length + (token.Path.Length > 0 ? 1 : 0))..];
+            templates[relative] = _compiler.AddTemplate(leaf.ToString(), _context, _text.Locate(leaf));
+        }
+        var shape = token.DeepClone();
+        // Re-key by the clone's own paths (the clone is a root, so its paths are the relative ones).
+        return new TemplateMap(shape, templates);
+    }
+
+    /// <summary>The connection named by the step's <c>connection</c> setting, of the type the spec declares.</summary>
+    public T? Connection<T>() where T : class
+    {
+        var type = Spec.ConnectionType ?? throw new InvalidOperationException($"{Spec.Type} declares no connection type");
+        var token = _json["connection"];
+        if (token is null || token.Type != JTokenType.String)
+        {
+            _diagnostics.Add(_text.Locate(_json).Error("RE0205", $"step '{Id}' ({Spec.Type}) needs \"connection\": the name of a '{type}' connection in the connections file"));
+            return null;
+        }
+        return _connections.Get(token.ToString(), type, _text.Locate(token), _diagnostics) as T;
+    }
+
+    private FieldSpec FieldOf(string field) =>
+        Spec.Field(field) ?? throw new InvalidOperationException($"{Spec.Type} reads \"{field}\" but its spec does not declare it");
+
+    private JToken? Present(string field, FieldSpec spec)
+    {
+        var token = _json[field];
+        if (token is null || token.Type == JTokenType.Null)
+        {
+            if (spec.Required)
+                _diagnostics.Add(_text.Locate(_json).Error("RE0203", $"step '{Id}' ({Spec.Type}) needs \"{field}\": {spec.Description}"));
+            return null;
+        }
+        return token;
+    }
+
+    private static string Describe(JToken token) => token.Type.ToString().ToLowerInvariant();
+}

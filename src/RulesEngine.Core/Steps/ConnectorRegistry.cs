@@ -1,0 +1,43 @@
+using RulesEngine.Core.Connections;
+using RulesEngine.Core.Flows;
+
+namespace RulesEngine.Core.Steps;
+
+/// <summary>
+/// The step, source and connection types a program knows. Each connector registers its own types here
+/// (one <c>Register</c> call per connector); the engine only looks them up by name. A registry is an object,
+/// so tests and tools can build one with exactly the connectors they want.
+/// </summary>
+public sealed class ConnectorRegistry
+{
+    private readonly Dictionary<string, (StepSpec Spec, Func<StepConfig, IReceiver> Create)> _receivers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (StepSpec Spec, Func<StepConfig, ISource> Create)> _sources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<ConnectionSettings, object>> _connections = new(StringComparer.Ordinal);
+
+    public void AddConnectionType(string type, Func<ConnectionSettings, object> create) => _connections.Add(type, create);
+
+    public void AddReceiver(StepSpec spec, Func<StepConfig, IReceiver> create) => _receivers.Add(spec.Type, (spec, create));
+
+    public void AddSource(StepSpec spec, Func<StepConfig, ISource> create) => _sources.Add(spec.Type, (spec, create));
+
+    public IEnumerable<StepSpec> Receivers => _receivers.Values.Select(r => r.Spec).OrderBy(s => s.Type);
+    public IEnumerable<StepSpec> Sources => _sources.Values.Select(r => r.Spec).OrderBy(s => s.Type);
+    public IEnumerable<string> ConnectionTypes => _connections.Keys.Order();
+
+    internal bool TryGetReceiver(string type, out StepSpec spec, out Func<StepConfig, IReceiver> create)
+    {
+        var found = _receivers.TryGetValue(type, out var entry);
+        (spec, create) = entry;
+        return found;
+    }
+
+    internal bool TryGetSource(string type, out StepSpec spec, out Func<StepConfig, ISource> create)
+    {
+        var found = _sources.TryGetValue(type, out var entry);
+        (spec, create) = entry;
+        return found;
+    }
+
+    internal bool TryGetConnectionType(string type, out Func<ConnectionSettings, object> create) =>
+        _connections.TryGetValue(type, out create!);
+}

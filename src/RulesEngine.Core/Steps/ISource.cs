@@ -1,0 +1,33 @@
+namespace RulesEngine.Core.Steps;
+
+/// <summary>One item read from a source: a sheet row, with its fields by column name.</summary>
+/// <param name="Key">Stable identity of the item's content, used to recognise it as processed even when it moved.</param>
+/// <param name="Number">Where the item is in the source (the sheet row number), for people.</param>
+/// <param name="PositionAfter">The source position to store once this item and every item before it are recorded.</param>
+public sealed record SourceItem(string Key, int Number, IReadOnlyDictionary<string, string> Fields, string PositionAfter);
+
+/// <summary>The new items found by one read, in source order.</summary>
+public sealed record SourceRead(IReadOnlyList<SourceItem> Items, string? PositionWhenNoItems = null);
+
+/// <summary>
+/// Where items come from. The engine owns the position: it passes the stored one in and stores
+/// <see cref="SourceItem.PositionAfter"/> only once an item is durably recorded, so a source never moves it itself.
+/// </summary>
+public interface ISource
+{
+    /// <summary>Identity of what is read (spreadsheet and sheet). When it changes, a new position starts.</summary>
+    string PositionKey { get; }
+
+    /// <summary>The field names, when the flow declares them (lets conditions use columns as identifiers).</summary>
+    IReadOnlyList<string>? DeclaredFields { get; }
+
+    /// <summary>Items after <paramref name="position"/> (null: from the beginning). Items already recorded may come
+    /// again; the engine skips them by <see cref="SourceItem.Key"/>.</summary>
+    Task<SourceRead> ReadNewAsync(string? position, CancellationToken cancellationToken);
+
+    /// <summary>The position at the current end of the source (used when a flow starts with "skip existing rows").</summary>
+    Task<string> ReadEndPositionAsync(CancellationToken cancellationToken);
+
+    /// <summary>One real item for test data: the given row number, or the last one. Never moves any position.</summary>
+    Task<SourceItem?> ReadSampleAsync(int? number, CancellationToken cancellationToken);
+}
