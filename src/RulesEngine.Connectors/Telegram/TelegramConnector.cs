@@ -2,9 +2,21 @@ using RulesEngine.Core.Steps;
 
 namespace RulesEngine.Connectors.Telegram;
 
+/// <summary>
+/// Telegram: the <c>"telegram"</c> connection type (a bot token, optionally a base URL and retry/pacing settings)
+/// and the <c>telegram.sendMessage</c> step. The composition root calls <see cref="Register"/> once.
+/// </summary>
 public static class TelegramConnector
 {
+    public const string ConnectionType = "telegram";
+
     public static void Register(ConnectorRegistry registry)
     {
+        ArgumentNullException.ThrowIfNull(registry);
+        // A connection that did not load reports its problems on the settings; the registry then discards the
+        // placeholder, so returning one never lets a half-configured client run.
+        registry.AddConnectionType(ConnectionType, settings =>
+            TelegramOptions.FromConnection(settings) is { } options ? new TelegramClient(options) : new object());
+        registry.AddReceiver(SendMessageSpec.Spec, SendMessageStep.Create);
     }
 }

@@ -1,0 +1,75 @@
+using Newtonsoft.Json;
+using RulesEngine.Core.State;
+
+namespace RulesEngine.Cli.Commands;
+
+internal static class HistoryCommand
+{
+    public const string Help = """
+        Usage: rulesengine history [flow] [--run ID] [--failed] [--json] [--limit N] [--state PATH]
+
+        Without --run: the latest runs (of one flow, or of all), newest first, with their row counts.
+        With --run ID: every row of that run and what each step did, with its error text.
+
+        Options:
+          --run ID       show one run's rows
+          --failed       only rows with a failed step, an error, or held (with --run), or runs that had any
+          --json         machine-readable output
+          --limit N      how many runs to list (default 20)
+          --state PATH   the state file (default: $RULESENGINE_STATE or ./state/rulesengine.db)
+
+        Examples:
+          rulesengine history
+          rulesengine history helpcrunch-contacts --failed
+          rulesengine history --run 20261125-101500-a1b2c3 --json
+        """;
+
+    public static Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
+    {
+        args.Allow("run", "failed", "json", "limit", "state");
+        var statePath = args.StatePath();
+        if (!File.Exists(statePath))
+        {
+            Console.Error.WriteLine($"no state file at {Path.GetFullPath(statePath)}: nothing has run yet (or pass --state)");
+            return Task.FromResult(1);
+        }
+        using var store = new SqliteStateStore(statePath);
+        var failedOnly = args.Has("failed");
+        var json = args.Has("json");
+        if (args.Get("run") is { } runId)
+        {
+            var run = store.GetRun(runId);
+            if (run is null)
+            {
+                Console.Error.WriteLine($"no run '{runId}' in {store.Path}");
+                return Task.FromResult(1);
+            }
+            var rows = store.ListRows(runId).Where(r => !failedOnly || IsFailed(r)).ToList();
+            if (json) output.WriteLine(JsonConvert.SerializeObject(new { run, rows }, Formatting.Indented, new Newtonsoft.Json.Converters.StringEnumConverter()));
+            else
+            {
+                PrintRun(run, output);
+                foreach (var row in rows)
+                {
+                    output.WriteLine($"  row {row.Number,-4} {row.Status.ToString().ToLowerInvariant(),-7} {row.Error}");
+                    foreach (var step in row.Steps)
+                        output.WriteLine($"      {step.StepId,-16} result {step.Result}{(step.Error.Length > 0 ? "  error: " + step.Error : "")}");
+                }
+            }
+            return Task.FromResult(0);
+        }
+        var flow = args.Positionals.FirstOrDefault();
+        var runs = store.ListRuns(flow, args.Int("limit") ?? 20).Where(r => !failedOnly || r.Failed + r.Held > 0 || r.Status == RunStatus.Failed).ToList();
+        if (json) output.WriteLine(JsonConvert.SerializeObject(runs, Formatting.Indented, new Newtonsoft.Json.Converters.StringEnumConverter()));
+        else if (runs.Count == 0) output.WriteLine("no runs recorded" + (flow is null ? "" : $" for flow '{flow}'"));
+        else foreach (var run in runs) PrintRun(run, output);
+        return Task.FromResult(0);
+    }
+
+    private static bool IsFailed(RowRecord row) => row.FailedSteps > 0 || row.Status is RowStatus.Error or RowStatus.Held;
+
+    private static void PrintRun(RunRecord run, TextWriter output) =>
+        output.WriteLine($"{run.Id}  {run.Flow,-24} {run.Status.ToString().ToLowerInvariant(),-9} {run.StartedAt:yyyy-MM-dd HH:mm:ss}Z  " +
+            $"rows {run.Rows}, with failed steps {run.Failed}, held {run.Held}, skipped {run.Skipped}" +
+            (run.Error.Length > 0 ? $"  error: {run.Error}" : ""));
+}

@@ -1,0 +1,37 @@
+using RulesEngine.Core.Running;
+using RulesEngine.Core.State;
+
+namespace RulesEngine.Cli.Commands;
+
+internal static class RunCommand
+{
+    public const string Help = """
+        Usage: rulesengine run <flow.json> [--connections FILE] [--state PATH]
+
+        Runs the flow once, now (a "force run"): reads the rows added since the last run, sends each through the
+        steps, records every outcome, and prints a line per row. Two runs with the same state never process a row
+        twice.
+        Exit code 0 when the run completed (even if some steps failed for some rows: that is data), 1 when the flow
+        does not load, 2 when the source cannot be read.
+
+        Options:
+          --connections FILE   the connections file (default: $RULESENGINE_CONNECTIONS or ./connections.json)
+          --state PATH         the state file, SQLite (default: $RULESENGINE_STATE or ./state/rulesengine.db)
+
+        Examples:
+          rulesengine run rules/helpcrunch-contacts.json
+          rulesengine run rules/helpcrunch-contacts.json --connections prod.json --state /var/lib/rulesengine/state.db
+        """;
+
+    public static async Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
+    {
+        args.Allow("connections", "state");
+        if (args.Positionals.Count != 1) throw new UsageException("name exactly one flow file");
+        var flow = FlowSession.LoadOne(args.Positionals[0], args.ConnectionsPath());
+        if (flow is null) return 1;
+        using var store = new SqliteStateStore(args.StatePath());
+        var report = await new FlowRunner(store).RunAsync(flow, cancellationToken);
+        ReportPrinter.PrintRun(report, output);
+        return report.Status == RunStatus.Completed ? 0 : 2;
+    }
+}

@@ -1,0 +1,45 @@
+using RulesEngine.Core.Running;
+
+namespace RulesEngine.Cli.Commands;
+
+internal static class TestCommand
+{
+    public const string Help = """
+        Usage: rulesengine test <flow.json> [--row N] [--send] [--connections FILE]
+
+        Loads one real row from the source (row N of the sheet, or the last row) and shows, for each step, the exact
+        request it would send and which If branches would be taken. Nothing is sent (read-only look-ups such as a
+        contact search may run to predict the outcome), nothing is recorded, and the new-rows position does not move.
+
+        With --send, that one row really goes through the steps ("send test data"), and each step's result fields
+        are shown. The position still does not move and nothing is recorded in the history.
+
+        Options:
+          --row N              the sheet row number to use (default: the last row)
+          --send               really send the row through the steps
+          --connections FILE   the connections file (default: $RULESENGINE_CONNECTIONS or ./connections.json)
+
+        Examples:
+          rulesengine test rules/helpcrunch-contacts.json
+          rulesengine test rules/helpcrunch-contacts.json --row 5 --send
+        """;
+
+    public static async Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
+    {
+        args.Allow("connections", "row", "send");
+        if (args.Positionals.Count != 1) throw new UsageException("name exactly one flow file");
+        var flow = FlowSession.LoadOne(args.Positionals[0], args.ConnectionsPath());
+        if (flow is null) return 1;
+        var row = args.Int("row");
+        var item = await flow.Source.ReadSampleAsync(row, cancellationToken);
+        if (item is null)
+        {
+            Console.Error.WriteLine(row is null ? "the source has no rows to test with" : $"row {row} is empty or does not exist");
+            return 2;
+        }
+        var send = args.Has("send");
+        var report = await new FlowTester().TestAsync(flow, item, send, cancellationToken);
+        ReportPrinter.PrintTest(report, send, output);
+        return 0;
+    }
+}

@@ -1,0 +1,41 @@
+using RulesEngine.Core.Steps;
+
+namespace RulesEngine.Connectors.GoogleSheets;
+
+/// <summary>The settings of the <c>googleSheets.newRows</c> source, as flows write them.</summary>
+internal static class NewRowsSpec
+{
+    public const string Type = "googleSheets.newRows";
+    public const string FieldConnection = "connection";
+    public const string FieldSpreadsheetId = "spreadsheetId";
+    public const string FieldSheet = "sheet";
+    public const string FieldColumns = "columns";
+    public const string FieldHeaderRow = "headerRow";
+    public const string FieldRequiredColumns = "requiredColumns";
+    // Read by the engine, not by the source: declared here so loading, validation and the schema know them.
+    public const string FieldExistingRows = "existingRows";
+    public const string FieldFilter = "filter";
+
+    public static readonly StepSpec Spec = new(
+        Type,
+        "Each run, the rows added to a Google Sheets tab since the last run; each row's fields are named by the header row.",
+        [
+            new(FieldConnection, FieldKind.Text, "name of a 'googleSheets' connection in the connections file", Required: true, Example: "sheets"),
+            new(FieldSpreadsheetId, FieldKind.Text, "the spreadsheet's id: the long part of its address between /d/ and /edit",
+                Required: true, Example: "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"),
+            new(FieldSheet, FieldKind.Text, "the sheet (tab) name, exactly as on the tab", Required: true, Example: "Form responses 1"),
+            new(FieldColumns, FieldKind.TextList,
+                "the header names the flow uses; a read fails, naming the column, when the header lacks one (lets conditions use them as names)",
+                Example: "[\"Name\", \"Email\"]"),
+            new(FieldHeaderRow, FieldKind.Number, "the row number of the header row (default 1); data starts below it", Example: "1"),
+            new(FieldRequiredColumns, FieldKind.TextList,
+                "a row is taken only once all of these columns are filled in (default: any non-blank row); later rows wait for it",
+                Example: "[\"Email\"]"),
+            new(FieldExistingRows, FieldKind.Text,
+                "on the first run: 'process' the rows already in the sheet, or 'skip' them and start with rows added afterwards (default process)",
+                AllowedValues: ["process", "skip"]),
+            new(FieldFilter, FieldKind.Condition, "only rows for which this C# condition holds are processed; others are recorded as skipped",
+                Example: "Email.EndsWith(\"@example.com\")"),
+        ],
+        GoogleSheetsOptions.ConnectionType);
+}

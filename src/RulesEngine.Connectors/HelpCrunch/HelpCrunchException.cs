@@ -1,0 +1,28 @@
+namespace RulesEngine.Connectors.HelpCrunch;
+
+/// <summary>
+/// A HelpCrunch call that did not succeed. <see cref="IsTransient"/> separates "the service said no" (a 4xx:
+/// the step fails and flows may route on it) from "no usable answer" (timeouts, refused or reset connections, 429
+/// and 5xx after every retry: the item is held, never routed as if the service had said no).
+/// The message never contains a secret.
+/// </summary>
+public sealed class HelpCrunchException : Exception
+{
+    public HelpCrunchException(string message, int? statusCode, IReadOnlyList<string> codes, bool isTransient, Exception? inner = null)
+        : base(message, inner)
+    {
+        StatusCode = statusCode;
+        Codes = codes;
+        IsTransient = isTransient;
+    }
+
+    /// <summary>The HTTP status, or null when no answer arrived.</summary>
+    public int? StatusCode { get; }
+
+    /// <summary>Every <c>errors[].code</c> of the answer, in order (the docs disagree on where the specific one sits).</summary>
+    public IReadOnlyList<string> Codes { get; }
+
+    public bool IsTransient { get; }
+
+    public bool HasCode(string code) => Codes.Contains(code, StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using RulesEngine.Core.Steps;
+using Telegram.Bot.Types.Enums;
+
+namespace RulesEngine.Connectors.Telegram;
+
+/// <summary>
+/// What <c>telegram.sendMessage</c> does with one item once its chat id and text are rendered: validate, split,
+/// send every part, and turn the result into an outcome. Kept apart from template rendering so it can be driven
+/// with plain strings.
+/// </summary>
+internal sealed class MessageSender(TelegramClient client, ParseMode parseMode, bool disableLinkPreview)
+{
+    public const string OutputMessageId = "messageId";
+    public const string OutputMessageIds = "messageIds";
+
+    /// <summary>
+    /// Succeeded when every part was sent; Failed when Telegram said no (or the input is unusable) with the API's
+    /// text; Held when Telegram could not be reached or kept failing transiently. A later part that fails after
+    /// earlier ones were sent keeps the ids of those in the outcome's output, and its text says so: a Held item is
+    /// sent again whole on a later run, so its first parts arrive twice.
+    /// </summary>
+    public async Task<StepOutcome> SendAsync(string chatId, string text, CancellationToken cancellationToken)
+    {
+        if (Validate(chatId, text) is { } invalid) return invalid;
+        var parts = MessageSplitter.Split(text);
+        var sent = new List<string>(parts.Count);
+        foreach (var part in parts)
+        {
+            try
+            {
+                var message = await client.SendMessageAsync(chatId, part, parseMode, disableLinkPreview, cancellationToken).ConfigureAwait(false);
+                sent.Add(message.Id.ToString(CultureInfo.InvariantCulture));
+            }
+            catch (TelegramException e)
+            {
+                var error = parts.Count == 1 ? e.Message : $"{e.Message} (part {sent.Count + 1} of {parts.Count}; {sent.Count} sent before it)";
+                return e.Transient
+                    ? StepOutcome.Held(error, e)
+                    : StepOutcome.Failure(error, e, sent.Count > 0 ? Output(sent) : null);
+            }
+        }
+        return StepOutcome.Success(Output(sent));
+    }
+
+    /// <summary>The request(s) <see cref="SendAsync"/> would make, with the predicted outcome; no side effect.</summary>
+    public StepPreview Preview(string chatId, string text)
+    {
+        if (Validate(chatId, text) is { } invalid) return new StepPreview([], invalid);
+        TelegramChatId.TryParse(chatId, out var chat, out _);
+        var requests = MessageSplitter.Split(text)
+            .Select(part => client.PreviewSendMessage(chat, part, parseMode, disableLinkPreview))
+            .ToList();
+        return new StepPreview(requests, StepOutcome.Success());
+    }
+
+    private static StepOutcome? Validate(string chatId, string text)
+    {
+        if (!TelegramChatId.TryParse(chatId, out _, out var error)) return StepOutcome.Failure(error);
+        // Telegram trims messages, so whitespace alone is as empty as "" (and it would answer 400 for it).
+        if (string.IsNullOrWhiteSpace(text)) return StepOutcome.Failure("message text is empty");
+        return null;
+    }
+
+    private static Dictionary<string, string> Output(List<string> sent) => new(StringComparer.Ordinal)
+    {
+        [OutputMessageId] = sent[0],
+        [OutputMessageIds] = string.Join(",", sent),
+    };
+
+    internal static ParseMode ParseModeOf(string? name) => name switch
+    {
+        SendMessageSpec.ParseModeHtml => ParseMode.Html,
+        SendMessageSpec.ParseModeMarkdownV2 => ParseMode.MarkdownV2,
+        SendMessageSpec.ParseModeMarkdown => ParseMode.Markdown,
+        _ => ParseMode.None,
+    };
+}

@@ -1,0 +1,73 @@
+using RulesEngine.Core.Expressions;
+using RulesEngine.Core.Flows;
+using RulesEngine.Core.Steps;
+
+namespace RulesEngine.Connectors.Telegram;
+
+/// <summary>
+/// <c>telegram.sendMessage</c>: renders the chat id and text for each item and sends them, one item after the
+/// other (Telegram has no batch send, and pacing keeps the order). A template that fails for an item fails that
+/// item only.
+/// </summary>
+internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate text, MessageSender sender) : IReceiver
+{
+    /// <summary>Reads the step's settings; problems go to <paramref name="config"/>, and a step that has any is never run.</summary>
+    public static IReceiver Create(StepConfig config)
+    {
+        var client = config.Connection<TelegramClient>();
+        var chatId = config.Template(SendMessageSpec.FieldChatId);
+        var text = config.Template(SendMessageSpec.FieldText);
+        var parseMode = MessageSender.ParseModeOf(config.Text(SendMessageSpec.FieldParseMode));
+        var disableLinkPreview = config.Boolean(SendMessageSpec.FieldDisableLinkPreview) ?? false;
+        if (client is null || chatId is null || text is null) return new NotLoaded(config.Id);
+        return new SendMessageStep(chatId, text, new MessageSender(client, parseMode, disableLinkPreview));
+    }
+
+    public async Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<StepOutcome>(items.Count);
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            outcomes.Add(Render(item, out var chat, out var message) is { } failed
+                ? failed
+                : await sender.SendAsync(chat, message, cancellationToken).ConfigureAwait(false));
+        }
+        return outcomes;
+    }
+
+    public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StepPreview> previews = items
+            .Select(item => Render(item, out var chat, out var message) is { } failed
+                ? new StepPreview([], failed)
+                : sender.Preview(chat, message))
+            .ToList();
+        return Task.FromResult(previews);
+    }
+
+    private StepOutcome? Render(ItemScope item, out string chat, out string message)
+    {
+        try
+        {
+            chat = chatId.Render(item);
+            message = text.Render(item);
+            return null;
+        }
+        catch (ExpressionException e)
+        {
+            chat = message = "";
+            return StepOutcome.Failure(e.Message, e);
+        }
+    }
+
+    /// <summary>Stands in for a step whose settings did not load; the loader refuses such a flow, so it never runs.</summary>
+    private sealed class NotLoaded(string id) : IReceiver
+    {
+        public Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException($"step '{id}' ({SendMessageSpec.Type}) has configuration errors and cannot run");
+
+        public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException($"step '{id}' ({SendMessageSpec.Type}) has configuration errors and cannot run");
+    }
+}

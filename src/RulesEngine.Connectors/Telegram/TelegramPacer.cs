@@ -1,0 +1,38 @@
+namespace RulesEngine.Connectors.Telegram;
+
+/// <summary>
+/// Spaces sends so a flow waits instead of hitting Telegram's flood limits: at most one message per
+/// <c>perChatInterval</c> to one chat and <c>messagesPerSecond</c> overall. Each call reserves the next free slot
+/// and waits for it, so concurrent senders queue up in order rather than racing.
+/// </summary>
+internal sealed class TelegramPacer(TimeSpan perChatInterval, int messagesPerSecond, TimeProvider time)
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, DateTimeOffset> _nextPerChat = new(StringComparer.Ordinal);
+    private readonly TimeSpan _globalInterval = TimeSpan.FromSeconds(1.0 / messagesPerSecond);
+    private DateTimeOffset _nextGlobal = DateTimeOffset.MinValue;
+
+    public Task WaitTurnAsync(string chat, CancellationToken cancellationToken)
+    {
+        TimeSpan wait;
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            var slot = now;
+            if (_nextGlobal > slot) slot = _nextGlobal;
+            if (_nextPerChat.TryGetValue(chat, out var chatNext) && chatNext > slot) slot = chatNext;
+            _nextGlobal = slot + _globalInterval;
+            _nextPerChat[chat] = slot + perChatInterval;
+            if (_nextPerChat.Count > 10_000) Forget(now);
+            wait = slot - now;
+        }
+        return wait > TimeSpan.Zero ? Task.Delay(wait, time, cancellationToken) : Task.CompletedTask;
+    }
+
+    // Chats whose slot has passed carry no information; dropping them keeps a long-running daemon's memory flat.
+    private void Forget(DateTimeOffset now)
+    {
+        foreach (var chat in _nextPerChat.Where(p => p.Value <= now).Select(p => p.Key).ToList())
+            _nextPerChat.Remove(chat);
+    }
+}

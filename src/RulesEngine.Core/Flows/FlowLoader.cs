@@ -1,0 +1,289 @@
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis.CSharp;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using RulesEngine.Core.Connections;
+using RulesEngine.Core.Expressions;
+using RulesEngine.Core.Steps;
+
+namespace RulesEngine.Core.Flows;
+
+/// <summary>The result of loading a set of flow files: the flows that loaded, and every problem found.</summary>
+public sealed record FlowSet(IReadOnlyList<Flow> Flows, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public bool Succeeded => Diagnostics.Count == 0;
+}
+
+/// <summary>
+/// Loads flow files: parses JSON keeping positions, resolves every step type and connection, and compiles
+/// every condition and template of all files in one compilation. A flow that loads is a flow that can run;
+/// everything wrong is reported at once as <c>file(line,col): error CODE: message</c>.
+/// </summary>
+public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFile connections)
+{
+    public const string DefaultRunLink = "rulesengine://runs/{flow}/{runId}";
+
+    private static readonly string[] RootFields = ["$schema", "name", "description", "comment", "source", "steps", "runLink", "batchSize"];
+    private static readonly string[] EngineSourceFields = ["existingRows", "filter"];
+    private static readonly string[] IfFields = ["id", "type", "comment", "$comment", "condition", "then", "else"];
+
+    /// <summary>Flow files named directly, and every *.json file in named folders (recursively).</summary>
+    public static IReadOnlyList<string> FindFlowFiles(IEnumerable<string> paths) =>
+        paths.SelectMany<string, string>(p => Directory.Exists(p)
+                ? Directory.EnumerateFiles(p, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                : [p])
+            .Select(Path.GetFullPath)
+            .Distinct()
+            .ToList();
+
+    public FlowSet Load(IEnumerable<string> files)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var compiler = new ExpressionCompiler();
+        var flows = new List<Flow>();
+        foreach (var file in files)
+        {
+            var flow = LoadOne(file, compiler, diagnostics);
+            if (flow is not null) flows.Add(flow);
+        }
+        if (diagnostics.Count == 0 || flows.Count > 0)
+            diagnostics.AddRange(compiler.Compile());
+        var names = flows.GroupBy(f => f.Name).Where(g => g.Count() > 1);
+        foreach (var group in names)
+            foreach (var flow in group.Skip(1))
+                diagnostics.Add(new Diagnostic(flow.FilePath, 1, 1, "RE0006", $"another flow is also named '{flow.Name}' ({group.First().FilePath}); flow names must be unique"));
+        var ordered = diagnostics.Distinct().OrderBy(d => d.File, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).ToList();
+        return new FlowSet(flows, ordered);
+    }
+
+    private Flow? LoadOne(string file, ExpressionCompiler compiler, List<Diagnostic> diagnostics)
+    {
+        var displayPath = Path.GetRelativePath(Environment.CurrentDirectory, file);
+        if (!File.Exists(file))
+        {
+            diagnostics.Add(new Diagnostic(displayPath, 1, 1, "RE0000", "file not found"));
+            return null;
+        }
+        var text = new FlowText(displayPath, File.ReadAllText(file));
+        JToken root;
+        try
+        {
+            root = JToken.Parse(File.ReadAllText(file), new JsonLoadSettings { LineInfoHandling = LineInfoHandling.Load, CommentHandling = CommentHandling.Ignore });
+        }
+        catch (JsonReaderException e)
+        {
+            diagnostics.Add(new Diagnostic(displayPath, Math.Max(1, e.LineNumber), Math.Max(1, e.LinePosition), "RE0001", $"invalid JSON: {FirstSentence(e.Message)}"));
+            return null;
+        }
+        if (root is not JObject json)
+        {
+            diagnostics.Add(new Diagnostic(displayPath, 1, 1, "RE0002", "a flow file must be a JSON object with \"source\" and \"steps\""));
+            return null;
+        }
+        var errorsBefore = diagnostics.Count;
+        CheckKnownFields(json, RootFields, text, diagnostics, "a flow");
+        var name = json["name"]?.ToString() ?? Path.GetFileNameWithoutExtension(file);
+
+        var stepsToken = json["steps"];
+        if (stepsToken is not JArray stepsArray)
+        {
+            diagnostics.Add(text.Locate(stepsToken ?? json).Error("RE0007", "the flow needs \"steps\": a list of steps, e.g. [{\"id\": \"update\", \"type\": \"helpCrunch.updateContact\", ...}]"));
+            stepsArray = [];
+        }
+        var allIds = CollectIds(stepsArray, text, diagnostics);
+
+        if (json["source"] is not JObject sourceJson)
+        {
+            diagnostics.Add(text.Locate(json["source"] ?? json).Error("RE0008", $"the flow needs \"source\": an object with a \"type\" (one of: {string.Join(", ", registry.Sources.Select(s => s.Type))})"));
+            return null;
+        }
+        var source = LoadSource(sourceJson, text, compiler, allIds, diagnostics, out var sourceType, out var filter, out var existingRows);
+
+        var earlier = new List<string>();
+        var steps = LoadSteps(stepsArray, text, compiler, source?.DeclaredFields, allIds, earlier, diagnostics);
+
+        var runLink = json["runLink"]?.ToString() ?? DefaultRunLink;
+        var batchSize = json["batchSize"] is { Type: JTokenType.Integer } b ? b.Value<int>() : 10;
+        if (batchSize < 1) diagnostics.Add(text.Locate(json["batchSize"]!).Error("RE0009", "\"batchSize\" must be at least 1"));
+
+        if (source is null || diagnostics.Count > errorsBefore) return null;
+        return new Flow
+        {
+            Name = name,
+            FilePath = file,
+            SourceType = sourceType,
+            Source = source,
+            Filter = filter,
+            ExistingRows = existingRows,
+            Steps = steps,
+            RunLink = runLink,
+            BatchSize = Math.Max(1, batchSize),
+        };
+    }
+
+    private ISource? LoadSource(JObject json, FlowText text, ExpressionCompiler compiler, IReadOnlyList<string> allIds,
+        List<Diagnostic> diagnostics, out string type, out CompiledCondition? filter, out ExistingRows existingRows)
+    {
+        type = json["type"]?.ToString() ?? "";
+        filter = null;
+        existingRows = ExistingRows.Process;
+        if (!registry.TryGetSource(type, out var spec, out var create))
+        {
+            var known = registry.Sources.Select(s => s.Type).ToList();
+            diagnostics.Add(text.Locate(json["type"] ?? json).Error("RE0010", $"unknown source type '{type}'{NameSuggestion.Hint(type, known)}; known source types: {string.Join(", ", known)}"));
+            return null;
+        }
+        CheckKnownFields(json, [.. StepSpec.CommonFields, .. spec.Fields.Select(f => f.Name), .. EngineSourceFields], text, diagnostics, $"source {type}");
+        var config = new StepConfig("source", spec, json, text, compiler, new ExpressionContext(null, [], allIds), connections, diagnostics);
+        ISource? source;
+        try
+        {
+            source = create(config);
+        }
+        catch (Exception e)
+        {
+            diagnostics.Add(text.Locate(json).Error("RE0011", $"source {type} could not be set up: {SecretRedactor.Redact(e.Message)}"));
+            return null;
+        }
+
+        if (json["existingRows"] is { } existing)
+        {
+            if (existing.ToString() is "process" or "skip")
+                existingRows = existing.ToString() == "skip" ? ExistingRows.Skip : ExistingRows.Process;
+            else
+                diagnostics.Add(text.Locate(existing).Error("RE0012", "\"existingRows\" must be \"process\" (the first run processes rows already in the sheet) or \"skip\" (only rows added from now on)"));
+        }
+        if (json["filter"] is { } filterToken)
+        {
+            if (filterToken.Type == JTokenType.String && !string.IsNullOrWhiteSpace(filterToken.ToString()))
+                filter = compiler.AddCondition(filterToken.ToString(), new ExpressionContext(source?.DeclaredFields, [], allIds), text.Locate(filterToken));
+            else
+                diagnostics.Add(text.Locate(filterToken).Error("RE0013", "\"filter\" must be a C# condition in a string, e.g. \"Email.Contains('@')\""));
+        }
+        return source;
+    }
+
+    private List<FlowStep> LoadSteps(JArray array, FlowText text, ExpressionCompiler compiler, IReadOnlyList<string>? fields,
+        IReadOnlyList<string> allIds, List<string> earlier, List<Diagnostic> diagnostics)
+    {
+        var steps = new List<FlowStep>();
+        foreach (var token in array)
+        {
+            if (token is not JObject json) continue; // reported by CollectIds
+            var id = json["id"]?.ToString() ?? "";
+            var type = json["type"]?.ToString() ?? "";
+            var location = text.Locate(json);
+            ExpressionContext Context() => new(fields, [.. earlier], allIds.Except(earlier).ToList());
+
+            if (type == IfStep.TypeName)
+            {
+                CheckKnownFields(json, IfFields, text, diagnostics, "an if block");
+                CompiledCondition? condition = null;
+                if (json["condition"] is { Type: JTokenType.String } c && !string.IsNullOrWhiteSpace(c.ToString()))
+                    condition = compiler.AddCondition(c.ToString(), Context(), text.Locate(c));
+                else
+                    diagnostics.Add(text.Locate(json["condition"] ?? json).Error("RE0014", $"if block '{id}' needs \"condition\": a C# condition in a string, e.g. \"update.Failed\""));
+                earlier.Add(id);
+                var then = LoadBranch(json, "then", text, compiler, fields, allIds, earlier, diagnostics, required: true);
+                var otherwise = LoadBranch(json, "else", text, compiler, fields, allIds, earlier, diagnostics, required: false);
+                if (condition is not null)
+                    steps.Add(new IfStep { Id = id, Type = type, Location = location, Comment = json["comment"]?.ToString() ?? "", Condition = condition, Then = then, Else = otherwise });
+                continue;
+            }
+
+            if (!registry.TryGetReceiver(type, out var spec, out var create))
+            {
+                var known = registry.Receivers.Select(s => s.Type).Append(IfStep.TypeName).ToList();
+                diagnostics.Add(text.Locate(json["type"] ?? json).Error("RE0015", $"unknown step type '{type}'{NameSuggestion.Hint(type, known)}; known step types: {string.Join(", ", known)}"));
+                earlier.Add(id);
+                continue;
+            }
+            CheckKnownFields(json, [.. StepSpec.CommonFields, .. spec.Fields.Select(f => f.Name)], text, diagnostics, $"step type {type}");
+            var config = new StepConfig(id, spec, json, text, compiler, Context(), connections, diagnostics);
+            try
+            {
+                steps.Add(new ReceiverStep { Id = id, Type = type, Location = location, Receiver = create(config) });
+            }
+            catch (Exception e)
+            {
+                diagnostics.Add(location.Error("RE0016", $"step '{id}' ({type}) could not be set up: {SecretRedactor.Redact(e.Message)}"));
+            }
+            earlier.Add(id);
+        }
+        return steps;
+    }
+
+    private List<FlowStep> LoadBranch(JObject json, string name, FlowText text, ExpressionCompiler compiler, IReadOnlyList<string>? fields,
+        IReadOnlyList<string> allIds, List<string> earlier, List<Diagnostic> diagnostics, bool required)
+    {
+        var token = json[name];
+        if (token is null)
+        {
+            if (required) diagnostics.Add(text.Locate(json).Error("RE0017", $"if block '{json["id"]}' needs \"{name}\": the list of steps to run when the condition holds"));
+            return [];
+        }
+        if (token is not JArray array)
+        {
+            diagnostics.Add(text.Locate(token).Error("RE0017", $"\"{name}\" must be a list of steps"));
+            return [];
+        }
+        return LoadSteps(array, text, compiler, fields, allIds, earlier, diagnostics);
+    }
+
+    /// <summary>Every step id in document order, checked: present, a C# identifier, unique.</summary>
+    private static List<string> CollectIds(JArray steps, FlowText text, List<Diagnostic> diagnostics)
+    {
+        var ids = new List<string>();
+        void Walk(JArray array)
+        {
+            foreach (var token in array)
+            {
+                if (token is not JObject step)
+                {
+                    diagnostics.Add(text.Locate(token).Error("RE0018", "each step must be an object with \"id\" and \"type\""));
+                    continue;
+                }
+                var idToken = step["id"];
+                var id = idToken?.ToString() ?? "";
+                if (idToken is null || id.Length == 0)
+                    diagnostics.Add(text.Locate(step).Error("RE0019", "this step needs an \"id\" (a name later conditions use, e.g. \"update\")"));
+                else if (!Identifier().IsMatch(id) || SyntaxFacts.GetKeywordKind(id) != SyntaxKind.None || id is "Row" or "Run")
+                    diagnostics.Add(text.Locate(idToken!).Error("RE0020", $"step id '{id}' must be a C# identifier (letters, digits, _; not a keyword, not Row or Run), e.g. \"{Sanitize(id)}\""));
+                else if (ids.Contains(id))
+                    diagnostics.Add(text.Locate(idToken!).Error("RE0021", $"step id '{id}' is used twice; ids must be unique within a flow"));
+                if (step["type"] is null)
+                    diagnostics.Add(text.Locate(step).Error("RE0022", $"step '{id}' needs a \"type\""));
+                if (id.Length > 0) ids.Add(id);
+                if (step["then"] is JArray then) Walk(then);
+                if (step["else"] is JArray otherwise) Walk(otherwise);
+            }
+        }
+        Walk(steps);
+        return ids;
+    }
+
+    private static void CheckKnownFields(JObject json, IReadOnlyCollection<string> known, FlowText text, List<Diagnostic> diagnostics, string what)
+    {
+        foreach (var property in json.Properties())
+        {
+            if (known.Contains(property.Name)) continue;
+            diagnostics.Add(text.Locate(property).Error("RE0005",
+                $"unknown field \"{property.Name}\" in {what}{NameSuggestion.Hint(property.Name, known)}; known fields: {string.Join(", ", known.Where(k => !k.StartsWith('$')))}"));
+        }
+    }
+
+    private static string Sanitize(string id)
+    {
+        var cleaned = Regex.Replace(id, "[^A-Za-z0-9_]", "_");
+        return cleaned.Length == 0 || char.IsDigit(cleaned[0]) ? "_" + cleaned : cleaned;
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path '", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex Identifier();
+}

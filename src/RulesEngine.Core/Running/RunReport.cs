@@ -1,0 +1,33 @@
+using RulesEngine.Core.State;
+using RulesEngine.Core.Steps;
+
+namespace RulesEngine.Core.Running;
+
+/// <summary>What one step did for one item. <see cref="Replayed"/>: its answer came from the journal of an
+/// interrupted earlier run, so it was not called again.</summary>
+public sealed record StepReport(
+    string StepId,
+    string Type,
+    OutcomeStatus? Status,
+    int? Result,
+    string Error,
+    IReadOnlyDictionary<string, string> Output,
+    bool Replayed = false,
+    IReadOnlyList<RequestPreview>? Requests = null);
+
+public sealed record ItemReport(SourceItem Item, RowStatus Status, IReadOnlyList<StepReport> Steps, string Error)
+{
+    public int FailedSteps => Steps.Count(s => s.Status == OutcomeStatus.Failed);
+}
+
+/// <param name="AlreadyRecorded">Items the source returned that earlier runs had already recorded (not touched).</param>
+public sealed record RunReport(
+    string RunId,
+    string Flow,
+    string Link,
+    RunStatus Status,
+    string Error,
+    IReadOnlyList<ItemReport> Items,
+    int AlreadyRecorded,
+    string Note,
+    TimeSpan Elapsed);

@@ -1,0 +1,240 @@
+using Microsoft.Data.Sqlite;
+using Newtonsoft.Json;
+using RulesEngine.Core.Connections;
+using RulesEngine.Core.Steps;
+
+namespace RulesEngine.Core.State;
+
+/// <summary>
+/// <see cref="IStateStore"/> on one SQLite file in WAL mode with synchronous=FULL: a committed transaction survives
+/// a crash of the process or the machine. One connection, serialised by a lock (a flow's steps run one at a time).
+/// </summary>
+public sealed class SqliteStateStore : IStateStore
+{
+    private readonly SqliteConnection _db;
+    private readonly object _gate = new();
+
+    public SqliteStateStore(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
+        _db.Open();
+        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;");
+        Execute("""
+            CREATE TABLE IF NOT EXISTS runs (
+              id TEXT PRIMARY KEY, flow TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
+              status TEXT NOT NULL, error TEXT NOT NULL DEFAULT '');
+            CREATE INDEX IF NOT EXISTS runs_by_flow ON runs(flow, started_at);
+            CREATE TABLE IF NOT EXISTS positions (
+              flow TEXT NOT NULL, source_key TEXT NOT NULL, position TEXT NOT NULL, updated_at TEXT NOT NULL,
+              PRIMARY KEY (flow, source_key));
+            CREATE TABLE IF NOT EXISTS items (
+              flow TEXT NOT NULL, source_key TEXT NOT NULL, item_key TEXT NOT NULL, status TEXT NOT NULL,
+              run_id TEXT NOT NULL, updated_at TEXT NOT NULL,
+              PRIMARY KEY (flow, source_key, item_key));
+            CREATE TABLE IF NOT EXISTS steps (
+              flow TEXT NOT NULL, source_key TEXT NOT NULL, item_key TEXT NOT NULL, step_id TEXT NOT NULL,
+              result INTEGER NOT NULL, error TEXT NOT NULL, output TEXT NOT NULL, run_id TEXT NOT NULL, recorded_at TEXT NOT NULL,
+              PRIMARY KEY (flow, source_key, item_key, step_id));
+            CREATE TABLE IF NOT EXISTS run_items (
+              run_id TEXT NOT NULL, number INTEGER NOT NULL, item_key TEXT NOT NULL, status TEXT NOT NULL,
+              failed_steps INTEGER NOT NULL, error TEXT NOT NULL, fields TEXT NOT NULL, source_key TEXT NOT NULL, flow TEXT NOT NULL,
+              PRIMARY KEY (run_id, item_key));
+            """);
+    }
+
+    public string Path { get; }
+
+    public string BeginRun(string flow, DateTimeOffset startedAt)
+    {
+        var id = $"{startedAt.UtcDateTime:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+        Write("INSERT INTO runs(id, flow, started_at, status) VALUES ($id, $flow, $at, $status)",
+            ("$id", id), ("$flow", flow), ("$at", startedAt.ToString("O")), ("$status", nameof(RunStatus.Running)));
+        return id;
+    }
+
+    public void FinishRun(string runId, RunStatus status, string error, DateTimeOffset finishedAt) =>
+        Write("UPDATE runs SET status=$status, error=$error, finished_at=$at WHERE id=$id",
+            ("$id", runId), ("$status", status.ToString()), ("$error", SecretRedactor.Redact(error)), ("$at", finishedAt.ToString("O")));
+
+    public string? GetPosition(string flow, string sourceKey) =>
+        Scalar("SELECT position FROM positions WHERE flow=$flow AND source_key=$key", ("$flow", flow), ("$key", sourceKey)) as string;
+
+    public void SetPosition(string flow, string sourceKey, string position) =>
+        Write(UpsertPosition, ("$flow", flow), ("$key", sourceKey), ("$position", position), ("$at", Now()));
+
+    public bool IsItemRecorded(string flow, string sourceKey, string itemKey) =>
+        Scalar("SELECT 1 FROM items WHERE flow=$flow AND source_key=$key AND item_key=$item AND status IN ('Done','Skipped')",
+            ("$flow", flow), ("$key", sourceKey), ("$item", itemKey)) is not null;
+
+    public IReadOnlyDictionary<string, RecordedStep> GetRecordedSteps(string flow, string sourceKey, string itemKey)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT step_id, result, error, output, run_id, recorded_at FROM steps WHERE flow=$flow AND source_key=$key AND item_key=$item",
+                ("$flow", flow), ("$key", sourceKey), ("$item", itemKey));
+            using var reader = command.ExecuteReader();
+            var steps = new Dictionary<string, RecordedStep>(StringComparer.Ordinal);
+            while (reader.Read())
+                steps[reader.GetString(0)] = ReadStep(reader, 0);
+            return steps;
+        }
+    }
+
+    public void RecordStep(string runId, string flow, string sourceKey, string itemKey, RecordedStep step) =>
+        Write("""
+            INSERT INTO steps(flow, source_key, item_key, step_id, result, error, output, run_id, recorded_at)
+            VALUES ($flow, $key, $item, $step, $result, $error, $output, $run, $at)
+            ON CONFLICT(flow, source_key, item_key, step_id) DO UPDATE SET
+              result=excluded.result, error=excluded.error, output=excluded.output, run_id=excluded.run_id, recorded_at=excluded.recorded_at
+            """,
+            ("$flow", flow), ("$key", sourceKey), ("$item", itemKey), ("$step", step.StepId), ("$result", step.Result),
+            ("$error", SecretRedactor.Redact(step.Error)), ("$output", JsonConvert.SerializeObject(step.Output)),
+            ("$run", runId), ("$at", step.RecordedAt.ToString("O")));
+
+    public void CompleteItem(string runId, string flow, string sourceKey, SourceItem item, RowStatus status, int failedSteps, string error, string? position)
+    {
+        lock (_gate)
+        {
+            using var transaction = _db.BeginTransaction();
+            Run(transaction, """
+                INSERT INTO items(flow, source_key, item_key, status, run_id, updated_at) VALUES ($flow, $key, $item, $status, $run, $at)
+                ON CONFLICT(flow, source_key, item_key) DO UPDATE SET status=excluded.status, run_id=excluded.run_id, updated_at=excluded.updated_at
+                """, ("$flow", flow), ("$key", sourceKey), ("$item", item.Key), ("$status", status.ToString()), ("$run", runId), ("$at", Now()));
+            Run(transaction, """
+                INSERT INTO run_items(run_id, number, item_key, status, failed_steps, error, fields, source_key, flow)
+                VALUES ($run, $number, $item, $status, $failed, $error, $fields, $key, $flow)
+                ON CONFLICT(run_id, item_key) DO UPDATE SET status=excluded.status, failed_steps=excluded.failed_steps, error=excluded.error
+                """, ("$run", runId), ("$number", item.Number), ("$item", item.Key), ("$status", status.ToString()),
+                ("$failed", failedSteps), ("$error", SecretRedactor.Redact(error)), ("$fields", JsonConvert.SerializeObject(item.Fields)),
+                ("$key", sourceKey), ("$flow", flow));
+            if (position is not null)
+                Run(transaction, UpsertPosition, ("$flow", flow), ("$key", sourceKey), ("$position", position), ("$at", Now()));
+            transaction.Commit();
+        }
+    }
+
+    public IReadOnlyList<RunRecord> ListRuns(string? flow, int limit)
+    {
+        lock (_gate)
+        {
+            using var command = Command(RunQuery + (flow is null ? "" : " WHERE r.flow=$flow") + " ORDER BY r.started_at DESC, r.id DESC LIMIT $limit",
+                ("$flow", flow ?? ""), ("$limit", limit));
+            return ReadRuns(command);
+        }
+    }
+
+    public RunRecord? GetRun(string runId)
+    {
+        lock (_gate)
+        {
+            using var command = Command(RunQuery + " WHERE r.id=$id", ("$id", runId));
+            return ReadRuns(command).FirstOrDefault();
+        }
+    }
+
+    public IReadOnlyList<RowRecord> ListRows(string runId)
+    {
+        lock (_gate)
+        {
+            var rows = new List<(string Key, string SourceKey, string Flow, RowRecord Row)>();
+            using (var command = Command("SELECT number, item_key, status, failed_steps, error, fields, source_key, flow FROM run_items WHERE run_id=$run ORDER BY number", ("$run", runId)))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var fields = JsonConvert.DeserializeObject<Dictionary<string, string>>(reader.GetString(5)) ?? new();
+                    rows.Add((reader.GetString(1), reader.GetString(6), reader.GetString(7), new RowRecord(runId, reader.GetInt32(0), reader.GetString(1),
+                        Enum.Parse<RowStatus>(reader.GetString(2)), reader.GetInt32(3), reader.GetString(4), fields, [])));
+                }
+            }
+            return rows.Select(r =>
+            {
+                using var command = Command("SELECT step_id, result, error, output, run_id, recorded_at FROM steps WHERE flow=$flow AND source_key=$key AND item_key=$item ORDER BY recorded_at, rowid",
+                    ("$flow", r.Flow), ("$key", r.SourceKey), ("$item", r.Key));
+                using var reader = command.ExecuteReader();
+                var steps = new List<RecordedStep>();
+                while (reader.Read()) steps.Add(ReadStep(reader, 0));
+                return r.Row with { Steps = steps };
+            }).ToList();
+        }
+    }
+
+    public void Dispose() => _db.Dispose();
+
+    private const string UpsertPosition = """
+        INSERT INTO positions(flow, source_key, position, updated_at) VALUES ($flow, $key, $position, $at)
+        ON CONFLICT(flow, source_key) DO UPDATE SET position=excluded.position, updated_at=excluded.updated_at
+        """;
+
+    private const string RunQuery = """
+        SELECT r.id, r.flow, r.started_at, r.finished_at, r.status, r.error,
+          (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id),
+          (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id AND i.status='Done'),
+          (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id AND (i.failed_steps > 0 OR i.status='Error')),
+          (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id AND i.status='Held'),
+          (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id AND i.status='Skipped')
+        FROM runs r
+        """;
+
+    private static List<RunRecord> ReadRuns(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var runs = new List<RunRecord>();
+        while (reader.Read())
+        {
+            runs.Add(new RunRecord(reader.GetString(0), reader.GetString(1), DateTimeOffset.Parse(reader.GetString(2)),
+                reader.IsDBNull(3) ? null : DateTimeOffset.Parse(reader.GetString(3)), Enum.Parse<RunStatus>(reader.GetString(4)),
+                reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), reader.GetString(5)));
+        }
+        return runs;
+    }
+
+    private static RecordedStep ReadStep(SqliteDataReader reader, int offset) => new(
+        reader.GetString(offset), reader.GetInt32(offset + 1), reader.GetString(offset + 2),
+        JsonConvert.DeserializeObject<Dictionary<string, string>>(reader.GetString(offset + 3)) ?? new(),
+        reader.GetString(offset + 4), DateTimeOffset.Parse(reader.GetString(offset + 5)));
+
+    private static string Now() => DateTimeOffset.UtcNow.ToString("O");
+
+    private void Execute(string sql)
+    {
+        using var command = _db.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private void Write(string sql, params (string Name, object Value)[] parameters)
+    {
+        lock (_gate)
+        {
+            using var command = Command(sql, parameters);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private object? Scalar(string sql, params (string Name, object Value)[] parameters)
+    {
+        lock (_gate)
+        {
+            using var command = Command(sql, parameters);
+            return command.ExecuteScalar();
+        }
+    }
+
+    private void Run(SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        command.Transaction = transaction;
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Command(string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = _db.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return command;
+    }
+}
