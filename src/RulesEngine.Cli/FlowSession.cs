@@ -6,8 +6,8 @@ namespace RulesEngine.Cli;
 /// <summary>Loads flows the way every verb does: the connectors of this program, the connections file, one compilation.</summary>
 internal static class FlowSession
 {
-    /// <summary>Loads the flows, printing every problem to stderr; null when anything is wrong.</summary>
-    public static FlowSet Load(IEnumerable<string> paths, string connectionsPath)
+    /// <summary>Loads the flows, printing every problem to the error output.</summary>
+    public static FlowSet Load(IEnumerable<string> paths, string connectionsPath, Console console)
     {
         var registry = Composition.Registry();
         var diagnostics = new List<Diagnostic>();
@@ -15,14 +15,14 @@ internal static class FlowSession
         var files = FlowLoader.FindFlowFiles(paths);
         var set = new FlowLoader(registry, connections).Load(files);
         var all = diagnostics.Concat(set.Diagnostics).ToList();
-        foreach (var diagnostic in all) Console.Error.WriteLine(SecretRedactor.Redact(diagnostic.ToString()));
+        foreach (var diagnostic in all) console.Error(diagnostic.ToString());
         return set with { Diagnostics = all };
     }
 
-    public static Flow? LoadOne(string path, string connectionsPath)
+    public static Flow? LoadOne(string path, string connectionsPath, Console console)
     {
         if (!File.Exists(path)) throw new UsageException($"flow file '{path}' not found");
-        var set = Load([path], connectionsPath);
+        var set = Load([path], connectionsPath, console);
         return set.Succeeded ? set.Flows.Single() : null;
     }
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using RulesEngine.Core.Connections;
 using RulesEngine.Core.Running;
 using RulesEngine.Core.State;
 using RulesEngine.Core.Steps;
@@ -9,41 +8,41 @@ namespace RulesEngine.Cli;
 /// <summary>Writes run and test reports for people. Everything printed passes through the secret redactor.</summary>
 internal static class ReportPrinter
 {
-    public static void PrintRun(RunReport report, TextWriter output)
+    public static void PrintRun(RunReport report, Console console)
     {
         var held = report.Items.Count(i => i.Status == RowStatus.Held);
         var failed = report.Items.Count(i => i.FailedSteps > 0 || i.Status == RowStatus.Error);
         var skipped = report.Items.Count(i => i.Status == RowStatus.Skipped);
-        Write(output, $"run {report.RunId} of {report.Flow}: {report.Items.Count} new row(s) in {report.Elapsed.TotalSeconds:0.00} s" +
+        console.Out($"run {report.RunId} of {report.Flow}: {report.Items.Count} new row(s) in {report.Elapsed.TotalSeconds:0.00} s" +
             $" ({failed} with failed steps, {held} held, {skipped} skipped, {report.AlreadyRecorded} already recorded)");
-        if (report.Note.Length > 0) Write(output, "  " + report.Note);
-        foreach (var item in report.Items) Write(output, "  " + ItemLine(item));
-        if (report.Status == RunStatus.Failed) Write(output, $"  run failed: {report.Error}");
-        Write(output, $"  link: {report.Link}");
+        if (report.Note.Length > 0) console.Out("  " + report.Note);
+        foreach (var item in report.Items) console.Out("  " + ItemLine(item));
+        if (report.Status == RunStatus.Failed) console.Out($"  run failed: {report.Error}");
+        console.Out($"  link: {report.Link}");
     }
 
-    public static void PrintTest(ItemReport report, bool sent, TextWriter output)
+    public static void PrintTest(ItemReport report, bool sent, Console console)
     {
-        Write(output, $"row {report.Item.Number}: " + string.Join(", ", report.Item.Fields.Select(f => $"{f.Key}={f.Value}")));
-        if (report.Status == RowStatus.Skipped) Write(output, "  " + report.Error);
+        console.Out($"row {report.Item.Number}: " + string.Join(", ", report.Item.Fields.Select(f => $"{f.Key}={f.Value}")));
+        if (report.Status == RowStatus.Skipped) console.Out("  " + report.Error);
         foreach (var step in report.Steps)
         {
             if (step.Type == "if")
             {
-                Write(output, $"  {step.StepId}: condition {(step.Result == 1 ? "holds -> then" : step.Result == 0 ? "does not hold -> else" : "failed: " + step.Error)}");
+                console.Out($"  {step.StepId}: condition {(step.Result == 1 ? "holds -> then" : step.Result == 0 ? "does not hold -> else" : "failed: " + step.Error)}");
                 continue;
             }
             foreach (var request in step.Requests ?? [])
             {
-                Write(output, $"  {step.StepId}: would send {request.Method} {request.Url}");
-                if (request.Body is { Length: > 0 } body) Write(output, Indent(body, "      "));
+                console.Out($"  {step.StepId}: would send {request.Method} {request.Url}");
+                if (request.Body is { Length: > 0 } body) console.Out(Indent(body, "      "));
             }
             var what = sent ? "result" : "predicted";
-            Write(output, $"  {step.StepId}: {what}: execution result {step.Result?.ToString() ?? "-"}" +
+            console.Out($"  {step.StepId}: {what}: execution result {step.Result?.ToString() ?? "-"}" +
                 (step.Error.Length > 0 ? $", error: {step.Error}" : "") + OutputText(step.Output));
         }
-        if (report.Status == RowStatus.Held) Write(output, $"  held: {report.Error}");
-        Write(output, sent ? "  sent for real; nothing recorded, position unchanged" : "  nothing sent, nothing recorded, position unchanged");
+        if (report.Status == RowStatus.Held) console.Out($"  held: {report.Error}");
+        console.Out(sent ? "  sent for real; nothing recorded, position unchanged" : "  nothing sent, nothing recorded, position unchanged");
     }
 
     /// <summary>One line per row: its label, then each step that ran with its result.</summary>
@@ -76,5 +75,4 @@ internal static class ReportPrinter
     private static string Indent(string text, string prefix) =>
         string.Join(Environment.NewLine, text.Split('\n').Select(l => prefix + l.TrimEnd('\r')));
 
-    private static void Write(TextWriter output, string line) => output.WriteLine(SecretRedactor.Redact(line));
 }

@@ -24,13 +24,13 @@ internal static class HistoryCommand
           rulesengine history --run 20261125-101500-a1b2c3 --json
         """;
 
-    public static Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
     {
         args.Allow("run", "failed", "json", "limit", "state");
         var statePath = args.StatePath();
         if (!File.Exists(statePath))
         {
-            Console.Error.WriteLine($"no state file at {Path.GetFullPath(statePath)}: nothing has run yet (or pass --state)");
+            console.Error($"no state file at {Path.GetFullPath(statePath)}: nothing has run yet (or pass --state)");
             return Task.FromResult(1);
         }
         using var store = new SqliteStateStore(statePath);
@@ -41,35 +41,38 @@ internal static class HistoryCommand
             var run = store.GetRun(runId);
             if (run is null)
             {
-                Console.Error.WriteLine($"no run '{runId}' in {store.Path}");
+                console.Error($"no run '{runId}' in {store.Path}");
                 return Task.FromResult(1);
             }
             var rows = store.ListRows(runId).Where(r => !failedOnly || IsFailed(r)).ToList();
-            if (json) output.WriteLine(JsonConvert.SerializeObject(new { run, rows }, Formatting.Indented, new Newtonsoft.Json.Converters.StringEnumConverter()));
+            if (json) console.Out(Json(new { run, rows }));
             else
             {
-                PrintRun(run, output);
+                PrintRun(run, console);
                 foreach (var row in rows)
                 {
-                    output.WriteLine($"  row {row.Number,-4} {row.Status.ToString().ToLowerInvariant(),-7} {row.Error}");
+                    console.Out($"  row {row.Number,-4} {row.Status.ToString().ToLowerInvariant(),-7} {row.Error}");
                     foreach (var step in row.Steps)
-                        output.WriteLine($"      {step.StepId,-16} result {step.Result}{(step.Error.Length > 0 ? "  error: " + step.Error : "")}");
+                        console.Out($"      {step.StepId,-16} result {step.Result}{(step.Error.Length > 0 ? "  error: " + step.Error : "")}");
                 }
             }
             return Task.FromResult(0);
         }
         var flow = args.Positionals.FirstOrDefault();
         var runs = store.ListRuns(flow, args.Int("limit") ?? 20).Where(r => !failedOnly || r.Failed + r.Held > 0 || r.Status == RunStatus.Failed).ToList();
-        if (json) output.WriteLine(JsonConvert.SerializeObject(runs, Formatting.Indented, new Newtonsoft.Json.Converters.StringEnumConverter()));
-        else if (runs.Count == 0) output.WriteLine("no runs recorded" + (flow is null ? "" : $" for flow '{flow}'"));
-        else foreach (var run in runs) PrintRun(run, output);
+        if (json) console.Out(Json(runs));
+        else if (runs.Count == 0) console.Out("no runs recorded" + (flow is null ? "" : $" for flow '{flow}'"));
+        else foreach (var run in runs) PrintRun(run, console);
         return Task.FromResult(0);
     }
 
+    private static string Json(object value) =>
+        JsonConvert.SerializeObject(value, Formatting.Indented, new Newtonsoft.Json.Converters.StringEnumConverter());
+
     private static bool IsFailed(RowRecord row) => row.FailedSteps > 0 || row.Status is RowStatus.Error or RowStatus.Held;
 
-    private static void PrintRun(RunRecord run, TextWriter output) =>
-        output.WriteLine($"{run.Id}  {run.Flow,-24} {run.Status.ToString().ToLowerInvariant(),-9} {run.StartedAt:yyyy-MM-dd HH:mm:ss}Z  " +
+    private static void PrintRun(RunRecord run, Console console) =>
+        console.Out($"{run.Id}  {run.Flow,-24} {run.Status.ToString().ToLowerInvariant(),-9} {run.StartedAt:yyyy-MM-dd HH:mm:ss}Z  " +
             $"rows {run.Rows}, with failed steps {run.Failed}, held {run.Held}, skipped {run.Skipped}" +
             (run.Error.Length > 0 ? $"  error: {run.Error}" : ""));
 }

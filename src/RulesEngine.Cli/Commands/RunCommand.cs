@@ -23,15 +23,15 @@ internal static class RunCommand
           rulesengine run rules/helpcrunch-contacts.json --connections prod.json --state /var/lib/rulesengine/state.db
         """;
 
-    public static async Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
     {
         args.Allow("connections", "state");
         if (args.Positionals.Count != 1) throw new UsageException("name exactly one flow file");
-        var flow = FlowSession.LoadOne(args.Positionals[0], args.ConnectionsPath());
+        var flow = FlowSession.LoadOne(args.Positionals[0], args.ConnectionsPath(), console);
         if (flow is null) return 1;
         using var store = new SqliteStateStore(args.StatePath());
         var report = await new FlowRunner(store).RunAsync(flow, cancellationToken);
-        ReportPrinter.PrintRun(report, output);
+        ReportPrinter.PrintRun(report, console);
         return report.Status == RunStatus.Completed ? 0 : 2;
     }
 }

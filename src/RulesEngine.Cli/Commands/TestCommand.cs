@@ -24,22 +24,22 @@ internal static class TestCommand
           rulesengine test rules/helpcrunch-contacts.json --row 5 --send
         """;
 
-    public static async Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
     {
         args.Allow("connections", "row", "send");
         if (args.Positionals.Count != 1) throw new UsageException("name exactly one flow file");
-        var flow = FlowSession.LoadOne(args.Positionals[0], args.ConnectionsPath());
+        var flow = FlowSession.LoadOne(args.Positionals[0], args.ConnectionsPath(), console);
         if (flow is null) return 1;
         var row = args.Int("row");
         var item = await flow.Source.ReadSampleAsync(row, cancellationToken);
         if (item is null)
         {
-            Console.Error.WriteLine(row is null ? "the source has no rows to test with" : $"row {row} is empty or does not exist");
+            console.Error(row is null ? "the source has no rows to test with" : $"row {row} is empty or does not exist");
             return 2;
         }
         var send = args.Has("send");
         var report = await new FlowTester().TestAsync(flow, item, send, cancellationToken);
-        ReportPrinter.PrintTest(report, send, output);
+        ReportPrinter.PrintTest(report, send, console);
         return 0;
     }
 }

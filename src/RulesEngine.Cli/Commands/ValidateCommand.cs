@@ -18,17 +18,17 @@ internal static class ValidateCommand
           rulesengine validate rules/helpcrunch-contacts.json --connections connections.json
         """;
 
-    public static Task<int> RunAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
     {
         args.Allow("connections");
         if (args.Positionals.Count == 0) throw new UsageException("name at least one flow file or folder");
-        var set = FlowSession.Load(args.Positionals, args.ConnectionsPath());
+        var set = FlowSession.Load(args.Positionals, args.ConnectionsPath(), console);
         if (!set.Succeeded)
         {
-            output.WriteLine($"{set.Diagnostics.Count} error(s)");
+            console.Out($"{set.Diagnostics.Count} error(s)");
             return Task.FromResult(1);
         }
-        output.WriteLine($"{set.Flows.Count} flow(s) valid: {string.Join(", ", set.Flows.Select(f => f.Name))}");
+        console.Out($"{set.Flows.Count} flow(s) valid: {string.Join(", ", set.Flows.Select(f => f.Name))}");
         return Task.FromResult(0);
     }
 }

@@ -1,0 +1,87 @@
+using RulesEngine.Cli.Commands;
+using RulesEngine.Core.Connections;
+
+namespace RulesEngine.Cli;
+
+/// <summary>The command line: verb dispatch, help, and exit codes. Tests call it in-process.</summary>
+public static class CliApp
+{
+    public const int Usage = 64;
+
+    private delegate Task<int> Verb(Arguments args, Console console, CancellationToken cancellationToken);
+
+    private static readonly Dictionary<string, (string Help, Verb Run)> Verbs = new()
+    {
+        ["validate"] = (ValidateCommand.Help, ValidateCommand.RunAsync),
+        ["run"] = (RunCommand.Help, RunCommand.RunAsync),
+        ["test"] = (TestCommand.Help, TestCommand.RunAsync),
+        ["demo"] = (DemoCommand.Help, DemoCommand.RunAsync),
+        ["history"] = (HistoryCommand.Help, HistoryCommand.RunAsync),
+    };
+
+    private const string Overview = """
+        rulesengine: runs automation flows kept as JSON files (Google Sheets rows -> HelpCrunch, Telegram, ...).
+
+        Usage: rulesengine <verb> [arguments] [--help]
+
+        Verbs:
+          validate <files or folders>   load and compile flows; print every problem as file(line,col): error CODE: message
+          run <flow.json>               run a flow once, now, and print what happened to each new row
+          test <flow.json>              show what the flow would do with one real row, without side effects
+          demo                          run the canonical flow against built-in emulators of the three services
+          history [flow]                show recorded runs and what happened to each row
+
+        Run 'rulesengine <verb> --help' for a verb's options and examples.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    {
+        var console = new Console(output, errors);
+        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        {
+            console.Out(Overview);
+            return args.Length == 0 ? Usage : 0;
+        }
+        if (!Verbs.TryGetValue(args[0], out var verb))
+        {
+            console.Error($"unknown verb '{args[0]}'; verbs: {string.Join(", ", Verbs.Keys)} (see --help)");
+            return Usage;
+        }
+        try
+        {
+            var arguments = Arguments.Parse(args.Skip(1), "send", "failed", "json", "force", "wait");
+            if (arguments.Has("help"))
+            {
+                console.Out(verb.Help);
+                return 0;
+            }
+            return await verb.Run(arguments, console, cancellationToken);
+        }
+        catch (UsageException e)
+        {
+            console.Error($"{args[0]}: {e.Message}");
+            console.Error($"see 'rulesengine {args[0]} --help'");
+            return Usage;
+        }
+        catch (OperationCanceledException)
+        {
+            console.Error("cancelled");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            console.Error($"{args[0]} failed: {e.Message}");
+            return 1;
+        }
+    }
+}
+
+/// <summary>Where a verb writes: people's output and errors, both passed through the secret redactor.</summary>
+internal sealed class Console(TextWriter output, TextWriter errors)
+{
+    public TextWriter Writer => output;
+
+    public void Out(string line) => output.WriteLine(SecretRedactor.Redact(line));
+
+    public void Error(string line) => errors.WriteLine(SecretRedactor.Redact(line));
+}

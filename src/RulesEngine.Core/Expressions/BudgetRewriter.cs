@@ -1,0 +1,105 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace RulesEngine.Core.Expressions;
+
+/// <summary>
+/// Runs after validation (so user code can never name the runtime): wraps every lambda body and query clause in
+/// <c>ExpressionRuntime.Tick(...)</c>, replaces <c>Enumerable.Range</c> with the guarded range, and arms the
+/// budget around the body of every generated method that got any of these. Expressions without loops pay nothing.
+/// </summary>
+internal sealed class BudgetRewriter(ISet<InvocationExpressionSyntax> ranges, int budgetMs) : CSharpSyntaxRewriter
+{
+    private const string Runtime = "global::RulesEngine.Core.Expressions.ExpressionRuntime";
+    private int _changes;
+
+    public bool Changed => _changes > 0;
+
+    public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node)
+    {
+        var before = _changes;
+        var visited = (MethodDeclarationSyntax)base.VisitMethodDeclaration(node)!;
+        if (_changes == before || visited.Body is null) return visited;
+        var armed = SyntaxFactory.Block(
+            SyntaxFactory.ParseStatement($"var __budgetPrevious = {Runtime}.Arm({budgetMs});\n"),
+            SyntaxFactory.TryStatement(
+                visited.Body,
+                default,
+                SyntaxFactory.FinallyClause(SyntaxFactory.Block(SyntaxFactory.ParseStatement($"{Runtime}.Disarm(__budgetPrevious);\n")))));
+        return visited.WithBody(armed);
+    }
+
+    public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
+    {
+        var isRange = ranges.Contains(node);
+        var visited = (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!;
+        if (!isRange) return visited;
+        _changes++;
+        return visited.WithExpression(SyntaxFactory.ParseExpression($"{Runtime}.Range").WithTriviaFrom(visited.Expression));
+    }
+
+    public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node)
+    {
+        var visited = (SimpleLambdaExpressionSyntax)base.VisitSimpleLambdaExpression(node)!;
+        return visited.ExpressionBody is { } body ? visited.WithExpressionBody(Tick(body)) : visited;
+    }
+
+    public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node)
+    {
+        var visited = (ParenthesizedLambdaExpressionSyntax)base.VisitParenthesizedLambdaExpression(node)!;
+        return visited.ExpressionBody is { } body ? visited.WithExpressionBody(Tick(body)) : visited;
+    }
+
+    // Query clauses compile to lambdas, so each one ticks as well.
+    public override SyntaxNode? VisitWhereClause(WhereClauseSyntax node)
+    {
+        var visited = (WhereClauseSyntax)base.VisitWhereClause(node)!;
+        return visited.WithCondition(Tick(visited.Condition));
+    }
+
+    public override SyntaxNode? VisitSelectClause(SelectClauseSyntax node)
+    {
+        var visited = (SelectClauseSyntax)base.VisitSelectClause(node)!;
+        return visited.WithExpression(Tick(visited.Expression));
+    }
+
+    public override SyntaxNode? VisitLetClause(LetClauseSyntax node)
+    {
+        var visited = (LetClauseSyntax)base.VisitLetClause(node)!;
+        return visited.WithExpression(Tick(visited.Expression));
+    }
+
+    public override SyntaxNode? VisitOrdering(OrderingSyntax node)
+    {
+        var visited = (OrderingSyntax)base.VisitOrdering(node)!;
+        return visited.WithExpression(Tick(visited.Expression));
+    }
+
+    public override SyntaxNode? VisitGroupClause(GroupClauseSyntax node)
+    {
+        var visited = (GroupClauseSyntax)base.VisitGroupClause(node)!;
+        return visited.WithGroupExpression(Tick(visited.GroupExpression)).WithByExpression(Tick(visited.ByExpression));
+    }
+
+    public override SyntaxNode? VisitJoinClause(JoinClauseSyntax node)
+    {
+        var visited = (JoinClauseSyntax)base.VisitJoinClause(node)!;
+        return visited.WithLeftExpression(Tick(visited.LeftExpression)).WithRightExpression(Tick(visited.RightExpression));
+    }
+
+    public override SyntaxNode? VisitFromClause(FromClauseSyntax node)
+    {
+        var visited = (FromClauseSyntax)base.VisitFromClause(node)!;
+        return visited.WithExpression(Tick(visited.Expression));
+    }
+
+    private ExpressionSyntax Tick(ExpressionSyntax body)
+    {
+        _changes++;
+        return SyntaxFactory.InvocationExpression(
+                SyntaxFactory.ParseExpression($"{Runtime}.Tick"),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(body.WithoutTrivia()))))
+            .WithTriviaFrom(body);
+    }
+}

@@ -1,0 +1,28 @@
+using RulesEngine.Connectors.Telegram;
+using RulesEngine.Connectors.Telegram.Emulator;
+using Telegram.Bot.Types.Enums;
+
+namespace RulesEngine.Connectors.Telegram.Tests.Support;
+
+/// <summary>Clients tuned for tests: short timeouts, near-zero backoff and no pacing, so failure paths stay fast.</summary>
+internal static class TestTelegram
+{
+    public static TelegramOptions Options(string baseUrl, string token = TelegramEmulator.DefaultToken) => new()
+    {
+        BotToken = token,
+        BaseUrl = baseUrl,
+        MaxAttempts = 3,
+        Timeout = TimeSpan.FromMilliseconds(500),
+        RetryDelay = TimeSpan.FromMilliseconds(10),
+        MaxRetryAfter = TimeSpan.FromSeconds(5),
+        PerChatInterval = TimeSpan.Zero,
+        MessagesPerSecond = 1000,
+    };
+
+    public static MessageSender Sender(TelegramClient client, ParseMode parseMode = ParseMode.None, bool disableLinkPreview = false) =>
+        new(client, parseMode, disableLinkPreview);
+
+    /// <summary>Requests that reached the emulator's sendMessage route.</summary>
+    public static int SendRequests(TelegramEmulator emulator) =>
+        emulator.Received.Count(r => r.Path.EndsWith("/sendMessage", StringComparison.OrdinalIgnoreCase));
+}
