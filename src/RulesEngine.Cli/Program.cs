@@ -1,6 +1,6 @@
 // A catastrophic regex in a user condition must time out; the default is only honoured when set before any
 // Regex is created, so it is the first thing the process does.
-AppContext.SetData("REGEX_DEFAULT_MATCH_TIMEOUT", TimeSpan.FromSeconds(2));
+RulesEngine.Core.Expressions.ExpressionCompiler.SetRegexTimeout(TimeSpan.FromSeconds(2));
 
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

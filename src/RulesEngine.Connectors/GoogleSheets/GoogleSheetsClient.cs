@@ -40,10 +40,13 @@ public sealed class GoogleSheetsClient : IDisposable
             _ => throw new ArgumentException("set exactly one of ApiKey and ServiceAccountKeyFile", nameof(options)),
         };
         _pacer = new ReadPacer(options.ReadsPerMinute, time);
-        _retry = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
+        var retry = new ResiliencePipelineBuilder { TimeProvider = time };
+        // Polly wants at least one retry; a single attempt is simply no retry strategy.
+        if (options.MaxAttempts > 1)
+        {
+            retry.AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(0, options.MaxAttempts - 1),
+                MaxRetryAttempts = options.MaxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
@@ -58,8 +61,9 @@ public sealed class GoogleSheetsClient : IDisposable
                     args.Outcome.Exception is GoogleSheetsException { RetryAfter: { } wait }
                         ? (TimeSpan?)TimeSpan.FromTicks(Math.Min(wait.Ticks, TimeSpan.FromMinutes(2).Ticks))
                         : null),
-            })
-            .Build();
+            });
+        }
+        _retry = retry.Build();
         _attemptTimeout = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(options.Timeout).Build();
     }
 

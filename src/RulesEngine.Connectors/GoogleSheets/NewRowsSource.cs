@@ -8,7 +8,8 @@ namespace RulesEngine.Connectors.GoogleSheets;
 /// skips keys it has recorded), and the position is only a shortcut: when its anchor row and the header still
 /// hold what they held, only the rows from the anchor on are read; when rows were inserted or deleted above it,
 /// the whole tab is read again and nothing is missed. A row that is not ready (a required column still empty)
-/// holds the position before it, so it is seen again once someone fills it in.
+/// holds the position before it, so it is seen again once someone fills it in. The position anchors on the last
+/// taken row; <see cref="SourceRead.PositionWhenNoItems"/> is set when a full read found a new anchor but nothing new.
 /// </summary>
 internal sealed class NewRowsSource : ISource
 {
@@ -64,22 +65,21 @@ internal sealed class NewRowsSource : ISource
         var stored = SheetPosition.Parse(position);
         var header = await ReadHeaderAsync(cancellationToken);
         var anchor = new SheetPosition(_headerRow, header.Key, header.Key);
-        IReadOnlyList<IReadOnlyList<string>> rows = [];
-        var first = _headerRow + 1;
+        IReadOnlyList<IReadOnlyList<string>>? rows = null;
         if (stored is not null && stored.Header == header.Key && stored.Row >= _headerRow)
         {
             // Incremental: from the anchor row itself, to check it still holds what it held.
             var fromAnchor = await ReadRowsAsync(stored.Row, cancellationToken);
-            var anchorKey = SheetRow.KeyOf(fromAnchor.Count > 0 ? fromAnchor[0] : []);
-            if (anchorKey == stored.Hash)
+            if (SheetRow.KeyOf(fromAnchor.Count > 0 ? fromAnchor[0] : []) == stored.Hash)
             {
                 anchor = stored;
-                rows = fromAnchor.Skip(1).ToList();
-                first = stored.Row + 1;
+                rows = [.. fromAnchor.Skip(1)];
             }
-            else rows = await ReadRowsAsync(_headerRow + 1, cancellationToken);
         }
-        else rows = await ReadRowsAsync(_headerRow + 1, cancellationToken);
+        // No position, a changed header, or rows moved under the anchor: read every data row; the engine skips
+        // the keys it has recorded.
+        rows ??= await ReadRowsAsync(_headerRow + 1, cancellationToken);
+        var first = anchor.Row + 1;
 
         var required = _required.Select(name => header.IndexOf(name)).ToList();
         var items = new List<SourceItem>();
@@ -88,11 +88,9 @@ internal sealed class NewRowsSource : ISource
         for (var i = 0; i < rows.Count; i++)
         {
             var row = new SheetRow(first + i, rows[i]);
-            if (row.IsBlank)
-            {
-                if (!blocked) frontier = new SheetPosition(row.Number, row.Key, header.Key);
-                continue;
-            }
+            // Blank rows are passed but never anchor the position: after rows are deleted above it, another blank row
+            // could slide into its place and the check would pass while an unprocessed row slid above the anchor.
+            if (row.IsBlank) continue;
             if (required.Any(c => c >= row.Cells.Count || string.IsNullOrWhiteSpace(row.Cells[c])))
             {
                 blocked = true;

@@ -5,7 +5,8 @@ namespace RulesEngine.Connectors.GoogleSheets;
 
 /// <summary>
 /// Where "new rows" start, stored by the engine as compact JSON <c>{"row":N,"hash":"…","header":"…"}</c>: every row up
-/// to <see cref="Row"/> was taken or blank, <see cref="Hash"/> is the content key row N had, and <see cref="Header"/>
+/// to <see cref="Row"/> was taken or blank, row N itself is a taken row (or the header), <see cref="Hash"/> is the
+/// content key row N had, and <see cref="Header"/>
 /// the header row's. Both keys are checked before trusting the row number, because rows inserted or deleted above
 /// shift it.
 /// </summary>

@@ -91,7 +91,7 @@ public static class ContactFieldMapping
                 body[name] = JValue.CreateNull();
                 continue;
             }
-            var built = name switch
+            JToken? built = name switch
             {
                 CustomData => BuildCustomData(value, problems),
                 Tags => BuildTags(value, problems),

@@ -173,7 +173,7 @@ public sealed class HelpCrunchClient : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            throw Unreachable($"HelpCrunch could not be reached: {e.Message}", attempts, e);
+            throw Unreachable($"HelpCrunch could not be reached: {Describe(e)}", attempts, e);
         }
         if (answer.Status is >= 200 and < 300) return answer;
         var (text, codes) = HelpCrunchErrors.Describe(answer.Status, answer.Body);
@@ -184,6 +184,10 @@ public sealed class HelpCrunchClient : IDisposable
 
     private static HelpCrunchException Unreachable(string what, int attempts, Exception cause) =>
         new(SecretRedactor.Redact($"{what} ({Plural(attempts, "attempt")})"), null, [], isTransient: true, cause);
+
+    // HttpRequestException often says only "An error occurred while sending the request"; the cause is inside.
+    private static string Describe(Exception e) =>
+        e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{e.Message} ({inner.Message})" : e.Message;
 
     private static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 

@@ -119,7 +119,7 @@ public sealed class UpdateContactStep : IReceiver
         }
         catch (HelpCrunchException e)
         {
-            return FromError($"searching contacts by {_searchBy}", e, []);
+            return FromError($"searching contacts by {_searchBy}", e, new Dictionary<string, string>());
         }
         if (Decide(value, found.Targets, found.Total) is { } refused) return refused;
 
@@ -165,7 +165,7 @@ public sealed class UpdateContactStep : IReceiver
         }
         catch (HelpCrunchException e)
         {
-            var guess = FromError("predicted: searching contacts failed", e, []);
+            var guess = FromError("predicted: searching contacts failed", e, new Dictionary<string, string>());
             return new StepPreview([lookup, _client.PreviewUpdate("{id}", body)], guess);
         }
     }

@@ -11,6 +11,8 @@ namespace RulesEngine.Connectors.Telegram;
 /// </summary>
 internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate text, MessageSender sender) : IReceiver
 {
+    public const string InvalidChatIdCode = "RE1210";
+
     /// <summary>Reads the step's settings; problems go to <paramref name="config"/>, and a step that has any is never run.</summary>
     public static IReceiver Create(StepConfig config)
     {
@@ -19,6 +21,12 @@ internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate 
         var text = config.Template(SendMessageSpec.FieldText);
         var parseMode = MessageSender.ParseModeOf(config.Text(SendMessageSpec.FieldParseMode));
         var disableLinkPreview = config.Boolean(SendMessageSpec.FieldDisableLinkPreview) ?? false;
+        // A chat id written without placeholders can be checked now rather than failing every item later.
+        if (chatId is not null && !chatId.Text.Contains('{', StringComparison.Ordinal)
+            && !TelegramChatId.TryParse(chatId.Text, out _, out var chatError))
+        {
+            config.Error(SendMessageSpec.FieldChatId, InvalidChatIdCode, $"\"{SendMessageSpec.FieldChatId}\": {chatError}");
+        }
         if (client is null || chatId is null || text is null) return new NotLoaded(config.Id);
         return new SendMessageStep(chatId, text, new MessageSender(client, parseMode, disableLinkPreview));
     }

@@ -64,7 +64,7 @@ public sealed partial class TelegramOptions
         var token = settings.Secret(BotTokenKey, "the bot token from @BotFather, e.g. \"${env:TELEGRAM_BOT_TOKEN}\"");
         if (token.Length > 0 && !IsWellFormedToken(token))
         {
-            settings.Error(BotTokenKey, "RE0310",
+            settings.Error(BotTokenKey, "RE1201",
                 $"connection '{settings.Name}': \"{BotTokenKey}\" is not a Telegram bot token (expected <digits>:<secret>, as @BotFather gives it; the value is not shown)");
             ok = false;
         }
@@ -73,7 +73,7 @@ public sealed partial class TelegramOptions
         var baseUrl = settings.Optional(BaseUrlKey, DefaultBaseUrl)!;
         if (!TryNormalizeBaseUrl(baseUrl, out var normalized, out var urlError))
         {
-            settings.Error(BaseUrlKey, "RE0311", $"connection '{settings.Name}': \"{BaseUrlKey}\" {urlError}");
+            settings.Error(BaseUrlKey, "RE1202", $"connection '{settings.Name}': \"{BaseUrlKey}\" {urlError}");
             ok = false;
         }
 
@@ -138,7 +138,7 @@ public sealed partial class TelegramOptions
         if (text is null) return defaultValue;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max && (!whole || value == Math.Floor(value)))
             return value;
-        settings.Error(key, "RE0312", $"connection '{settings.Name}': \"{key}\" must be a {(whole ? "whole number" : "number")} from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}, not '{text}'");
+        settings.Error(key, "RE1203", $"connection '{settings.Name}': \"{key}\" must be a {(whole ? "whole number" : "number")} from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}, not '{text}'");
         ok = false;
         return defaultValue;
     }

@@ -34,7 +34,9 @@ public sealed partial class ConnectionSettings
     {
         var token = _json[key];
         if (token is null || token.Type == JTokenType.Null) return defaultValue;
-        return Resolve(key, token.ToString());
+        // Numbers are read back in the invariant culture: "0.5" must not become "0,5" on a comma-decimal machine.
+        var raw = token is JValue { Value: IFormattable formattable } ? formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture) : token.ToString();
+        return Resolve(key, raw);
     }
 
     /// <summary>A setting that must be present; reports an error and returns "" when it is not.</summary>

@@ -25,7 +25,7 @@ internal static class ExpressionValidator
         "System.DateOnly", "System.TimeOnly", "System.DateTimeKind", "System.DayOfWeek", "System.Guid", "System.Nullable`1",
         "System.StringComparison", "System.StringComparer", "System.StringSplitOptions", "System.MidpointRounding",
         "System.IFormatProvider", "System.IFormattable", "System.IComparable`1", "System.IEquatable`1",
-        "System.Index", "System.Range", "System.ReadOnlySpan`1", "System.Span`1",
+        "System.Array", "System.Index", "System.Range", "System.ReadOnlySpan`1", "System.Span`1",
         "System.ValueTuple`2", "System.ValueTuple`3", "System.ValueTuple`4",
         "System.Func`1", "System.Func`2", "System.Func`3", "System.Func`4",
         "System.Linq.Enumerable", "System.Linq.IOrderedEnumerable`1", "System.Linq.IGrouping`2", "System.Linq.ILookup`2",
@@ -62,13 +62,14 @@ internal static class ExpressionValidator
         "System.Globalization.CultureInfo.ClearCachedData",
     };
 
-    // Collection methods that change their target; denied on every collection type, so a cast of
+    // Collection methods that change their target; denied on every collection type and System.Array, so a cast of
     // Row.Fields or a step's Output to a mutable type gains nothing.
     private static readonly HashSet<string> Mutators = new(StringComparer.Ordinal)
     {
         "Add", "AddRange", "TryAdd", "Clear", "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "RemoveWhere", "Insert",
         "InsertRange", "Sort", "Reverse", "UnionWith", "IntersectWith", "ExceptWith", "SymmetricExceptWith",
         "EnsureCapacity", "TrimExcess", "CopyTo", "ForEach", "set_Item", "set_Capacity",
+        "Fill", "Resize", "Copy", "ConstrainedCopy", "SetValue", "Initialize",
     };
 
     private static readonly string[] DeniedNamespaces =
@@ -83,7 +84,9 @@ internal static class ExpressionValidator
         SemanticModel model, ExpressionSyntax expression, ISet<InvocationExpressionSyntax> ranges)
     {
         var errors = new List<(TextSpan, string)>();
-        foreach (var node in expression.DescendantNodesAndSelf())
+        // one error per offending construct: nothing inside a rejected node is reported again
+        var rejected = new List<SyntaxNode>();
+        foreach (var node in expression.DescendantNodesAndSelf(descendIntoChildren: n => !rejected.Contains(n)))
         {
             var bad = node switch
             {
@@ -104,7 +107,9 @@ internal static class ExpressionValidator
                 NameSyntax or MemberAccessExpressionSyntax => ForbiddenNamespace(model, node),
                 _ => null,
             };
-            if (bad is not null) errors.Add((node.Span, bad));
+            if (bad is null) continue;
+            errors.Add((node.Span, bad));
+            rejected.Add(node);
         }
         foreach (var trivia in expression.DescendantTrivia())
         {
@@ -199,7 +204,8 @@ internal static class ExpressionValidator
                 case IIncrementOrDecrementOperation:
                     Fail(operation, "++ and -- are not allowed");
                     return;
-                case IAssignmentOperation a when a.Parent is not IObjectOrCollectionInitializerOperation:
+                // initializers build a new object (also the anonymous types that queries create for 'let' and 'from')
+                case IAssignmentOperation a when a.Parent is not (IObjectOrCollectionInitializerOperation or IAnonymousObjectCreationOperation):
                     Fail(operation, "assignment is not allowed in an expression");
                     return;
                 case IInvalidOperation:
@@ -371,7 +377,8 @@ internal static class ExpressionValidator
             why = $"'{Display(member)}' is not allowed";
             return true;
         }
-        if (member is IMethodSymbol && Mutators.Contains(name) && owner.StartsWith("System.Collections.Generic.", StringComparison.Ordinal))
+        if (member is IMethodSymbol && Mutators.Contains(name)
+            && (owner == "System.Array" || owner.StartsWith("System.Collections.Generic.", StringComparison.Ordinal)))
         {
             why = $"'{Display(member)}' is not allowed: expressions cannot change collections";
             return true;

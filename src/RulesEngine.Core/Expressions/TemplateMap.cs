@@ -20,6 +20,12 @@ public sealed class TemplateMap
     /// <summary>Top-level keys, in file order.</summary>
     public IEnumerable<string> Keys => _shape is JObject o ? o.Properties().Select(p => p.Name) : [];
 
+    /// <summary>The mapping as written in the flow file (a copy), for load-time checks of its literal values.</summary>
+    public JToken Shape => _shape.DeepClone();
+
+    /// <summary>Every template leaf by its JSON path inside the mapping (e.g. <c>locale</c>, <c>customData.plan</c>).</summary>
+    public IReadOnlyDictionary<string, CompiledTemplate> Templates => _templates;
+
     /// <summary>The mapping rendered for one item: same shape, every template replaced by its text.</summary>
     public JToken Render(ItemScope scope)
     {

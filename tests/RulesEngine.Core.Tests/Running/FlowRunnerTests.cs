@@ -14,7 +14,7 @@ public sealed class FlowRunnerTests : IDisposable
 
     public void Dispose() => _store.Dispose();
 
-    private static TestRegistry Canonical(out RulesEngine.Core.Flows.Flow flow)
+    private static TestRegistry Canonical(out Core.Flows.Flow flow)
     {
         var registry = new TestRegistry();
         // ok@ exists; new@ is created; bad@ fails both ways.
@@ -25,7 +25,7 @@ public sealed class FlowRunnerTests : IDisposable
             ("create", "bad@x.io") => StepOutcome.Failure("HelpCrunch 400 invalid_locale_value"),
             _ => StepOutcome.Success(),
         };
-        flow = registry.LoadValid(Flows.UpdateCreateAlert);
+        flow = registry.LoadValid(TestFlows.UpdateCreateAlert);
         return registry;
     }
 

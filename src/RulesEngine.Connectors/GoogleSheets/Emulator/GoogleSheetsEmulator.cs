@@ -207,7 +207,7 @@ public sealed class GoogleSheetsEmulator : IAsyncDisposable
             {
                 [var id] => GetSpreadsheet(id, context.Request.Query["fields"].ToString()),
                 [var id, "values", var range] => GetValues(id, range, context.Request.Query["majorDimension"].ToString()),
-                _ => Error(404, "Method not found."),
+                _ => GoogleErrorEnvelope.Create(404, "Method not found."),
             };
         }
         await WriteJsonAsync(context, answer.Status, answer.Body);
@@ -222,7 +222,7 @@ public sealed class GoogleSheetsEmulator : IAsyncDisposable
             return _tokens.IsValid(authorization["Bearer ".Length..].Trim())
                 ? null
                 : (401, "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid " +
-                        "authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.", "ACCESS_TOKEN_TYPE_UNSUPPORTED");
+                        "authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.", null);
         }
         if (key.Length == 0) return (403, "The request is missing a valid API key.", null);
         lock (_gate)
@@ -266,7 +266,7 @@ public sealed class GoogleSheetsEmulator : IAsyncDisposable
     {
         if (Access(id) is { } refused) return refused;
         var sheets = _spreadsheets[id];
-        var unparsable = Error(400, "Unable to parse range: " + rangeText);
+        var unparsable = GoogleErrorEnvelope.Create(400, "Unable to parse range: " + rangeText);
         if (!A1Range.TrySplit(rangeText, out var sheetName, out var cells)) return unparsable;
         // Without '!', a tab's name wins over cell notation; otherwise the cells are on the first tab.
         if (sheetName is null && sheets.Any(s => s.Title == cells)) (sheetName, cells) = (cells, null);
@@ -282,8 +282,8 @@ public sealed class GoogleSheetsEmulator : IAsyncDisposable
     }
 
     private (int, JObject)? Access(string id) =>
-        !_spreadsheets.ContainsKey(id) ? Error(404, "Requested entity was not found.")
-        : _denied.Contains(id) ? Error(403, "The caller does not have permission")
+        !_spreadsheets.ContainsKey(id) ? GoogleErrorEnvelope.Create(404, "Requested entity was not found.")
+        : _denied.Contains(id) ? GoogleErrorEnvelope.Create(403, "The caller does not have permission")
         : null;
 
     private static List<List<string>> Transpose(List<List<string>> rows)
@@ -304,36 +304,8 @@ public sealed class GoogleSheetsEmulator : IAsyncDisposable
         (_spreadsheets.TryGetValue(spreadsheetId, out var sheets) ? sheets.FirstOrDefault(s => s.Title == sheetName) : null)
         ?? throw new InvalidOperationException($"no sheet '{sheetName}' in spreadsheet '{spreadsheetId}'; add it with AddSheet");
 
-    private static (int, JObject) Error(int code, string message, string? reason = null)
-    {
-        var error = new JObject { ["code"] = code, ["message"] = message, ["status"] = StatusName(code) };
-        if (reason is not null)
-        {
-            error["details"] = new JArray(new JObject
-            {
-                ["@type"] = "type.googleapis.com/google.rpc.ErrorInfo", ["reason"] = reason, ["domain"] = "googleapis.com",
-            });
-        }
-        return (code, new JObject { ["error"] = error });
-    }
-
-    private static string StatusName(int code) => code switch
-    {
-        400 => "INVALID_ARGUMENT",
-        401 => "UNAUTHENTICATED",
-        403 => "PERMISSION_DENIED",
-        404 => "NOT_FOUND",
-        409 => "ABORTED",
-        429 => "RESOURCE_EXHAUSTED",
-        500 => "INTERNAL",
-        501 => "NOT_IMPLEMENTED",
-        503 => "UNAVAILABLE",
-        504 => "DEADLINE_EXCEEDED",
-        _ => "UNKNOWN",
-    };
-
     private static Task WriteErrorAsync(HttpContext context, int code, string message, string? reason = null) =>
-        WriteJsonAsync(context, code, Error(code, message, reason).Item2);
+        WriteJsonAsync(context, code, GoogleErrorEnvelope.Create(code, message, reason).Body);
 
     private static Task WriteFaultAsync(HttpContext context, Fault fault)
     {

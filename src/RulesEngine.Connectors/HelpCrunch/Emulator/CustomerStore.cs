@@ -154,7 +154,7 @@ internal sealed class CustomerStore(HelpCrunchEmulatorOptions options)
                 var locale = isNull ? null : Scalar(name, value);
                 if (locale is not null && options.ValidateLocale && !Iso639.IsCode(locale))
                     throw ApiError.Invalid("locale", $"Locale '{locale}' is not a valid ISO 639-1 code");
-                contact[name] = locale;
+                contact[name] = locale is null ? JValue.CreateNull() : new JValue(locale);
             }
             else if (BooleanFields.Contains(name))
             {
@@ -166,7 +166,7 @@ internal sealed class CustomerStore(HelpCrunchEmulatorOptions options)
                 var text = isNull ? null : Scalar(name, value);
                 if (text is not null && !long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
                     throw ApiError.Invalid(name, $"{name} must be a UNIX timestamp");
-                contact[name] = text;
+                contact[name] = text is null ? JValue.CreateNull() : new JValue(text);
             }
             else if (name == "customData")
             {

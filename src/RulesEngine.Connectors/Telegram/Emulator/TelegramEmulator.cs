@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using RulesEngine.Emulation;
 
@@ -37,7 +38,7 @@ public sealed partial class TelegramEmulator : IAsyncDisposable
     public static async Task<TelegramEmulator> StartAsync(int port = 0)
     {
         var emulator = new TelegramEmulator();
-        emulator._host = await EmulatorHost.StartAsync(app => app.Run(emulator.HandleAsync), WriteFaultAsync, port).ConfigureAwait(false);
+        emulator._host = await EmulatorHost.StartAsync(app => ((IApplicationBuilder)app).Run(emulator.HandleAsync), WriteFaultAsync, port).ConfigureAwait(false);
         return emulator;
     }
 

@@ -4,18 +4,19 @@ using Telegram.Bot.Types.Enums;
 
 namespace RulesEngine.Connectors.Telegram.Tests.Support;
 
-/// <summary>Clients tuned for tests: short timeouts, near-zero backoff and no pacing, so failure paths stay fast.</summary>
+/// <summary>Clients tuned for tests: near-zero backoff, a short retry_after limit and no pacing, so failure paths stay fast.</summary>
 internal static class TestTelegram
 {
-    public static TelegramOptions Options(string baseUrl, string token = TelegramEmulator.DefaultToken) => new()
+    public static TelegramOptions Options(string baseUrl, string token = TelegramEmulator.DefaultToken, TimeSpan? perChatInterval = null, TimeSpan? timeout = null) => new()
     {
         BotToken = token,
         BaseUrl = baseUrl,
         MaxAttempts = 3,
-        Timeout = TimeSpan.FromMilliseconds(500),
+        // Generous enough for a cold first request on a loaded machine; timeout tests pass their own.
+        Timeout = timeout ?? TimeSpan.FromSeconds(3),
         RetryDelay = TimeSpan.FromMilliseconds(10),
         MaxRetryAfter = TimeSpan.FromSeconds(5),
-        PerChatInterval = TimeSpan.Zero,
+        PerChatInterval = perChatInterval ?? TimeSpan.Zero,
         MessagesPerSecond = 1000,
     };
 

@@ -1,7 +1,7 @@
 namespace RulesEngine.Core.Tests.Support;
 
 /// <summary>Flow files used by engine tests, written the way users write them.</summary>
-internal static class Flows
+internal static class TestFlows
 {
     /// <summary>The canonical shape: update; if it failed, create; if that failed too, alert.</summary>
     public const string UpdateCreateAlert = """

@@ -1,0 +1,257 @@
+using RulesEngine.Connectors.GoogleSheets.Tests.Support;
+
+namespace RulesEngine.Connectors.GoogleSheets.Tests;
+
+public sealed class NewRowsSourceTests : IAsyncLifetime
+{
+    private const string Sheet = "Form responses 1";
+    private SheetsTestBed _bed = null!;
+
+    public async Task InitializeAsync() => _bed = await SheetsTestBed.StartAsync();
+
+    public async Task DisposeAsync() => await _bed.DisposeAsync();
+
+    private void Seed(params string[][] rows) => _bed.Emulator.AddSheet(SheetsTestBed.SpreadsheetId, Sheet, rows);
+
+    [Fact]
+    public async Task ReadNew_NamesFieldsByHeader_WhenHeaderHasSpacesAndGaps()
+    {
+        Seed(["Full name", "E-mail address", "", "Phone"], ["Ann Lee", "ann@x.io", "note", "", "extra"]);
+
+        var items = (await _bed.Source(Sheet).ReadNewAsync(null, default)).Items;
+
+        var item = Assert.Single(items);
+        Assert.Equal(2, item.Number);
+        Assert.Equal("Ann Lee", item.Fields["Full name"]);
+        Assert.Equal("ann@x.io", item.Fields["E-mail address"]);
+        Assert.Equal("note", item.Fields["Column C"]);
+        Assert.Equal("", item.Fields["Phone"]);
+        Assert.Equal("extra", item.Fields["Column E"]);
+    }
+
+    [Fact]
+    public async Task ReadNew_SkipsBlankRows_AndGivesMissingCellsAsEmptyText()
+    {
+        Seed(["Name", "Email", "City"], ["Ann"], [], ["", "", ""], ["Bob", "", "Kyiv"]);
+
+        var items = (await _bed.Source(Sheet).ReadNewAsync(null, default)).Items;
+
+        Assert.Equal([2, 5], items.Select(i => i.Number));
+        Assert.Equal("", items[0].Fields["Email"]);
+        Assert.Equal("", items[0].Fields["City"]);
+        Assert.Equal("Kyiv", items[1].Fields["City"]);
+    }
+
+    [Fact]
+    public async Task ReadNew_ReturnsOnlyRowsAfterPosition_ReadingFromTheAnchorRow()
+    {
+        Seed(["Name", "Email"], ["Ann", "a@x.io"], ["Bob", "b@x.io"]);
+        var engine = new RecordingEngine(_bed.Source(Sheet));
+        Assert.Equal(2, (await engine.RunAsync()).Count);
+        _bed.Emulator.AppendRow(SheetsTestBed.SpreadsheetId, Sheet, "Cy", "c@x.io");
+        _bed.Emulator.ClearReceived();
+
+        var read = await _bed.Source(Sheet).ReadNewAsync(engine.Position, default);
+
+        var item = Assert.Single(read.Items);
+        Assert.Equal(("Cy", 4), (item.Fields["Name"], item.Number));
+        // One read for the header, one from the anchor row (3) on: never the whole sheet.
+        Assert.Equal(["'Form responses 1'!1:1", "'Form responses 1'!A3:ZZ"], _bed.RangesRead());
+    }
+
+    [Fact]
+    public async Task ReadNew_ReturnsEveryUnprocessedRow_WhenRowsAreInsertedAboveTheAnchor()
+    {
+        Seed(["Name"], ["Ann"], ["Bob"]);
+        var engine = new RecordingEngine(_bed.Source(Sheet));
+        await engine.RunAsync();
+        _bed.Emulator.InsertRow(SheetsTestBed.SpreadsheetId, Sheet, 2, "Zoe");
+        _bed.Emulator.AppendRow(SheetsTestBed.SpreadsheetId, Sheet, "Cy");
+
+        var fresh = await engine.RunAsync();
+
+        Assert.Equal(["Zoe", "Cy"], fresh.Select(i => i.Fields["Name"]));
+        Assert.Empty(await engine.RunAsync());
+    }
+
+    [Fact]
+    public async Task ReadNew_ReturnsEveryUnprocessedRow_WhenTheAnchorRowIsDeleted()
+    {
+        Seed(["Name"], ["Ann"], ["Bob"]);
+        var engine = new RecordingEngine(_bed.Source(Sheet));
+        await engine.RunAsync();
+        _bed.Emulator.DeleteRow(SheetsTestBed.SpreadsheetId, Sheet, 3);
+        _bed.Emulator.AppendRow(SheetsTestBed.SpreadsheetId, Sheet, "Cy");
+        _bed.Emulator.AppendRow(SheetsTestBed.SpreadsheetId, Sheet, "Dan");
+
+        var fresh = await engine.RunAsync();
+
+        Assert.Equal(["Cy", "Dan"], fresh.Select(i => i.Fields["Name"]));
+        Assert.Equal([3, 4], fresh.Select(i => i.Number));
+    }
+
+    [Fact]
+    public async Task ReadNew_HoldsPositionBeforeAnUnreadyRow_UntilItIsFilledIn()
+    {
+        Seed(["Name", "Email"], ["Ann", "a@x.io"], ["Bob"], ["Cy", "c@x.io"]);
+        var source = _bed.Source(Sheet, required: ["Email"]);
+        var engine = new RecordingEngine(source);
+
+        var first = await engine.RunAsync();
+
+        Assert.Equal(["Ann", "Cy"], first.Select(i => i.Fields["Name"]));
+        Assert.Equal(2, SheetPosition.Parse(engine.Position)!.Row);
+        Assert.Empty(await engine.RunAsync());
+
+        _bed.Emulator.SetCell(SheetsTestBed.SpreadsheetId, Sheet, "B3", "b@x.io");
+        var second = await engine.RunAsync();
+
+        Assert.Equal(["Bob"], second.Select(i => i.Fields["Name"]));
+        Assert.Equal(4, SheetPosition.Parse(engine.Position)!.Row);
+    }
+
+    [Fact]
+    public async Task ReadNew_FindsAnUnreadyRow_AfterRowsAboveABlankRowAreDeleted()
+    {
+        Seed(["Name", "Email"], ["Ann", "a@x.io"], ["Eve", "e@x.io"], [], ["Bob"], []);
+        var engine = new RecordingEngine(_bed.Source(Sheet, required: ["Email"]));
+        await engine.RunAsync();
+        _bed.Emulator.DeleteRow(SheetsTestBed.SpreadsheetId, Sheet, 2);
+        _bed.Emulator.DeleteRow(SheetsTestBed.SpreadsheetId, Sheet, 2);
+        _bed.Emulator.SetCell(SheetsTestBed.SpreadsheetId, Sheet, "B3", "b@x.io");
+
+        Assert.Equal(["Bob"], (await engine.RunAsync()).Select(i => i.Fields["Name"]));
+    }
+
+    [Fact]
+    public async Task ReadNew_ReanchorsAfterAFullRead_WhenRowsShifted()
+    {
+        Seed(["Name"], ["Ann"], ["Bob"]);
+        var engine = new RecordingEngine(_bed.Source(Sheet));
+        await engine.RunAsync();
+        _bed.Emulator.InsertRow(SheetsTestBed.SpreadsheetId, Sheet, 2);
+
+        var read = await _bed.Source(Sheet).ReadNewAsync(engine.Position, default);
+
+        Assert.Equal(["Ann", "Bob"], read.Items.Select(i => i.Fields["Name"]));
+        Assert.Equal(4, SheetPosition.Parse(read.Items[^1].PositionAfter)!.Row);
+        Assert.Empty(await engine.RunAsync());
+        _bed.Emulator.ClearReceived();
+        Assert.Empty(await engine.RunAsync());
+        Assert.Contains("'Form responses 1'!A4:ZZ", _bed.RangesRead());
+    }
+
+    [Fact]
+    public async Task ReadNew_GivesPositionWhenNoItems_WhenTheAnchorRowIsGone()
+    {
+        Seed(["Name"], ["Ann"], ["Bob"]);
+        var engine = new RecordingEngine(_bed.Source(Sheet));
+        await engine.RunAsync();
+        _bed.Emulator.DeleteRow(SheetsTestBed.SpreadsheetId, Sheet, 3);
+        _bed.Emulator.DeleteRow(SheetsTestBed.SpreadsheetId, Sheet, 2);
+
+        var read = await _bed.Source(Sheet).ReadNewAsync(engine.Position, default);
+
+        Assert.Empty(read.Items);
+        Assert.Equal(1, SheetPosition.Parse(read.PositionWhenNoItems)!.Row);
+        Assert.Null((await _bed.Source(Sheet).ReadNewAsync(read.PositionWhenNoItems, default)).PositionWhenNoItems);
+    }
+
+    [Fact]
+    public async Task ReadNew_ReadsTheWholeSheetAgain_WhenTheHeaderChanged()
+    {
+        Seed(["Name"], ["Ann"], ["Bob"]);
+        var engine = new RecordingEngine(_bed.Source(Sheet));
+        await engine.RunAsync();
+        _bed.Emulator.SetCell(SheetsTestBed.SpreadsheetId, Sheet, "B1", "Email");
+        _bed.Emulator.SetCell(SheetsTestBed.SpreadsheetId, Sheet, "B2", "a@x.io");
+        _bed.Emulator.ClearReceived();
+
+        var fresh = await engine.RunAsync();
+
+        Assert.Equal("a@x.io", Assert.Single(fresh).Fields["Email"]);
+        Assert.Contains("'Form responses 1'!A2:ZZ", _bed.RangesRead());
+    }
+
+    [Fact]
+    public async Task ReadNew_FailsNamingTheColumn_WhenTheHeaderLacksADeclaredColumn()
+    {
+        Seed(["Name", "Mail"], ["Ann", "a@x.io"]);
+
+        var error = await Assert.ThrowsAsync<GoogleSheetsException>(() => _bed.Source(Sheet, columns: ["Name", "Email"]).ReadNewAsync(null, default));
+
+        Assert.Contains("'Email'", error.Message);
+        Assert.Contains("Name, Mail", error.Message);
+    }
+
+    [Fact]
+    public async Task ReadNew_ListsTheTabs_WhenTheSheetDoesNotExist()
+    {
+        Seed(["Name"]);
+
+        var error = await Assert.ThrowsAsync<GoogleSheetsException>(() => _bed.Source("Sheet 2").ReadNewAsync(null, default));
+
+        Assert.Contains("no sheet (tab) named 'Sheet 2'", error.Message);
+        Assert.Contains("'Form responses 1'", error.Message);
+    }
+
+    [Fact]
+    public async Task ReadNew_ReadsATabWhoseNameHasQuotes()
+    {
+        _bed.Emulator.AddSheet(SheetsTestBed.SpreadsheetId, "It's here", [["Name"], ["Ann"]]);
+
+        var items = (await _bed.Source("It's here").ReadNewAsync(null, default)).Items;
+
+        Assert.Equal("Ann", Assert.Single(items).Fields["Name"]);
+        Assert.Contains("'It''s here'!A2:ZZ", _bed.RangesRead());
+    }
+
+    [Fact]
+    public async Task ReadNew_UsesTheHeaderRowSetting()
+    {
+        Seed(["Registrations"], [], ["Name", "Email"], ["Ann", "a@x.io"]);
+
+        var items = (await _bed.Source(Sheet, headerRow: 3).ReadNewAsync(null, default)).Items;
+
+        Assert.Equal(("Ann", 4), (Assert.Single(items).Fields["Name"], items[0].Number));
+    }
+
+    [Fact]
+    public async Task ReadEndPosition_SkipsTheRowsAlreadyInTheSheet()
+    {
+        Seed(["Name"], ["Ann"], ["Bob"]);
+        var source = _bed.Source(Sheet);
+        var engine = new RecordingEngine(source) { Position = await source.ReadEndPositionAsync(default) };
+        _bed.Emulator.AppendRow(SheetsTestBed.SpreadsheetId, Sheet, "Cy");
+
+        Assert.Equal(["Cy"], (await engine.RunAsync()).Select(i => i.Fields["Name"]));
+    }
+
+    [Fact]
+    public async Task ReadSample_ReturnsTheGivenRowOrTheLastOne_WithoutAPosition()
+    {
+        Seed(["Name", "Email"], ["Ann", "a@x.io"], ["Bob", "b@x.io"], []);
+        var source = _bed.Source(Sheet);
+
+        var given = await source.ReadSampleAsync(2, default);
+        var last = await source.ReadSampleAsync(null, default);
+
+        Assert.Equal(("Ann", "a@x.io", 2), (given!.Fields["Name"], given.Fields["Email"], given.Number));
+        Assert.Equal(("Bob", 3, ""), (last!.Fields["Name"], last.Number, last.PositionAfter));
+        Assert.Null(await source.ReadSampleAsync(10, default));
+    }
+
+    [Fact]
+    public async Task Key_IsTheSameForTheSameContent_WhereverTheRowIs()
+    {
+        Seed(["Name"], ["Ann"]);
+        var before = (await _bed.Source(Sheet).ReadNewAsync(null, default)).Items[0];
+        _bed.Emulator.InsertRow(SheetsTestBed.SpreadsheetId, Sheet, 2, "Zoe");
+
+        var after = (await _bed.Source(Sheet).ReadNewAsync(null, default)).Items.Single(i => i.Fields["Name"] == "Ann");
+
+        Assert.Equal(before.Key, after.Key);
+        Assert.Equal(3, after.Number);
+        Assert.Equal($"{SheetsTestBed.SpreadsheetId}/{Sheet}", _bed.Source(Sheet).PositionKey);
+    }
+}
