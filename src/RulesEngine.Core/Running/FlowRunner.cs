@@ -14,11 +14,36 @@ namespace RulesEngine.Core.Running;
 /// </summary>
 public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
 {
+    /// <summary>How long a run's lease lasts without renewal: a crashed run blocks its flow at most this long.
+    /// A live run renews it after every batch.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
+
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly string _owner = $"pid {Environment.ProcessId} on {Environment.MachineName}, {Guid.NewGuid().ToString("N")[..6]}";
+
+    /// <summary>Runs the flow once, holding its lease. Throws <see cref="FlowBusyException"/> when another run holds
+    /// it, unless <paramref name="waitForLease"/>, in which case it waits for the lease.</summary>
+    public async Task<RunReport> RunAsync(Flow flow, CancellationToken cancellationToken, bool waitForLease)
+    {
+        while (store.TryAcquireLease(flow.Name, _owner, LeaseDuration, _clock.GetUtcNow()) is { } holder)
+        {
+            if (!waitForLease) throw new FlowBusyException(flow.Name, holder);
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _clock, cancellationToken);
+        }
+        try
+        {
+            return await RunAsync(flow, cancellationToken);
+        }
+        finally
+        {
+            store.ReleaseLease(flow.Name, _owner);
+        }
+    }
 
     public static string LinkFor(Flow flow, string runId) =>
         flow.RunLink.Replace("{flow}", Uri.EscapeDataString(flow.Name)).Replace("{runId}", runId);
 
+    /// <summary>Runs the flow once. The caller holds the flow's lease (see the overload that takes it).</summary>
     public async Task<RunReport> RunAsync(Flow flow, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
@@ -71,6 +96,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
 
                 await walker.WalkAsync(flow.Steps, batch.Where(i => !i.Stopped).ToList(), cancellationToken);
 
+                store.RenewLease(flow.Name, _owner, LeaseDuration, _clock.GetUtcNow());
                 foreach (var (item, itemRun) in order)
                 {
                     if (itemRun is null)

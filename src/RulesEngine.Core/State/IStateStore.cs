@@ -28,6 +28,23 @@ public interface IStateStore : IDisposable
     /// (null: leave it). Done and skipped items count as recorded from then on.</summary>
     void CompleteItem(string runId, string flow, string sourceKey, SourceItem item, RowStatus status, int failedSteps, string error, string? position);
 
+    /// <summary>
+    /// Takes the flow's run lease for <paramref name="owner"/> unless another owner holds an unexpired one, so two
+    /// processes never run the same flow at once. A crashed holder's lease expires after <paramref name="ttl"/>.
+    /// Returns the current holder when the lease could not be taken, null when it was.
+    /// </summary>
+    string? TryAcquireLease(string flow, string owner, TimeSpan ttl, DateTimeOffset now);
+
+    /// <summary>Extends a lease this owner holds (long runs renew it while they work).</summary>
+    void RenewLease(string flow, string owner, TimeSpan ttl, DateTimeOffset now);
+
+    void ReleaseLease(string flow, string owner);
+
+    /// <summary>Whether the flow is switched on for scheduled runs (flows are on until switched off).</summary>
+    bool IsEnabled(string flow);
+
+    void SetEnabled(string flow, bool enabled, DateTimeOffset now);
+
     IReadOnlyList<RunRecord> ListRuns(string? flow, int limit);
     RunRecord? GetRun(string runId);
     IReadOnlyList<RowRecord> ListRows(string runId);

@@ -37,6 +37,10 @@ public sealed class SqliteStateStore : IStateStore
               flow TEXT NOT NULL, source_key TEXT NOT NULL, item_key TEXT NOT NULL, step_id TEXT NOT NULL,
               result INTEGER NOT NULL, error TEXT NOT NULL, output TEXT NOT NULL, run_id TEXT NOT NULL, recorded_at TEXT NOT NULL,
               PRIMARY KEY (flow, source_key, item_key, step_id));
+            CREATE TABLE IF NOT EXISTS leases (
+              flow TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS flow_switches (
+              flow TEXT PRIMARY KEY, enabled INTEGER NOT NULL, updated_at TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS run_items (
               run_id TEXT NOT NULL, number INTEGER NOT NULL, item_key TEXT NOT NULL, status TEXT NOT NULL,
               failed_steps INTEGER NOT NULL, error TEXT NOT NULL, fields TEXT NOT NULL, source_key TEXT NOT NULL, flow TEXT NOT NULL,
@@ -114,6 +118,40 @@ public sealed class SqliteStateStore : IStateStore
             transaction.Commit();
         }
     }
+
+    public string? TryAcquireLease(string flow, string owner, TimeSpan ttl, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            // BEGIN IMMEDIATE takes SQLite's write lock first, so two processes cannot both see the lease free.
+            using var transaction = _db.BeginTransaction(deferred: false);
+            using (var read = Command("SELECT owner, expires_at FROM leases WHERE flow=$flow", ("$flow", flow)))
+            {
+                read.Transaction = transaction;
+                using var reader = read.ExecuteReader();
+                if (reader.Read() && reader.GetString(0) != owner && DateTimeOffset.Parse(reader.GetString(1)) > now)
+                    return reader.GetString(0);
+            }
+            Run(transaction, "INSERT INTO leases(flow, owner, expires_at) VALUES ($flow, $owner, $expires) ON CONFLICT(flow) DO UPDATE SET owner=excluded.owner, expires_at=excluded.expires_at",
+                ("$flow", flow), ("$owner", owner), ("$expires", (now + ttl).ToString("O")));
+            transaction.Commit();
+            return null;
+        }
+    }
+
+    public void RenewLease(string flow, string owner, TimeSpan ttl, DateTimeOffset now) =>
+        Write("UPDATE leases SET expires_at=$expires WHERE flow=$flow AND owner=$owner",
+            ("$flow", flow), ("$owner", owner), ("$expires", (now + ttl).ToString("O")));
+
+    public void ReleaseLease(string flow, string owner) =>
+        Write("DELETE FROM leases WHERE flow=$flow AND owner=$owner", ("$flow", flow), ("$owner", owner));
+
+    public bool IsEnabled(string flow) =>
+        Scalar("SELECT enabled FROM flow_switches WHERE flow=$flow", ("$flow", flow)) is not long enabled || enabled != 0;
+
+    public void SetEnabled(string flow, bool enabled, DateTimeOffset now) =>
+        Write("INSERT INTO flow_switches(flow, enabled, updated_at) VALUES ($flow, $enabled, $at) ON CONFLICT(flow) DO UPDATE SET enabled=excluded.enabled, updated_at=excluded.updated_at",
+            ("$flow", flow), ("$enabled", enabled ? 1 : 0), ("$at", now.ToString("O")));
 
     public IReadOnlyList<RunRecord> ListRuns(string? flow, int limit)
     {

@@ -1,0 +1,9 @@
+namespace RulesEngine.Core.Running;
+
+/// <summary>Another process holds the flow's run lease: a flow never runs twice at once.</summary>
+public sealed class FlowBusyException(string flow, string holder)
+    : Exception($"flow '{flow}' is already running ({holder}); wait for it to finish, or pass --wait")
+{
+    public string Flow { get; } = flow;
+    public string Holder { get; } = holder;
+}
