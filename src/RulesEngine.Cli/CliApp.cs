@@ -49,7 +49,7 @@ public static class CliApp
         }
         try
         {
-            var arguments = Arguments.Parse(args.Skip(1), "send", "failed", "json", "force", "wait");
+            var arguments = Arguments.Parse(args.Skip(1), "send", "failed", "json", "force", "wait", "unpaced", "explain", "json-logs");
             if (arguments.Has("help"))
             {
                 console.Out(verb.Help);

@@ -9,7 +9,7 @@ namespace RulesEngine.Cli.Commands;
 internal static class DemoCommand
 {
     public const string Help = """
-        Usage: rulesengine demo [--keep DIR]
+        Usage: rulesengine demo [--keep DIR] [--rows N] [--unpaced]
 
         Starts emulators of Google Sheets, HelpCrunch and Telegram on 127.0.0.1, seeds a sheet and a contact so that
         all three paths of the canonical flow (rules/helpcrunch-contacts.json) occur, runs the flow against them and
@@ -21,6 +21,9 @@ internal static class DemoCommand
 
         Options:
           --keep DIR   keep the demo's files (connections, flow, state) in DIR instead of a temporary folder
+          --rows N     add N more generated rows (half of them existing contacts) to measure throughput
+          --unpaced    switch off the connections' pacing (HelpCrunch allows 120 requests a minute), to measure
+                       the engine rather than the service's limit
 
         Example:
           rulesengine demo
@@ -31,12 +34,12 @@ internal static class DemoCommand
 
     public static async Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
     {
-        args.Allow("keep");
+        args.Allow("keep", "rows", "unpaced");
         var directory = args.Get("keep") ?? Path.Combine(Path.GetTempPath(), "rulesengine-demo-" + Guid.NewGuid().ToString("N")[..8]);
-        await using var services = await EmulatedServices.StartAsync(directory);
+        await using var services = await EmulatedServices.StartAsync(directory, paced: !args.Has("unpaced"));
         try
         {
-            Seed(services);
+            Seed(services, args.Int("rows") ?? 0);
             var flowPath = Path.Combine(directory, "helpcrunch-contacts.json");
             await File.WriteAllTextAsync(flowPath, CanonicalFlow(), cancellationToken);
             console.Out($"emulators: Google Sheets {services.Sheets.BaseUrl}, HelpCrunch {services.HelpCrunch.BaseUrl}, Telegram {services.Telegram.BaseUrl}");
@@ -49,8 +52,16 @@ internal static class DemoCommand
             var runner = new FlowRunner(store);
 
             var first = await runner.RunAsync(flow, cancellationToken);
-            ReportPrinter.PrintRun(first, console);
-            PrintTelegram(services, console);
+            if (first.Items.Count > 20)
+            {
+                console.Out($"run {first.RunId}: {first.Items.Count} rows in {first.Elapsed.TotalSeconds:0.00} s = {first.Items.Count / first.Elapsed.TotalSeconds:0.0} rows/s " +
+                    $"({first.Items.Count(i => i.FailedSteps > 0)} with failed steps, {first.Items.Count(i => i.Status == RowStatus.Held)} held)");
+            }
+            else
+            {
+                ReportPrinter.PrintRun(first, console);
+                PrintTelegram(services, console);
+            }
 
             console.Out("");
             console.Out("a new row is added to the sheet; the second run processes only that row:");
@@ -74,7 +85,7 @@ internal static class DemoCommand
         }
     }
 
-    private static void Seed(EmulatedServices services)
+    private static void Seed(EmulatedServices services, int extraRows)
     {
         services.Sheets.AddSheet(SpreadsheetId, Sheet,
         [
@@ -84,6 +95,12 @@ internal static class DemoCommand
             ["chloe@example.com", "Chloe Martin", "+33612345678", "Initech", "xx"],
         ]);
         services.HelpCrunch.AddContact(new JObject { ["email"] = "anna@example.com", ["name"] = "Anna K.", ["locale"] = "en" });
+        for (var i = 0; i < extraRows; i++)
+        {
+            var email = $"user{i}@example.com";
+            if (i % 2 == 0) services.HelpCrunch.AddContact(new JObject { ["email"] = email });
+            services.Sheets.AppendRow(SpreadsheetId, Sheet, email, $"User {i}", $"+1202555{i % 10000:0000}", "Example", "en");
+        }
     }
 
     private static void PrintTelegram(EmulatedServices services, Console console)

@@ -31,7 +31,8 @@ public sealed class EmulatedServices : IAsyncDisposable
 
     public string ConnectionsPath => Path.Combine(Directory, "connections.json");
 
-    public static async Task<EmulatedServices> StartAsync(string directory)
+    /// <param name="paced">False switches off every connection's pacing (for measuring the engine itself).</param>
+    public static async Task<EmulatedServices> StartAsync(string directory, bool paced = true)
     {
         System.IO.Directory.CreateDirectory(directory);
         var sheets = await GoogleSheetsEmulator.StartAsync();
@@ -48,6 +49,13 @@ public sealed class EmulatedServices : IAsyncDisposable
             ["helpcrunch"] = new JObject { ["type"] = "helpCrunch", ["apiKey"] = "${env:HELPCRUNCH_API_KEY}", ["baseUrl"] = helpCrunch.BaseUrl },
             ["telegram"] = new JObject { ["type"] = "telegram", ["botToken"] = "${env:TELEGRAM_BOT_TOKEN}", ["baseUrl"] = telegram.BaseUrl },
         };
+        if (!paced)
+        {
+            connections["google"]!["readsPerMinute"] = 100_000;
+            connections["helpcrunch"]!["requestsPerMinute"] = 0;
+            connections["telegram"]!["perChatIntervalSeconds"] = 0;
+            connections["telegram"]!["messagesPerSecond"] = 1000;
+        }
         var services = new EmulatedServices(sheets, helpCrunch, telegram, directory);
         await File.WriteAllTextAsync(services.ConnectionsPath, connections.ToString());
         return services;
