@@ -17,6 +17,15 @@ public static class CliApp
         ["test"] = (TestCommand.Help, TestCommand.RunAsync),
         ["demo"] = (DemoCommand.Help, DemoCommand.RunAsync),
         ["history"] = (HistoryCommand.Help, HistoryCommand.RunAsync),
+        ["serve"] = (ServeCommand.Help, ServeCommand.RunAsync),
+        ["enable"] = (EnableCommand.Help, EnableCommand.RunAsync),
+        ["disable"] = (DisableCommand.Help, DisableCommand.RunAsync),
+        ["status"] = (StatusCommand.Help, StatusCommand.RunAsync),
+        ["replay"] = (ReplayCommand.Help, ReplayCommand.RunAsync),
+        ["schema"] = (SchemaCommand.Help, SchemaCommand.RunAsync),
+        ["list"] = (ListCommand.Help, ListCommand.RunAsync),
+        ["init"] = (InitCommand.Help, InitCommand.RunAsync),
+        ["sample"] = (SampleCommand.Help, SampleCommand.RunAsync),
     };
 
     private const string Overview = """
@@ -30,6 +39,13 @@ public static class CliApp
           test <flow.json>              show what the flow would do with one real row, without side effects
           demo                          run the canonical flow against built-in emulators of the three services
           history [flow]                show recorded runs and what happened to each row
+          serve [--rules DIR]           the daemon: run every switched-on flow on its triggers, reload edited files
+          enable|disable <flow>         switch a flow on or off for the daemon (takes effect within a second)
+          status [--rules DIR]          each flow: on/off, running, last run, next run, last error
+          schema [--out FILE]           print the JSON Schema of flow files (editors complete and check flows with it)
+          list [--json]                 list the source, step and connection types with their fields
+          init <name>                   write a new flow file from a template (canonical or blank)
+          sample <flow.json>            print one real row of the source and the names conditions use for its fields
 
         Run 'rulesengine <verb> --help' for a verb's options and examples.
         """;

@@ -1,3 +1,4 @@
+using RulesEngine.Connectors.Email;
 using RulesEngine.Connectors.GoogleSheets;
 using RulesEngine.Connectors.HelpCrunch;
 using RulesEngine.Connectors.Telegram;
@@ -11,6 +12,7 @@ internal static class Composition
     public static ConnectorRegistry Registry()
     {
         var registry = new ConnectorRegistry();
+        EmailConnector.Register(registry);
         GoogleSheetsConnector.Register(registry);
         HelpCrunchConnector.Register(registry);
         TelegramConnector.Register(registry);

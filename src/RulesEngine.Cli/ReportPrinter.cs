@@ -21,7 +21,7 @@ internal static class ReportPrinter
         console.Out($"  link: {report.Link}");
     }
 
-    public static void PrintTest(ItemReport report, bool sent, Console console)
+    public static void PrintTest(ItemReport report, bool sent, Console console, bool explain = false)
     {
         console.Out($"row {report.Item.Number}: " + string.Join(", ", report.Item.Fields.Select(f => $"{f.Key}={f.Value}")));
         if (report.Status == RowStatus.Skipped) console.Out("  " + report.Error);
@@ -30,6 +30,7 @@ internal static class ReportPrinter
             if (step.Type == "if")
             {
                 console.Out($"  {step.StepId}: condition {(step.Result == 1 ? "holds -> then" : step.Result == 0 ? "does not hold -> else" : "failed: " + step.Error)}");
+                if (explain && step.Explanation is { Length: > 0 } why) console.Out("      because " + why.Replace("; ", Environment.NewLine + "              ", StringComparison.Ordinal));
                 continue;
             }
             foreach (var request in step.Requests ?? [])

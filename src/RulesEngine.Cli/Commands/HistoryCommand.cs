@@ -10,6 +10,11 @@ internal static class HistoryCommand
 
         Without --run: the latest runs (of one flow, or of all), newest first, with their row counts.
         With --run ID: every row of that run and what each step did, with its error text.
+        A held row is shown as "pending" with the reason: the service gave no answer (unreachable, timed out, kept
+        failing after the retries), so the row was not routed anywhere; the next run retries it. A row held in an
+        old run and finished later says so ("done later in run ...").
+        With a flow and --failed but no --run: the rows of that flow that are still open (pending, error, or with
+        a failed step), the latest line of each: what 'replay --failed' would run again.
 
         Options:
           --run ID       show one run's rows
@@ -45,20 +50,27 @@ internal static class HistoryCommand
                 return Task.FromResult(1);
             }
             var rows = store.ListRows(runId).Where(r => !failedOnly || IsFailed(r)).ToList();
-            if (json) console.Out(Json(new { run, rows }));
+            if (json) console.Out(Json(new { run, rows = rows.Select(r => new { r.Number, r.Key, status = Shown(r), r.Status, r.LatestStatus, r.LatestRunId, r.FailedSteps, r.Error, r.Fields, r.Steps }) }));
             else
             {
                 PrintRun(run, console);
-                foreach (var row in rows)
-                {
-                    console.Out($"  row {row.Number,-4} {row.Status.ToString().ToLowerInvariant(),-7} {row.Error}");
-                    foreach (var step in row.Steps)
-                        console.Out($"      {step.StepId,-16} result {step.Result}{(step.Error.Length > 0 ? "  error: " + step.Error : "")}");
-                }
+                foreach (var row in rows) PrintRow(row, console);
             }
             return Task.FromResult(0);
         }
         var flow = args.Positionals.FirstOrDefault();
+        if (flow is not null && failedOnly)
+        {
+            var open = store.ListOpenRows(flow);
+            if (json) console.Out(Json(open.Select(r => new { r.Number, r.Key, status = Shown(r), r.FailedSteps, r.Error, r.Fields, run = r.RunId })));
+            else if (open.Count == 0) console.Out($"no open rows for flow '{flow}': nothing pending, no errors, no failed steps");
+            else
+            {
+                console.Out($"open rows of {flow} (the latest line of each; 'replay <flow.json> --failed' runs them again):");
+                foreach (var row in open) PrintRow(row, console);
+            }
+            return Task.FromResult(0);
+        }
         var runs = store.ListRuns(flow, args.Int("limit") ?? 20).Where(r => !failedOnly || r.Failed + r.Held > 0 || r.Status == RunStatus.Failed).ToList();
         if (json) console.Out(Json(runs));
         else if (runs.Count == 0) console.Out("no runs recorded" + (flow is null ? "" : $" for flow '{flow}'"));
@@ -71,8 +83,25 @@ internal static class HistoryCommand
 
     private static bool IsFailed(RowRecord row) => row.FailedSteps > 0 || row.Status is RowStatus.Error or RowStatus.Held;
 
+    /// <summary>How a row is shown: a held row is "pending" (nothing routed, retried next run) until a later run
+    /// finishes it.</summary>
+    private static string Shown(RowRecord row) => row.Status switch
+    {
+        RowStatus.Held when row.LatestStatus is { } now && now != RowStatus.Held => $"held, {now.ToString().ToLowerInvariant()} later in run {row.LatestRunId}",
+        RowStatus.Held => "pending",
+        _ => row.Status.ToString().ToLowerInvariant(),
+    };
+
+    private static void PrintRow(RowRecord row, Console console)
+    {
+        var error = row.Error.Length == 0 ? "" : row.Status == RowStatus.Held ? "  reason: " + row.Error : "  " + row.Error;
+        console.Out($"  row {row.Number,-4} {Shown(row),-8}{error}");
+        foreach (var step in row.Steps)
+            console.Out($"      {step.StepId,-16} result {step.Result}{(step.Error.Length > 0 ? "  error: " + step.Error : "")}");
+    }
+
     private static void PrintRun(RunRecord run, Console console) =>
         console.Out($"{run.Id}  {run.Flow,-24} {run.Status.ToString().ToLowerInvariant(),-9} {run.StartedAt:yyyy-MM-dd HH:mm:ss}Z  " +
-            $"rows {run.Rows}, with failed steps {run.Failed}, held {run.Held}, skipped {run.Skipped}" +
+            $"rows {run.Rows}, with failed steps {run.Failed}, pending (held) {run.Held}, skipped {run.Skipped}" +
             (run.Error.Length > 0 ? $"  error: {run.Error}" : ""));
 }

@@ -5,7 +5,7 @@ namespace RulesEngine.Cli.Commands;
 internal static class TestCommand
 {
     public const string Help = """
-        Usage: rulesengine test <flow.json> [--row N] [--send] [--connections FILE]
+        Usage: rulesengine test <flow.json> [--row N] [--send] [--explain] [--connections FILE]
 
         Loads one real row from the source (row N of the sheet, or the last row) and shows, for each step, the exact
         request it would send and which If branches would be taken. Nothing is sent (read-only look-ups such as a
@@ -17,16 +17,18 @@ internal static class TestCommand
         Options:
           --row N              the sheet row number to use (default: the last row)
           --send               really send the row through the steps
+          --explain            show, for each If, the value of every part of its condition
           --connections FILE   the connections file (default: $RULESENGINE_CONNECTIONS or ./connections.json)
 
         Examples:
           rulesengine test rules/helpcrunch-contacts.json
           rulesengine test rules/helpcrunch-contacts.json --row 5 --send
+          rulesengine test rules/helpcrunch-contacts.json --row 17 --explain
         """;
 
     public static async Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
     {
-        args.Allow("connections", "row", "send");
+        args.Allow("connections", "row", "send", "explain");
         if (args.Positionals.Count != 1) throw new UsageException("name exactly one flow file");
         var flow = FlowSession.LoadOne(args.Positionals[0], args.ConnectionsPath(), console);
         if (flow is null) return 1;
@@ -39,7 +41,7 @@ internal static class TestCommand
         }
         var send = args.Has("send");
         var report = await new FlowTester().TestAsync(flow, item, send, cancellationToken);
-        ReportPrinter.PrintTest(report, send, console);
+        ReportPrinter.PrintTest(report, send, console, explain: args.Has("explain"));
         return 0;
     }
 }

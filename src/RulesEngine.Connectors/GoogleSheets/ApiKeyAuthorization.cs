@@ -28,6 +28,13 @@ internal sealed class ApiKeyAuthorization : SheetsAuthorization
         "\"Anyone with the link\" (Viewer), or use a service account (\"serviceAccountKeyFile\") and share the sheet with it; " +
         "if the Google Sheets API is not enabled for the key's project, enable it in Google Cloud Console";
 
+    public override string WritePermissionHint => ApiKeyCannotWrite;
+
+    /// <summary>Google answers a write made with an API key with 401 "API keys are not supported by this API".</summary>
+    public const string ApiKeyCannotWrite =
+        "Google accepts API keys for reading public sheets only, never for writing: use a service account " +
+        "(\"serviceAccountKeyFile\" in the connection) and share the sheet with its client_email as Editor";
+
     public override string InactiveHint =>
         "the API key is inactive (deleted, regenerated or restricted): create a new one in Google Cloud Console " +
         "(APIs & Services → Credentials) and update \"apiKey\" in the connections file";

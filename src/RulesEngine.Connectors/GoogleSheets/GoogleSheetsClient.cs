@@ -4,13 +4,15 @@ using Newtonsoft.Json.Linq;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
+using RulesEngine.Core.Steps;
 
 namespace RulesEngine.Connectors.GoogleSheets;
 
 /// <summary>
-/// A thin Google Sheets API v4 reader over <see cref="HttpClient"/> (the generated Sheets package is not used):
-/// <c>values.get</c> with formatted values, because the flow should see what the user sees in the sheet.
-/// Transient failures are retried with exponential backoff and jitter, reads are paced to the per-user quota,
+/// A thin Google Sheets API v4 client over <see cref="HttpClient"/> (the generated Sheets package is not used):
+/// <c>values.get</c> with formatted values, because the flow should see what the user sees in the sheet, and the
+/// writes <c>values.append</c> and <c>values.update</c>. Transient failures are retried with exponential backoff and
+/// jitter (an append only when Google surely did not apply it), reads and writes are paced to their per-user quotas,
 /// and every failure surfaces as a <see cref="GoogleSheetsException"/> whose text says what to do.
 /// </summary>
 public sealed class GoogleSheetsClient : IDisposable
@@ -20,7 +22,9 @@ public sealed class GoogleSheetsClient : IDisposable
     private readonly GoogleSheetsOptions _options;
     private readonly SheetsAuthorization _authorization;
     private readonly ReadPacer _pacer;
+    private readonly ReadPacer _writePacer;
     private readonly ResiliencePipeline _retry;
+    private readonly ResiliencePipeline _retryUnapplied;
     private readonly ResiliencePipeline _attemptTimeout;
 
     /// <exception cref="ArgumentException">Not exactly one credential is set.</exception>
@@ -40,30 +44,17 @@ public sealed class GoogleSheetsClient : IDisposable
             _ => throw new ArgumentException("set exactly one of ApiKey and ServiceAccountKeyFile", nameof(options)),
         };
         _pacer = new ReadPacer(options.ReadsPerMinute, time);
-        var retry = new ResiliencePipelineBuilder { TimeProvider = time };
-        // Polly wants at least one retry; a single attempt is simply no retry strategy.
-        if (options.MaxAttempts > 1)
-        {
-            retry.AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = options.MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = TimeSpan.FromMinutes(1),
-                ShouldHandle = new PredicateBuilder()
-                    .Handle<HttpRequestException>()
-                    .Handle<IOException>()
-                    .Handle<TimeoutRejectedException>()
-                    .Handle<GoogleSheetsException>(e => e.IsTransient),
-                // Google rarely sends Retry-After; when it does, it knows better than our backoff.
-                DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Exception is GoogleSheetsException { RetryAfter: { } wait }
-                        ? (TimeSpan?)TimeSpan.FromTicks(Math.Min(wait.Ticks, TimeSpan.FromMinutes(2).Ticks))
-                        : null),
-            });
-        }
-        _retry = retry.Build();
+        _writePacer = new ReadPacer(options.WritesPerMinute, time);
+        _retry = BuildRetry(options, time, new PredicateBuilder()
+            .Handle<HttpRequestException>()
+            .Handle<IOException>()
+            .Handle<TimeoutRejectedException>()
+            .Handle<GoogleSheetsException>(e => e.IsTransient));
+        // An append is not idempotent: retry only what Google surely did not apply (no connection, or an answer
+        // saying "later"), never a request whose answer was lost (timeout, connection dropped mid-request).
+        _retryUnapplied = BuildRetry(options, time, new PredicateBuilder()
+            .Handle<HttpRequestException>(e => e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+            .Handle<GoogleSheetsException>(e => e.IsTransient && e.HttpStatus is 429 or 503));
         _attemptTimeout = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(options.Timeout).Build();
     }
 
@@ -74,57 +65,119 @@ public sealed class GoogleSheetsClient : IDisposable
     /// </summary>
     public async Task<IReadOnlyList<IReadOnlyList<string>>> GetValuesAsync(string spreadsheetId, string range, CancellationToken cancellationToken)
     {
-        var json = await GetJsonAsync(
-            $"v4/spreadsheets/{Uri.EscapeDataString(spreadsheetId)}/values/{Uri.EscapeDataString(range)}" +
-            "?majorDimension=ROWS&valueRenderOption=FORMATTED_VALUE", cancellationToken);
+        var json = await SendJsonAsync(GetRequest(spreadsheetId, range), cancellationToken);
         // An empty range has no "values" key at all.
         if (json["values"] is not JArray rows) return [];
         return [.. rows.Select(row => row is JArray cells ? (IReadOnlyList<string>)[.. cells.Select(CellText)] : [])];
     }
 
+    /// <summary>
+    /// <c>values.append</c>: adds one row after the table found in <paramref name="range"/> (rows below it are pushed
+    /// down: <c>insertDataOption=INSERT_ROWS</c>). <paramref name="rawInput"/> false (USER_ENTERED) lets the sheet
+    /// parse numbers, dates and formulas as if typed; true (RAW) stores the text as it is.
+    /// </summary>
+    public async Task<SheetWriteResult> AppendRowAsync(string spreadsheetId, string range, IReadOnlyList<string> cells, bool rawInput,
+        CancellationToken cancellationToken)
+    {
+        var request = AppendRequest(spreadsheetId, range, cells, rawInput);
+        var json = await SendJsonAsync(request, cancellationToken);
+        return SheetWriteResult.Parse(json["updates"] as JObject ?? [], json["tableRange"]?.ToString());
+    }
+
+    /// <summary>
+    /// <c>values.update</c>: writes one row of cells into <paramref name="range"/> (PUT, a ValueRange body). A null cell
+    /// is left as it is (Google skips nulls); "" clears it.
+    /// </summary>
+    public async Task<SheetWriteResult> UpdateRowAsync(string spreadsheetId, string range, IReadOnlyList<string?> cells, bool rawInput,
+        CancellationToken cancellationToken)
+    {
+        var json = await SendJsonAsync(UpdateRequest(spreadsheetId, range, cells, rawInput), cancellationToken);
+        return SheetWriteResult.Parse(json, null);
+    }
+
+    /// <summary>The request <see cref="GetValuesAsync"/> makes, as it may be shown (no credential).</summary>
+    internal RequestPreview PreviewGet(string spreadsheetId, string range) => Preview(GetRequest(spreadsheetId, range));
+
+    internal RequestPreview PreviewAppend(string spreadsheetId, string range, IReadOnlyList<string> cells, bool rawInput) =>
+        Preview(AppendRequest(spreadsheetId, range, cells, rawInput));
+
+    internal RequestPreview PreviewUpdate(string spreadsheetId, string range, IReadOnlyList<string?> cells, bool rawInput) =>
+        Preview(UpdateRequest(spreadsheetId, range, cells, rawInput));
+
     /// <summary>The titles of the spreadsheet's sheets (tabs), in order.</summary>
     public async Task<IReadOnlyList<string>> GetSheetTitlesAsync(string spreadsheetId, CancellationToken cancellationToken)
     {
-        var json = await GetJsonAsync($"v4/spreadsheets/{Uri.EscapeDataString(spreadsheetId)}?fields=sheets.properties", cancellationToken);
+        var json = await SendJsonAsync(new Request(HttpMethod.Get, $"v4/spreadsheets/{Uri.EscapeDataString(spreadsheetId)}?fields=sheets.properties", null, Idempotent: true), cancellationToken);
         return [.. (json["sheets"] as JArray ?? []).Select(s => s["properties"]?["title"]?.ToString() ?? "")];
     }
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<JObject> GetJsonAsync(string relativeUrl, CancellationToken cancellationToken)
+    private static Request GetRequest(string spreadsheetId, string range) => new(HttpMethod.Get,
+        $"v4/spreadsheets/{Uri.EscapeDataString(spreadsheetId)}/values/{Uri.EscapeDataString(range)}" +
+        "?majorDimension=ROWS&valueRenderOption=FORMATTED_VALUE", null, Idempotent: true);
+
+    private static Request AppendRequest(string spreadsheetId, string range, IReadOnlyList<string> cells, bool rawInput) => new(HttpMethod.Post,
+        $"v4/spreadsheets/{Uri.EscapeDataString(spreadsheetId)}/values/{Uri.EscapeDataString(range)}:append" +
+        $"?valueInputOption={InputOption(rawInput)}&insertDataOption=INSERT_ROWS&includeValuesInResponse=false",
+        ValueRange(range, cells), Idempotent: false);
+
+    private static Request UpdateRequest(string spreadsheetId, string range, IReadOnlyList<string?> cells, bool rawInput) => new(HttpMethod.Put,
+        $"v4/spreadsheets/{Uri.EscapeDataString(spreadsheetId)}/values/{Uri.EscapeDataString(range)}" +
+        $"?valueInputOption={InputOption(rawInput)}&includeValuesInResponse=false",
+        ValueRange(range, cells), Idempotent: true);
+
+    private static string InputOption(bool raw) => raw ? "RAW" : "USER_ENTERED";
+
+    private static JObject ValueRange(string range, IEnumerable<string?> cells) => new()
     {
+        ["range"] = range,
+        ["majorDimension"] = "ROWS",
+        ["values"] = new JArray(new JArray(cells.Select(c => c is null ? JValue.CreateNull() : new JValue(c)))),
+    };
+
+    private RequestPreview Preview(Request request) =>
+        new(request.Method.Method, _baseUrl + request.RelativeUrl, request.Body?.ToString(Formatting.Indented));
+
+    private async Task<JObject> SendJsonAsync(Request request, CancellationToken cancellationToken)
+    {
+        var write = request.Method != HttpMethod.Get;
+        var attempts = 0;
         try
         {
-            return await _retry.ExecuteAsync(async token =>
+            return await (request.Idempotent ? _retry : _retryUnapplied).ExecuteAsync(async token =>
             {
-                await _pacer.WaitTurnAsync(token);
-                return await _attemptTimeout.ExecuteAsync(t => new ValueTask<JObject>(SendAsync(_baseUrl + relativeUrl, t)), token);
+                attempts++;
+                await (write ? _writePacer : _pacer).WaitTurnAsync(token);
+                return await _attemptTimeout.ExecuteAsync(t => new ValueTask<JObject>(SendAsync(request, t)), token);
             }, cancellationToken);
         }
         catch (TimeoutRejectedException e)
         {
             throw new GoogleSheetsException($"Google Sheets did not answer within {_options.Timeout.TotalSeconds:0} s " +
-                $"({Attempts}); check the network, or raise \"timeoutSeconds\" in the connection", isTransient: true, inner: e);
+                $"({Attempts(attempts)}); check the network, or raise \"timeoutSeconds\" in the connection", isTransient: true, inner: e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            throw new GoogleSheetsException($"could not reach Google Sheets at {_baseUrl} ({Attempts}): {e.Message}", isTransient: true, inner: e);
+            throw new GoogleSheetsException($"could not reach Google Sheets at {_baseUrl} ({Attempts(attempts)}): {e.Message}", isTransient: true, inner: e);
         }
-        catch (GoogleSheetsException e) when (e.IsTransient && _options.MaxAttempts > 1)
+        catch (GoogleSheetsException e) when (e.IsTransient && attempts > 1)
         {
-            throw new GoogleSheetsException($"{e.Message} ({Attempts})", e.HttpStatus, e.Status, true, e.IsInactiveAccount, e.RetryAfter, e);
+            throw new GoogleSheetsException($"{e.Message} ({Attempts(attempts)})", e.HttpStatus, e.Status, true, e.IsInactiveAccount, e.RetryAfter, e);
         }
     }
 
-    private string Attempts => _options.MaxAttempts == 1 ? "1 attempt" : $"gave up after {_options.MaxAttempts} attempts";
+    private static string Attempts(int attempts) => attempts <= 1 ? "1 attempt" : $"gave up after {attempts} attempts";
 
-    private async Task<JObject> SendAsync(string url, CancellationToken cancellationToken)
+    private async Task<JObject> SendAsync(Request request, CancellationToken cancellationToken)
     {
         for (var refresh = false; ; refresh = true)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            await _authorization.AuthorizeAsync(request, refresh, cancellationToken);
-            using var response = await _http.SendAsync(request, cancellationToken);
+            using var message = new HttpRequestMessage(request.Method, _baseUrl + request.RelativeUrl);
+            if (request.Body is not null)
+                message.Content = new StringContent(request.Body.ToString(Formatting.None), System.Text.Encoding.UTF8, "application/json");
+            await _authorization.AuthorizeAsync(message, refresh, cancellationToken);
+            using var response = await _http.SendAsync(message, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
             {
@@ -139,7 +192,7 @@ public sealed class GoogleSheetsClient : IDisposable
             }
             // A cached token can be revoked or expire early: fetch a new one once before calling the account inactive.
             if ((int)response.StatusCode == 401 && _authorization.CanRefresh && !refresh) continue;
-            throw GoogleSheetsError.From(response, body, _authorization);
+            throw GoogleSheetsError.From(response, body, _authorization, write: request.Method != HttpMethod.Get);
         }
     }
 
@@ -152,6 +205,33 @@ public sealed class GoogleSheetsClient : IDisposable
         JTokenType.Integer or JTokenType.Float => Convert.ToString(((JValue)cell).Value, CultureInfo.InvariantCulture) ?? "",
         _ => cell.ToString(Formatting.None),
     };
+
+    private static ResiliencePipeline BuildRetry(GoogleSheetsOptions options, TimeProvider time, PredicateBuilder<object> shouldHandle)
+    {
+        var retry = new ResiliencePipelineBuilder { TimeProvider = time };
+        // Polly wants at least one retry; a single attempt is simply no retry strategy.
+        if (options.MaxAttempts > 1)
+        {
+            retry.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = TimeSpan.FromMinutes(1),
+                ShouldHandle = shouldHandle,
+                // Google rarely sends Retry-After; when it does, it knows better than our backoff.
+                DelayGenerator = args => ValueTask.FromResult(
+                    args.Outcome.Exception is GoogleSheetsException { RetryAfter: { } wait }
+                        ? (TimeSpan?)TimeSpan.FromTicks(Math.Min(wait.Ticks, TimeSpan.FromMinutes(2).Ticks))
+                        : null),
+            });
+        }
+        return retry.Build();
+    }
+
+    /// <summary>One API call: its method, its URL below the base, its JSON body, and whether repeating it is harmless.</summary>
+    private sealed record Request(HttpMethod Method, string RelativeUrl, JObject? Body, bool Idempotent);
 
     internal static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
 }

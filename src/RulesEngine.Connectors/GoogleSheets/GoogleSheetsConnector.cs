@@ -3,13 +3,15 @@ using RulesEngine.Core.Steps;
 
 namespace RulesEngine.Connectors.GoogleSheets;
 
-/// <summary>Registers the Google Sheets connection type and its source.</summary>
+/// <summary>Registers the Google Sheets connection type, its source and its write steps.</summary>
 public static class GoogleSheetsConnector
 {
     public static void Register(ConnectorRegistry registry)
     {
         registry.AddConnectionType(GoogleSheetsOptions.ConnectionType, CreateConnection);
         registry.AddSource(NewRowsSpec.Spec, config => NewRowsSource.Create(config)!);
+        registry.AddReceiver(AppendRowStep.Spec, AppendRowStep.Create);
+        registry.AddReceiver(UpdateRowStep.Spec, UpdateRowStep.Create);
     }
 
     private static object CreateConnection(ConnectionSettings settings)

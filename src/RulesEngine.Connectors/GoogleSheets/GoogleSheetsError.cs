@@ -9,7 +9,7 @@ namespace RulesEngine.Connectors.GoogleSheets;
 /// </summary>
 internal static class GoogleSheetsError
 {
-    public static GoogleSheetsException From(HttpResponseMessage response, string body, SheetsAuthorization authorization)
+    public static GoogleSheetsException From(HttpResponseMessage response, string body, SheetsAuthorization authorization, bool write = false)
     {
         var code = (int)response.StatusCode;
         string status = response.ReasonPhrase?.ToUpperInvariant().Replace(' ', '_') ?? "";
@@ -33,19 +33,26 @@ internal static class GoogleSheetsError
 
         var apiKeyInvalid = reasons.Contains("API_KEY_INVALID", StringComparison.Ordinal)
             || message.Contains("API key not valid", StringComparison.OrdinalIgnoreCase);
-        var inactive = code == 401 || apiKeyInvalid;
+        // A write with an API key gets 401 too, but the key is fine: API keys simply cannot write.
+        var keyCannotWrite = message.Contains("API keys are not supported", StringComparison.OrdinalIgnoreCase)
+            || reasons.Contains("CREDENTIALS_MISSING", StringComparison.Ordinal);
+        var inactive = (code == 401 || apiKeyInvalid) && !keyCannotWrite;
         var transient = code is 429 or 408 or >= 500;
         var hint = code switch
         {
+            _ when keyCannotWrite => ApiKeyAuthorization.ApiKeyCannotWrite,
             _ when inactive => authorization.InactiveHint,
+            403 when reasons.Contains("ACCESS_TOKEN_SCOPE_INSUFFICIENT", StringComparison.Ordinal) =>
+                $"the access token lacks the scope {ServiceAccountAuthorization.WriteScope}, which writing needs",
             400 when message.StartsWith("Unable to parse range", StringComparison.Ordinal) =>
                 "check the sheet (tab) name: it must match a tab of the spreadsheet exactly",
             403 when message.Contains("has not been used", StringComparison.Ordinal) || message.Contains("is disabled", StringComparison.Ordinal) =>
                 "enable the Google Sheets API for the project in Google Cloud Console (APIs & Services → Library)",
-            403 => authorization.PermissionHint,
+            403 => write ? authorization.WritePermissionHint : authorization.PermissionHint,
             404 => "check spreadsheetId: it is the long id in the sheet's address, between /d/ and /edit",
+            429 when write => "the write quota is used up (60 writes a minute per user); lower \"writesPerMinute\"",
             429 => "the read quota is used up (60 reads a minute per user); poll less often or lower \"readsPerMinute\"",
-            >= 500 => "Google Sheets is having trouble; the read is tried again later",
+            >= 500 => $"Google Sheets is having trouble; the {(write ? "write" : "read")} is tried again later",
             _ => "",
         };
         var text = $"Google Sheets {code} {status}: {(message.Length > 0 ? message : "(no message)")}{(hint.Length > 0 ? " — " + hint : "")}";

@@ -6,6 +6,7 @@ namespace RulesEngine.Connectors.GoogleSheets;
 /// How to reach Google Sheets: the connection entry of type <c>googleSheets</c>, e.g.
 /// <c>{"type":"googleSheets","apiKey":"${env:GOOGLE_API_KEY}"}</c> or
 /// <c>{"type":"googleSheets","serviceAccountKeyFile":"keys/reader.json"}</c>. Exactly one of the two credentials.
+/// Writing (the appendRow and updateRow steps) needs the service account: Google refuses writes made with an API key.
 /// </summary>
 public sealed class GoogleSheetsOptions
 {
@@ -31,6 +32,9 @@ public sealed class GoogleSheetsOptions
     /// <summary>Reads allowed in any minute; Google's per-user quota is 60, and a service account is one user.</summary>
     public int ReadsPerMinute { get; set; } = 60;
 
+    /// <summary>Writes (appends and updates) allowed in any minute; Google's per-user write quota is also 60.</summary>
+    public int WritesPerMinute { get; set; } = 60;
+
     /// <summary>First retry delay; later ones grow exponentially, with jitter. A Retry-After header wins.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -52,6 +56,7 @@ public sealed class GoogleSheetsOptions
             MaxAttempts = Integer(settings, "maxAttempts", 4, 1, 20, ref valid),
             Timeout = TimeSpan.FromSeconds(Integer(settings, "timeoutSeconds", 30, 1, 600, ref valid)),
             ReadsPerMinute = Integer(settings, "readsPerMinute", 60, 1, 100_000, ref valid),
+            WritesPerMinute = Integer(settings, "writesPerMinute", 60, 1, 100_000, ref valid),
         };
         if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             Error("baseUrl", "RE1001", $"connection '{settings.Name}': \"baseUrl\" must be an http(s) URL, e.g. {DefaultBaseUrl}");

@@ -11,10 +11,17 @@ namespace RulesEngine.Connectors.GoogleSheets;
 /// </summary>
 internal sealed class ServiceAccountAuthorization : SheetsAuthorization
 {
-    private const string ReadOnlyScope = "https://www.googleapis.com/auth/spreadsheets.readonly";
+    public const string ReadOnlyScope = "https://www.googleapis.com/auth/spreadsheets.readonly";
+    public const string WriteScope = "https://www.googleapis.com/auth/spreadsheets";
     private readonly ServiceAccountCredential _credential;
+    private readonly ServiceAccountCredential _writeCredential;
 
-    private ServiceAccountAuthorization(ServiceAccountCredential credential) => _credential = credential;
+    // Reads ask for a read-only token; only writes ask for one that can change the sheet.
+    private ServiceAccountAuthorization(ServiceAccountCredential credential, ServiceAccountCredential writeCredential)
+    {
+        _credential = credential;
+        _writeCredential = writeCredential;
+    }
 
     public string ClientEmail => _credential.Id;
 
@@ -34,16 +41,19 @@ internal sealed class ServiceAccountAuthorization : SheetsAuthorization
         // Without scopes the library would self-sign a JWT and never ask the token server; scoped, it honours token_uri.
         var scoped = key.ToGoogleCredential().CreateScoped(ReadOnlyScope).UnderlyingCredential as ServiceAccountCredential
             ?? throw new GoogleSheetsException($"{keyFile} is not a service account key");
-        return new ServiceAccountAuthorization(scoped);
+        var writer = key.ToGoogleCredential().CreateScoped(WriteScope).UnderlyingCredential as ServiceAccountCredential
+            ?? throw new GoogleSheetsException($"{keyFile} is not a service account key");
+        return new ServiceAccountAuthorization(scoped, writer);
     }
 
     public override async Task AuthorizeAsync(HttpRequestMessage request, bool refresh, CancellationToken cancellationToken)
     {
         string token;
+        var credential = request.Method == HttpMethod.Get ? _credential : _writeCredential;
         try
         {
-            if (refresh) await _credential.RequestAccessTokenAsync(cancellationToken);
-            token = await _credential.GetAccessTokenForRequestAsync(cancellationToken: cancellationToken);
+            if (refresh) await credential.RequestAccessTokenAsync(cancellationToken);
+            token = await credential.GetAccessTokenForRequestAsync(cancellationToken: cancellationToken);
         }
         catch (TokenResponseException e)
         {
@@ -58,6 +68,10 @@ internal sealed class ServiceAccountAuthorization : SheetsAuthorization
     public override string PermissionHint =>
         $"share the sheet with {ClientEmail} (Viewer is enough) or make it readable by link; " +
         "if it is shared and this persists, the service account may have been disabled (see IAM → Service accounts)";
+
+    public override string WritePermissionHint =>
+        $"share the sheet with {ClientEmail} as Editor (Viewer can only read); if it is shared and this persists, " +
+        "the service account may have been disabled (see IAM → Service accounts)";
 
     public override string InactiveHint =>
         $"the Google account {ClientEmail} is inactive: its key was revoked or deleted, or the service account was disabled. " +

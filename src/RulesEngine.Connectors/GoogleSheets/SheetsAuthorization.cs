@@ -13,6 +13,9 @@ internal abstract class SheetsAuthorization
     /// <summary>What to do about a 403 PERMISSION_DENIED.</summary>
     public abstract string PermissionHint { get; }
 
+    /// <summary>What to do about a 403 PERMISSION_DENIED on a write.</summary>
+    public virtual string WritePermissionHint => PermissionHint;
+
     /// <summary>What to do when the credential itself is rejected.</summary>
     public abstract string InactiveHint { get; }
 }

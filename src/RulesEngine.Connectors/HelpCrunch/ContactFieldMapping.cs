@@ -18,7 +18,10 @@ namespace RulesEngine.Connectors.HelpCrunch;
 /// <item><c>firstSeen</c>/<c>lastSeen</c>: sent as UNIX-timestamp strings, as HelpCrunch documents; a number or a
 /// date text (e.g. 2024-05-01T10:00:00Z, read as UTC when it has no offset) is converted.</item>
 /// <item><c>customData</c>: an object of property → value, sent as <c>[{"property":…,"value":…}]</c>. Empty values
-/// are left out like any other field; an array already in that shape is accepted too.</item>
+/// are left out like any other field; an array already in that shape is accepted too. A template always renders
+/// text, so a typed value is written <c>{"type": "number", "value": "{Payments}"}</c>: <c>text</c> (the default),
+/// <c>number</c> (sent as a JSON number), <c>boolean</c> (true/false, yes/no, 1/0) or <c>date</c> (sent as a UNIX
+/// timestamp string, as HelpCrunch stores dates). Numbers and true/false written literally are sent as they are.</item>
 /// <item><c>tags</c>: a list of names or <c>{"name","color"}</c> objects, or one text of comma-separated names
 /// (handy for a sheet column), sent as <c>[{"name":…}]</c> (plus <c>color</c> when given). A list whose entries
 /// all rendered empty is left out; a literal <c>[]</c> is sent.</item>
@@ -52,14 +55,14 @@ public static class ContactFieldMapping
     /// texts is built as it will be sent, so a literal <c>"locale": "xx"</c> is reported before any run.
     /// Unknown keys are left to <see cref="CheckKeys"/>.
     /// </summary>
-    public static IReadOnlyList<string> CheckLiterals(JObject mapping)
+    public static IReadOnlyList<(string Key, string Problem)> CheckLiterals(JObject mapping)
     {
-        var problems = new List<string>();
+        var problems = new List<(string, string)>();
         foreach (var property in mapping.Properties())
         {
             if (!KnownSet.Contains(property.Name) || HasPlaceholder(property.Value)) continue;
             if (!TryBuild(new JObject(new JProperty(property.Name, property.Value.DeepClone())), out _, out var error))
-                problems.Add(error);
+                problems.Add((property.Name, error));
         }
         return problems;
     }
@@ -222,8 +225,16 @@ public static class ContactFieldMapping
         return entries.Count == 0 ? null : entries;
     }
 
+    /// <summary>The value types a typed customData entry may declare.</summary>
+    public static readonly IReadOnlyList<string> CustomDataTypes = ["text", "number", "boolean", "date"];
+
     private static void AddCustomValue(JArray entries, string property, JToken value, List<string> problems)
     {
+        if (value is JObject typed)
+        {
+            AddTypedValue(entries, property, typed, problems);
+            return;
+        }
         if (value is not JValue scalar)
         {
             problems.Add($"customData '{property}' must be text, a number or true/false");
@@ -231,6 +242,47 @@ public static class ContactFieldMapping
         }
         if (scalar.Type == JTokenType.String && string.IsNullOrWhiteSpace(scalar.ToString(CultureInfo.InvariantCulture))) return;
         entries.Add(new JObject { ["property"] = property, ["value"] = scalar.DeepClone() });
+    }
+
+    private static void AddTypedValue(JArray entries, string property, JObject typed, List<string> problems)
+    {
+        var name = $"customData '{property}'";
+        var type = (typed["type"] is JValue t ? Convert.ToString(t.Value, CultureInfo.InvariantCulture) : null)?.Trim().ToLowerInvariant() ?? "text";
+        if (!CustomDataTypes.Contains(type) || typed.Properties().Any(p => p.Name is not ("type" or "value")))
+        {
+            problems.Add($"{name} must be {{\"type\": {string.Join("|", CustomDataTypes)}, \"value\": …}}");
+            return;
+        }
+        if (typed["value"] is not JValue scalar)
+        {
+            problems.Add($"{name} needs a \"value\" (text, a number or true/false)");
+            return;
+        }
+        if (scalar.Type == JTokenType.Null)
+        {
+            entries.Add(new JObject { ["property"] = property, ["value"] = JValue.CreateNull() });
+            return;
+        }
+        // An empty cell is left out, whatever the type, so it never wipes a stored value.
+        if (scalar.Type == JTokenType.String && string.IsNullOrWhiteSpace(scalar.ToString(CultureInfo.InvariantCulture))) return;
+        JValue? converted = type switch
+        {
+            "number" => Number(name, scalar, problems),
+            "boolean" => Boolean(name, scalar, problems),
+            "date" => Timestamp(name, scalar, problems),
+            _ => new JValue(scalar.Type == JTokenType.Boolean ? (scalar.Value<bool>() ? "true" : "false") : Convert.ToString(scalar.Value, CultureInfo.InvariantCulture)),
+        };
+        if (converted is not null) entries.Add(new JObject { ["property"] = property, ["value"] = converted });
+    }
+
+    private static JValue? Number(string name, JValue value, List<string> problems)
+    {
+        if (value.Type is JTokenType.Integer or JTokenType.Float) return (JValue)value.DeepClone();
+        var text = Convert.ToString(value.Value, CultureInfo.InvariantCulture)?.Trim() ?? "";
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole)) return new JValue(whole);
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real)) return new JValue(real);
+        problems.Add($"{name} is '{text}'; it must be a number such as 15 or 12.5");
+        return null;
     }
 
     private static JArray? BuildTags(JToken value, List<string> problems)

@@ -24,6 +24,7 @@ public sealed class HelpCrunchClient : IDisposable
     private readonly HttpClient _http;
     private readonly RateLimiter? _limiter;
     private readonly ResiliencePipeline<Attempt> _pipeline;
+    private readonly ResiliencePipeline<Attempt> _onceOnlyPipeline;
     private readonly string _baseUrl;
 
     public HelpCrunchClient(HelpCrunchOptions options, HttpMessageHandler? handler = null)
@@ -48,7 +49,8 @@ public sealed class HelpCrunchClient : IDisposable
                 AutoReplenishment = true,
             });
         }
-        _pipeline = BuildPipeline(options, _limiter);
+        _pipeline = BuildPipeline(options, _limiter, repeatable: true);
+        _onceOnlyPipeline = BuildPipeline(options, _limiter, repeatable: false);
     }
 
     public HelpCrunchOptions Options { get; }
@@ -74,9 +76,20 @@ public sealed class HelpCrunchClient : IDisposable
     public async Task<HelpCrunchContact> UpdateAsync(string id, JObject fields, CancellationToken cancellationToken = default) =>
         ContactFrom(await SendAsync(UpdateRequest(id, fields), cancellationToken).ConfigureAwait(false));
 
-    /// <summary><c>POST /customers</c> (201).</summary>
+    /// <summary><c>POST /customers</c> (201). Not idempotent, so an attempt that may have acted (timeout, lost
+    /// connection, 5xx) is not repeated here: the exception says <see cref="HelpCrunchException.MayHaveActed"/>, and
+    /// the caller looks the contact up before trying again. 429s and refused connections are retried.</summary>
     public async Task<HelpCrunchContact> CreateAsync(JObject fields, CancellationToken cancellationToken = default) =>
-        ContactFrom(await SendAsync(CreateRequest(fields), cancellationToken).ConfigureAwait(false));
+        ContactFrom(await SendAsync(CreateRequest(fields), cancellationToken, repeatable: false).ConfigureAwait(false));
+
+    /// <summary><c>PUT /customers/{id}/tags</c> with <c>{"tags":[{"name","color"?}]}</c>: adds the tags (HelpCrunch
+    /// creates tags it does not know yet) and keeps the others.</summary>
+    public async Task<HelpCrunchContact> TagAsync(string id, JArray tags, CancellationToken cancellationToken = default) =>
+        ContactFrom(await SendAsync(TagRequest(id, tags, add: true), cancellationToken).ConfigureAwait(false));
+
+    /// <summary><c>DELETE /customers/{id}/tags</c> with a JSON body <c>{"tags":[{"name"}]}</c>: removes those tags.</summary>
+    public async Task<HelpCrunchContact> UntagAsync(string id, JArray tags, CancellationToken cancellationToken = default) =>
+        ContactFrom(await SendAsync(TagRequest(id, tags, add: false), cancellationToken).ConfigureAwait(false));
 
     /// <summary><c>GET /customers/{id}</c>; null when HelpCrunch answers 404.</summary>
     public async Task<HelpCrunchContact?> GetAsync(string id, CancellationToken cancellationToken = default)
@@ -99,6 +112,8 @@ public sealed class HelpCrunchClient : IDisposable
 
     public RequestPreview PreviewGet(string id) => Preview(GetRequest(id));
 
+    public RequestPreview PreviewTag(string id, JArray tags, bool add) => Preview(TagRequest(id, tags, add));
+
     public void Dispose()
     {
         _http.Dispose();
@@ -120,6 +135,10 @@ public sealed class HelpCrunchClient : IDisposable
     private static Request UpdateRequest(string id, JObject fields) => new(HttpMethod.Patch, "/customers/" + Uri.EscapeDataString(id), fields);
 
     private static Request CreateRequest(JObject fields) => new(HttpMethod.Post, "/customers", fields);
+
+    // DELETE with a body is unusual but documented for untag; HttpClient sends the content with any method.
+    private static Request TagRequest(string id, JArray tags, bool add) =>
+        new(add ? HttpMethod.Put : HttpMethod.Delete, "/customers/" + Uri.EscapeDataString(id) + "/tags", new JObject { ["tags"] = tags.DeepClone() });
 
     private static Request GetRequest(string id) => new(HttpMethod.Get, "/customers/" + Uri.EscapeDataString(id), null);
 
@@ -145,13 +164,13 @@ public sealed class HelpCrunchClient : IDisposable
     private static string Snippet(string body) => SecretRedactor.Redact(body.Length > 200 ? body[..200] + "…" : body);
 
     /// <summary>Sends through the pipeline; returns the 2xx answer or throws <see cref="HelpCrunchException"/>.</summary>
-    private async Task<Attempt> SendAsync(Request request, CancellationToken cancellationToken)
+    private async Task<Attempt> SendAsync(Request request, CancellationToken cancellationToken, bool repeatable = true)
     {
         var attempts = 0;
         Attempt answer;
         try
         {
-            answer = await _pipeline.ExecuteAsync(async token =>
+            answer = await (repeatable ? _pipeline : _onceOnlyPipeline).ExecuteAsync(async token =>
             {
                 attempts++;
                 using var message = new HttpRequestMessage(request.Method, _baseUrl + request.Path);
@@ -179,11 +198,14 @@ public sealed class HelpCrunchClient : IDisposable
         var (text, codes) = HelpCrunchErrors.Describe(answer.Status, answer.Body);
         var transient = HelpCrunchErrors.IsTransient(answer.Status);
         if (transient) text += $" (still failing after {Plural(attempts, "attempt")})";
-        throw new HelpCrunchException(text, answer.Status, codes, transient);
+        throw new HelpCrunchException(text, answer.Status, codes, transient, mayHaveActed: transient && answer.Status != 429);
     }
 
     private static HelpCrunchException Unreachable(string what, int attempts, Exception cause) =>
-        new(SecretRedactor.Redact($"{what} ({Plural(attempts, "attempt")})"), null, [], isTransient: true, cause);
+        new(SecretRedactor.Redact($"{what} ({Plural(attempts, "attempt")})"), null, [], isTransient: true, cause, mayHaveActed: !NeverConnected(cause));
+
+    /// <summary>The connection was never made (refused, no route, name not found): the request was not sent.</summary>
+    private static bool NeverConnected(Exception e) => e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
 
     // HttpRequestException often says only "An error occurred while sending the request"; the cause is inside.
     private static string Describe(Exception e) =>
@@ -201,7 +223,9 @@ public sealed class HelpCrunchClient : IDisposable
         return null;
     }
 
-    private static ResiliencePipeline<Attempt> BuildPipeline(HelpCrunchOptions options, RateLimiter? limiter)
+    /// <param name="repeatable">False for calls that must not be repeated blindly (create): only attempts that
+    /// certainly did not reach HelpCrunch (429, refused connection) are retried.</param>
+    private static ResiliencePipeline<Attempt> BuildPipeline(HelpCrunchOptions options, RateLimiter? limiter, bool repeatable)
     {
         var builder = new ResiliencePipelineBuilder<Attempt>();
         if (options.MaxAttempts > 1)
@@ -213,7 +237,7 @@ public sealed class HelpCrunchClient : IDisposable
                 UseJitter = true,
                 Delay = options.RetryDelay,
                 MaxDelay = TimeSpan.FromSeconds(30),
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome)),
+                ShouldHandle = args => ValueTask.FromResult(repeatable ? ShouldRetry(args.Outcome) : ShouldRetryOnceOnly(args.Outcome)),
                 // Retry-After, when sent, wins over the computed backoff (null means "use the backoff").
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter is { } wait
                     ? (TimeSpan?)TimeSpan.FromTicks(Math.Clamp(wait.Ticks, 0, options.MaxRetryAfter.Ticks))
@@ -231,6 +255,12 @@ public sealed class HelpCrunchClient : IDisposable
         null => outcome.Result is { } r && HelpCrunchErrors.IsTransient(r.Status),
         HttpRequestException or TimeoutRejectedException or IOException => true,
         _ => false,
+    };
+
+    private static bool ShouldRetryOnceOnly(Outcome<Attempt> outcome) => outcome.Exception switch
+    {
+        null => outcome.Result is { Status: 429 },
+        { } e => NeverConnected(e),
     };
 
     private sealed record Request(HttpMethod Method, string Path, JObject? Body);

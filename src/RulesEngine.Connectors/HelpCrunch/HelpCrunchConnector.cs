@@ -2,7 +2,7 @@ using RulesEngine.Core.Steps;
 
 namespace RulesEngine.Connectors.HelpCrunch;
 
-/// <summary>HelpCrunch: the "helpCrunch" connection type and the update/create contact steps.</summary>
+/// <summary>HelpCrunch: the "helpCrunch" connection type and the update/create/tag/untag contact steps.</summary>
 public static class HelpCrunchConnector
 {
     public static void Register(ConnectorRegistry registry)
@@ -10,5 +10,7 @@ public static class HelpCrunchConnector
         registry.AddConnectionType(HelpCrunchConnection.Type, HelpCrunchConnection.Create);
         registry.AddReceiver(UpdateContactStep.Spec, UpdateContactStep.Create);
         registry.AddReceiver(CreateContactStep.Spec, CreateContactStep.Create);
+        registry.AddReceiver(TagContactStep.TagSpec, TagContactStep.CreateTag);
+        registry.AddReceiver(TagContactStep.UntagSpec, TagContactStep.CreateUntag);
     }
 }

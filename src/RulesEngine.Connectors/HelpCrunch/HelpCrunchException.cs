@@ -8,13 +8,21 @@ namespace RulesEngine.Connectors.HelpCrunch;
 /// </summary>
 public sealed class HelpCrunchException : Exception
 {
-    public HelpCrunchException(string message, int? statusCode, IReadOnlyList<string> codes, bool isTransient, Exception? inner = null)
+    public HelpCrunchException(string message, int? statusCode, IReadOnlyList<string> codes, bool isTransient, Exception? inner = null, bool mayHaveActed = false)
         : base(message, inner)
     {
         StatusCode = statusCode;
         Codes = codes;
         IsTransient = isTransient;
+        MayHaveActed = mayHaveActed;
     }
+
+    /// <summary>
+    /// True when HelpCrunch may have done what was asked although no success came back: a timeout, a connection
+    /// lost after the request was sent, a 5xx. False when it certainly did not (an answer that says no, a 429, a
+    /// refused connection). A create that may have acted is looked up before it is sent again.
+    /// </summary>
+    public bool MayHaveActed { get; }
 
     /// <summary>The HTTP status, or null when no answer arrived.</summary>
     public int? StatusCode { get; }

@@ -1,9 +1,10 @@
+using Newtonsoft.Json.Linq;
 using RulesEngine.Core.Expressions;
 using RulesEngine.Core.Flows;
 
 namespace RulesEngine.Connectors.HelpCrunch;
 
-/// <summary>Load-time checks of a step's <c>fields</c> mapping, reported as diagnostics at the mapping.</summary>
+/// <summary>Load-time checks of a step's <c>fields</c> mapping, reported at the key or value at fault.</summary>
 internal static class MappingCheck
 {
     public const string UnknownFieldCode = "HC0101";
@@ -13,10 +14,12 @@ internal static class MappingCheck
     {
         foreach (var problem in ContactFieldMapping.CheckKeys(map.Keys))
             config.Error(field, UnknownFieldCode, $"\"{field}\": {problem}");
-        if (FlowMappingSource.Read(config, field, map) is { } written)
+        if (map.Shape is not JObject written) return;
+        foreach (var (key, problem) in ContactFieldMapping.CheckLiterals(written))
         {
-            foreach (var problem in ContactFieldMapping.CheckLiterals(written))
-                config.Error(field, InvalidLiteralCode, $"\"{field}\": {problem}");
+            // A literal leaf is a template without placeholders: its location is the value as written.
+            var at = map.Templates.TryGetValue(key, out var template) ? template.Location : config.At(field);
+            config.Error(at, InvalidLiteralCode, $"\"{field}.{key}\": {problem}");
         }
     }
 }

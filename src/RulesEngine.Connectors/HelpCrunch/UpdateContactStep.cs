@@ -26,10 +26,7 @@ public sealed class UpdateContactStep : IReceiver
     public const string OutputContactIds = "contactIds";
     public const string OutputMatches = "matches";
 
-    private const string SearchById = "id";
-    private const int PageSize = 100;
-
-    public static readonly IReadOnlyList<string> SearchFields = ["email", "userId", "phone", "name", "company", SearchById];
+    public static readonly IReadOnlyList<string> SearchFields = ContactLookup.SearchFields;
 
     public static StepSpec Spec { get; } = new(
         Type,
@@ -40,14 +37,15 @@ public sealed class UpdateContactStep : IReceiver
             new FieldSpec(FieldFields, FieldKind.Mapping,
                 "contact fields to set: " + string.Join(", ", ContactFieldMapping.Known) + ". Empty values are left out; null clears a field.",
                 Required: true, Example: "{\"name\": \"{Name}\", \"locale\": \"{Locale}\", \"customData\": {\"plan\": \"{Plan}\"}, \"tags\": [\"lead\"]}"),
-            new FieldSpec(FieldMultipleMatches, FieldKind.Text, "when several contacts match: update the first, all of them, or fail (default first)",
+            new FieldSpec(FieldMultipleMatches, FieldKind.Text,
+                "when several contacts match (emails are not unique in HelpCrunch): update the first one the search returns, all of them, " +
+                "or none and fail saying how many matched (default first)",
                 AllowedValues: ["first", "all", "fail"], Example: "first"),
         ],
         HelpCrunchConnection.Type);
 
     private readonly HelpCrunchClient _client;
-    private readonly string _searchBy;
-    private readonly MultipleMatches _multipleMatches;
+    private readonly ContactLookup _lookup;
     private readonly Func<ItemScope, string> _searchFor;
     private readonly Func<ItemScope, JToken> _fields;
 
@@ -56,10 +54,8 @@ public sealed class UpdateContactStep : IReceiver
     public UpdateContactStep(HelpCrunchClient client, string searchBy, MultipleMatches multipleMatches,
         Func<ItemScope, string> searchFor, Func<ItemScope, JToken> fields)
     {
-        if (!SearchFields.Contains(searchBy)) throw new ArgumentException($"searchBy must be one of {string.Join(", ", SearchFields)}", nameof(searchBy));
         _client = client;
-        _searchBy = searchBy;
-        _multipleMatches = multipleMatches;
+        _lookup = new ContactLookup(client, searchBy, multipleMatches);
         _searchFor = searchFor;
         _fields = fields;
     }
@@ -70,12 +66,7 @@ public sealed class UpdateContactStep : IReceiver
         var searchBy = config.Text(FieldSearchBy) ?? "email";
         var searchFor = config.Template(FieldSearchFor);
         var fields = config.Mapping(FieldFields);
-        var multiple = config.Text(FieldMultipleMatches) switch
-        {
-            "all" => MultipleMatches.All,
-            "fail" => MultipleMatches.Fail,
-            _ => MultipleMatches.First,
-        };
+        var multiple = ContactLookup.ParsePolicy(config.Text(FieldMultipleMatches));
         if (fields is not null) MappingCheck.Run(config, FieldFields, fields);
         if (client is null || searchFor is null || fields is null) return new UnconfiguredReceiver(config.Id);
         return new UpdateContactStep(client, searchBy, multiple, searchFor.Render, fields.Render);
@@ -110,18 +101,18 @@ public sealed class UpdateContactStep : IReceiver
     {
         if (!ContactFieldMapping.TryBuild(fields, out var body, out var invalid)) return StepOutcome.Failure(invalid);
         var value = searchFor.Trim();
-        if (SearchProblem(value) is { } problem) return StepOutcome.Failure(problem);
+        if (_lookup.Problem(value, FieldSearchFor) is { } problem) return StepOutcome.Failure(problem);
 
         (IReadOnlyList<HelpCrunchContact> Targets, int Total) found;
         try
         {
-            found = await FindAsync(value, cancellationToken).ConfigureAwait(false);
+            found = await _lookup.FindAsync(value, cancellationToken).ConfigureAwait(false);
         }
         catch (HelpCrunchException e)
         {
-            return FromError($"searching contacts by {_searchBy}", e, new Dictionary<string, string>());
+            return FromError($"searching contacts by {_lookup.SearchBy}", e, new Dictionary<string, string>());
         }
-        if (Decide(value, found.Targets, found.Total) is { } refused) return refused;
+        if (_lookup.Decide(value, found.Targets, found.Total, FieldMultipleMatches, "updated") is { } refused) return refused;
 
         var updated = new List<string>();
         foreach (var contact in found.Targets)
@@ -148,13 +139,13 @@ public sealed class UpdateContactStep : IReceiver
     {
         if (!ContactFieldMapping.TryBuild(fields, out var body, out var invalid)) return new StepPreview([], StepOutcome.Failure(invalid));
         var value = searchFor.Trim();
-        if (SearchProblem(value) is { } problem) return new StepPreview([], StepOutcome.Failure(problem));
+        if (_lookup.Problem(value, FieldSearchFor) is { } problem) return new StepPreview([], StepOutcome.Failure(problem));
 
-        var lookup = _searchBy == SearchById ? _client.PreviewGet(value) : _client.PreviewSearch(_searchBy, value, SearchLimit);
+        var lookup = _lookup.Preview(value);
         try
         {
-            var (targets, total) = await FindAsync(value, cancellationToken).ConfigureAwait(false);
-            if (Decide(value, targets, total) is { } refused)
+            var (targets, total) = await _lookup.FindAsync(value, cancellationToken).ConfigureAwait(false);
+            if (_lookup.Decide(value, targets, total, FieldMultipleMatches, "updated") is { } refused)
                 return new StepPreview([lookup], refused with { Error = "predicted: " + refused.Error });
             var updates = targets.Select(c => _client.PreviewUpdate(c.Id, body)).ToList();
             var output = new Dictionary<string, string>(Output([.. targets.Select(c => c.Id)], total))
@@ -170,13 +161,6 @@ public sealed class UpdateContactStep : IReceiver
         }
     }
 
-    private int SearchLimit => _multipleMatches switch
-    {
-        MultipleMatches.First => 1,
-        MultipleMatches.Fail => 2,
-        _ => PageSize,
-    };
-
     private StepOutcome? Render(ItemScope item, out string searchFor, out JToken fields)
     {
         try
@@ -191,50 +175,6 @@ public sealed class UpdateContactStep : IReceiver
             fields = JValue.CreateNull();
             return StepOutcome.Failure(e.Message, e);
         }
-    }
-
-    private string? SearchProblem(string value)
-    {
-        // An empty value would match every contact whose field is empty: never search for it.
-        if (value.Length == 0) return $"nothing to search for: \"{FieldSearchFor}\" is empty for this item (searchBy {_searchBy})";
-        if (_searchBy == SearchById && !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            return $"HelpCrunch contact ids are numbers; '{value}' is not one";
-        return null;
-    }
-
-    private async Task<(IReadOnlyList<HelpCrunchContact> Targets, int Total)> FindAsync(string value, CancellationToken cancellationToken)
-    {
-        if (_searchBy == SearchById)
-        {
-            // GET by id is exact; "customers.id" is not among the documented search fields.
-            var contact = await _client.GetAsync(value, cancellationToken).ConfigureAwait(false);
-            return contact is null ? ([], 0) : ([contact], 1);
-        }
-        var first = await _client.SearchAsync(_searchBy, value, SearchLimit, 0, cancellationToken).ConfigureAwait(false);
-        if (_multipleMatches != MultipleMatches.All) return (first.Contacts, Math.Max(first.Total, first.Contacts.Count));
-        var all = new List<HelpCrunchContact>(first.Contacts);
-        var page = first;
-        while (page.Contacts.Count == PageSize && all.Count < first.Total)
-        {
-            page = await _client.SearchAsync(_searchBy, value, PageSize, all.Count, cancellationToken).ConfigureAwait(false);
-            all.AddRange(page.Contacts);
-        }
-        // Pages can overlap if contacts change meanwhile; update each one once.
-        var distinct = all.DistinctBy(c => c.Id).ToList();
-        return (distinct, Math.Max(first.Total, distinct.Count));
-    }
-
-    /// <summary>The failure for "nothing to update" or "too many to choose from", or null to go ahead.</summary>
-    private StepOutcome? Decide(string value, IReadOnlyList<HelpCrunchContact> targets, int total)
-    {
-        if (targets.Count == 0) return StepOutcome.Failure($"no HelpCrunch contact with {_searchBy} = {value}");
-        if (_multipleMatches == MultipleMatches.Fail && total > 1)
-        {
-            return StepOutcome.Failure(
-                $"{total} HelpCrunch contacts have {_searchBy} = {value}; none updated because \"{FieldMultipleMatches}\" is \"fail\"",
-                output: new Dictionary<string, string> { [OutputMatches] = total.ToString(CultureInfo.InvariantCulture) });
-        }
-        return null;
     }
 
     private static Dictionary<string, string> Output(IReadOnlyList<string> ids, int total) => new()

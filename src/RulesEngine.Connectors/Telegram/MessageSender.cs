@@ -16,9 +16,9 @@ internal sealed class MessageSender(TelegramClient client, ParseMode parseMode, 
 
     /// <summary>
     /// Succeeded when every part was sent; Failed when Telegram said no (or the input is unusable) with the API's
-    /// text; Held when Telegram could not be reached or kept failing transiently. A later part that fails after
-    /// earlier ones were sent keeps the ids of those in the outcome's output, and its text says so: a Held item is
-    /// sent again whole on a later run, so its first parts arrive twice.
+    /// text; Held when Telegram could not be reached or kept failing transiently. A Held outcome is marked
+    /// <see cref="StepOutcome.NoEffect"/> only when nothing can have been delivered; otherwise the step's resume
+    /// policy does not send it again (see <see cref="SendMessageStep"/>).
     /// </summary>
     public async Task<StepOutcome> SendAsync(string chatId, string text, CancellationToken cancellationToken)
     {
@@ -36,7 +36,7 @@ internal sealed class MessageSender(TelegramClient client, ParseMode parseMode, 
             {
                 var error = parts.Count == 1 ? e.Message : $"{e.Message} (part {sent.Count + 1} of {parts.Count}; {sent.Count} sent before it)";
                 return e.Transient
-                    ? StepOutcome.Held(error, e)
+                    ? StepOutcome.Held(error, e) with { NoEffect = sent.Count == 0 && !e.MayHaveBeenSent }
                     : StepOutcome.Failure(error, e, sent.Count > 0 ? Output(sent) : null);
             }
         }
@@ -67,6 +67,42 @@ internal sealed class MessageSender(TelegramClient client, ParseMode parseMode, 
         [OutputMessageId] = sent[0],
         [OutputMessageIds] = string.Join(",", sent),
     };
+
+    /// <summary>How a placeholder's value must be escaped so it shows as typed in this parse mode (a cell holding
+    /// <c>&lt;</c> or <c>_</c> cannot break the message); null for plain text, which needs nothing.</summary>
+    public Func<string, string>? Escape { get; } = EscapeFor(parseMode);
+
+    internal static Func<string, string>? EscapeFor(ParseMode parseMode) => parseMode switch
+    {
+        ParseMode.Html => EscapeHtml,
+        ParseMode.MarkdownV2 => EscapeMarkdownV2,
+        ParseMode.Markdown => EscapeMarkdown,
+        _ => null,
+    };
+
+    /// <summary>Telegram's HTML mode: &amp;, &lt;, &gt; and " as entities (https://core.telegram.org/bots/api#html-style).</summary>
+    internal static string EscapeHtml(string value) =>
+        value.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
+
+    /// <summary>MarkdownV2: a backslash before each of _*[]()~`>#+-=|{}.! and before a backslash
+    /// (https://core.telegram.org/bots/api#markdownv2-style).</summary>
+    internal static string EscapeMarkdownV2(string value) => EscapeWith(value, "\\_*[]()~`>#+-=|{}.!");
+
+    /// <summary>Legacy Markdown: a backslash before _ * ` [ (https://core.telegram.org/bots/api#markdown-style).</summary>
+    internal static string EscapeMarkdown(string value) => EscapeWith(value, "_*`[");
+
+    private static string EscapeWith(string value, string special)
+    {
+        if (value.AsSpan().IndexOfAny(special) < 0) return value;
+        var escaped = new System.Text.StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            if (special.Contains(c, StringComparison.Ordinal)) escaped.Append('\\');
+            escaped.Append(c);
+        }
+        return escaped.ToString();
+    }
 
     internal static ParseMode ParseModeOf(string? name) => name switch
     {

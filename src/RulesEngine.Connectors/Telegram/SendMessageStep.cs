@@ -8,10 +8,17 @@ namespace RulesEngine.Connectors.Telegram;
 /// <c>telegram.sendMessage</c>: renders the chat id and text for each item and sends them, one item after the
 /// other (Telegram has no batch send, and pacing keeps the order). A template that fails for an item fails that
 /// item only.
+/// <para>
+/// At most once: the Bot API cannot tell whether a message was delivered, so a send whose outcome is unknown (the
+/// engine died mid-call, or the call ended without an answer after the request went out) is not sent again. It is
+/// recorded as failed (execution result 0, output <c>deliveryUnknown</c>: 1) with an error that says so; a person
+/// can send it again with <c>replay --row N --force</c>.
+/// </para>
 /// </summary>
-internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate text, MessageSender sender) : IReceiver
+internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate text, MessageSender sender) : IResumableReceiver
 {
     public const string InvalidChatIdCode = "RE1210";
+    public const string OutputDeliveryUnknown = "deliveryUnknown";
 
     /// <summary>Reads the step's settings; problems go to <paramref name="config"/>, and a step that has any is never run.</summary>
     public static IReceiver Create(StepConfig config)
@@ -44,6 +51,18 @@ internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate 
         return outcomes;
     }
 
+    public Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IReadOnlyList<ItemScope> items, IReadOnlyList<InterruptedCall> interrupted, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StepOutcome?> outcomes = interrupted
+            .Select(call => (StepOutcome?)StepOutcome.Failure(
+                $"not sent again: an earlier attempt (run {call.RunId}, {call.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z) ended without Telegram's answer " +
+                $"({call.Reason}), so the message may or may not have been delivered; it is not resent to avoid a duplicate " +
+                "(send it anyway with: rulesengine replay <flow> --row N --force)",
+                output: new Dictionary<string, string>(StringComparer.Ordinal) { [OutputDeliveryUnknown] = "1" }))
+            .ToList();
+        return Task.FromResult(outcomes);
+    }
+
     public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
     {
         IReadOnlyList<StepPreview> previews = items
@@ -59,7 +78,8 @@ internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate 
         try
         {
             chat = chatId.Render(item);
-            message = text.Render(item);
+            // Values from placeholders are escaped for the parse mode; the flow's own markup is kept.
+            message = text.Render(item, sender.Escape);
             return null;
         }
         catch (ExpressionException e)

@@ -18,6 +18,8 @@ namespace RulesEngine.Connectors.Telegram;
 /// transient failures itself (429 honouring <c>retry_after</c>, 5xx, network errors, timeouts) with exponential
 /// backoff and jitter, and paces sends per chat and overall so a burst waits instead of failing. Errors come out as
 /// <see cref="TelegramException"/> with the token masked.
+/// A message is never sent twice by a retry: once an attempt may have been delivered (timeout, connection lost
+/// after the request went out), sendMessage stops retrying and says so (<see cref="TelegramException.MayHaveBeenSent"/>).
 /// </summary>
 public sealed class TelegramClient : IDisposable
 {
@@ -84,12 +86,12 @@ public sealed class TelegramClient : IDisposable
         var linkPreview = disableLinkPreview ? LinkPreviewOptions.Disabled : null;
         return await ExecuteAsync(chat.ToString(),
             token => _bot.SendMessage(chat, text, parseMode, linkPreviewOptions: linkPreview, cancellationToken: token),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken, repeatable: false).ConfigureAwait(false);
     }
 
     /// <summary>The bot's own account (<c>getMe</c>): a cheap check that the token and base URL work.</summary>
     public Task<User> GetMeAsync(CancellationToken cancellationToken = default) =>
-        ExecuteAsync(null, token => _bot.GetMe(token), cancellationToken);
+        ExecuteAsync(null, token => _bot.GetMe(token), cancellationToken, repeatable: true);
 
     /// <summary>The <c>sendMessage</c> request <see cref="SendMessageAsync"/> would make, serialized as Telegram.Bot
     /// serializes it (snake_case, defaults omitted); no request is made.</summary>
@@ -107,9 +109,12 @@ public sealed class TelegramClient : IDisposable
 
     public void Dispose() => _ownedHttpClient?.Dispose();
 
-    private async Task<T> ExecuteAsync<T>(string? chat, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    /// <param name="repeatable">False for calls with a side effect (sendMessage): an attempt that may have acted ends
+    /// the retries.</param>
+    private async Task<T> ExecuteAsync<T>(string? chat, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, bool repeatable)
     {
         var attempts = 0;
+        var mayHaveActed = false;
         try
         {
             return await _retry.ExecuteAsync(async token =>
@@ -117,20 +122,54 @@ public sealed class TelegramClient : IDisposable
                 attempts++;
                 // Pacing waits outside the per-try timeout: waiting for a slot is not the service being slow.
                 if (chat is not null) await _pacer.WaitTurnAsync(chat, token).ConfigureAwait(false);
-                return await _timeout.ExecuteAsync(async t => await call(t).ConfigureAwait(false), token).ConfigureAwait(false);
+                try
+                {
+                    return await _timeout.ExecuteAsync(async t => await call(t).ConfigureAwait(false), token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!token.IsCancellationRequested && MayHaveActed(e))
+                {
+                    mayHaveActed = true;
+                    if (!repeatable) throw new StopRetrying(e);
+                    throw;
+                }
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
         }
+        catch (StopRetrying stop)
+        {
+            throw Translate(stop.InnerException!, attempts, mayHaveActed: true);
+        }
         catch (Exception e) when (e is not TelegramException)
         {
-            throw Translate(e, attempts);
+            throw Translate(e, attempts, mayHaveActed);
         }
     }
 
-    private bool ShouldRetry(Exception e) => IsTransient(e) && !RetryAfterTooLong(e);
+    /// <summary>Ended without a Bot API answer after the request may have gone out. The Bot API answering (even
+    /// 429 or 5xx in its JSON envelope) means it did not send; never connecting means nothing was sent.</summary>
+    private static bool MayHaveActed(Exception e) => e switch
+    {
+        ApiRequestException => false,
+        TimeoutRejectedException => true,
+        RequestException { HttpStatusCode: { } } => true,
+        _ when Inner<HttpRequestException>(e) is { } http => http.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError),
+        _ => true,
+    };
+
+    private static T? Inner<T>(Exception? e) where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is T found) return found;
+        return null;
+    }
+
+    /// <summary>Ends the retries of a send after an attempt that may have been delivered; never leaves this class.</summary>
+    private sealed class StopRetrying(Exception cause) : Exception(cause.Message, cause);
+
+    private bool ShouldRetry(Exception e) => e is not StopRetrying && IsTransient(e) && !RetryAfterTooLong(e);
 
     private bool RetryAfterTooLong(Exception e) =>
         e is ApiRequestException { Parameters.RetryAfter: { } seconds } && TimeSpan.FromSeconds(seconds) > _options.MaxRetryAfter;
@@ -147,7 +186,7 @@ public sealed class TelegramClient : IDisposable
         _ => false,
     };
 
-    private TelegramException Translate(Exception e, int attempts)
+    private TelegramException Translate(Exception e, int attempts, bool mayHaveActed)
     {
         var text = e switch
         {
@@ -163,7 +202,7 @@ public sealed class TelegramClient : IDisposable
         else if (transient)
             text += $" (gave up after {attempts} attempt{(attempts == 1 ? "" : "s")})";
         var code = e is ApiRequestException a ? a.ErrorCode : (int?)(e as RequestException)?.HttpStatusCode;
-        return new TelegramException(Redact(text), transient, code, e);
+        return new TelegramException(Redact(text), transient, code, e, mayHaveActed);
     }
 
     // SecretRedactor knows tokens read from connection files; a client built in code registers its own above.

@@ -10,12 +10,20 @@ namespace RulesEngine.Connectors.Telegram;
 /// </summary>
 public sealed class TelegramException : Exception
 {
-    public TelegramException(string message, bool transient, int? errorCode = null, Exception? inner = null)
+    public TelegramException(string message, bool transient, int? errorCode = null, Exception? inner = null, bool mayHaveBeenSent = false)
         : base(message, inner)
     {
         Transient = transient;
         ErrorCode = errorCode;
+        MayHaveBeenSent = mayHaveBeenSent;
     }
+
+    /// <summary>
+    /// True when an attempt ended without an answer after the request went out (a timeout, a connection lost
+    /// mid-request, a non-Bot-API 5xx from a proxy): Telegram may have delivered the message. False when every
+    /// attempt was answered by the Bot API (429, its own errors) or never connected.
+    /// </summary>
+    public bool MayHaveBeenSent { get; }
 
     public bool Transient { get; }
 

@@ -15,11 +15,14 @@ public sealed partial class ConnectionSettings
     private readonly string _baseDirectory;
     private readonly List<Diagnostic> _diagnostics;
 
-    internal ConnectionSettings(string name, string type, JObject json, string file, string baseDirectory, List<Diagnostic> diagnostics)
+    private readonly FlowText _text;
+
+    internal ConnectionSettings(string name, string type, JObject json, FlowText text, string baseDirectory, List<Diagnostic> diagnostics)
     {
         Name = name;
         Type = type;
-        File = file;
+        File = text.Path;
+        _text = text;
         _json = json;
         _baseDirectory = baseDirectory;
         _diagnostics = diagnostics;
@@ -42,10 +45,12 @@ public sealed partial class ConnectionSettings
     /// <summary>A setting that must be present; reports an error and returns "" when it is not.</summary>
     public string Required(string key, string hint)
     {
+        var reported = _diagnostics.Count;
         var value = Optional(key);
         if (string.IsNullOrEmpty(value))
         {
-            Error(key, "RE0301", $"connection '{Name}' needs \"{key}\": {hint}");
+            // An unset ${env:...} was already reported, naming the variable: one error is enough.
+            if (_diagnostics.Count == reported) Error(key, "RE0301", $"connection '{Name}' needs \"{key}\": {hint}");
             return "";
         }
         return value;
@@ -70,8 +75,7 @@ public sealed partial class ConnectionSettings
 
     public void Error(string key, string code, string message)
     {
-        var at = (Newtonsoft.Json.IJsonLineInfo?)(_json[key] ?? (JToken)_json);
-        _diagnostics.Add(new Diagnostic(File, at?.LineNumber ?? 1, at?.LinePosition ?? 1, code, message));
+        _diagnostics.Add(_text.Locate(_json[key] ?? _json).Error(code, message));
     }
 
     private string Resolve(string key, string raw) =>

@@ -14,10 +14,12 @@ public sealed class ConnectionsFile
     private readonly Dictionary<string, JObject> _entries;
     private readonly Dictionary<string, object> _created = new(StringComparer.Ordinal);
     private readonly ConnectorRegistry _registry;
+    private readonly FlowText _text;
 
-    private ConnectionsFile(string path, Dictionary<string, JObject> entries, ConnectorRegistry registry)
+    private ConnectionsFile(string path, Dictionary<string, JObject> entries, ConnectorRegistry registry, FlowText? text = null)
     {
         FilePath = path;
+        _text = text ?? new FlowText(path, "");
         _entries = entries;
         _registry = registry;
     }
@@ -38,13 +40,15 @@ public sealed class ConnectionsFile
             return new ConnectionsFile(full, new(), registry);
         }
         JToken root;
+        var text = File.ReadAllText(full);
         try
         {
-            root = JToken.Parse(File.ReadAllText(full), new JsonLoadSettings { LineInfoHandling = LineInfoHandling.Load });
+            root = JToken.Parse(text, new JsonLoadSettings { LineInfoHandling = LineInfoHandling.Load });
         }
         catch (JsonReaderException e)
         {
-            diagnostics.Add(new Diagnostic(full, e.LineNumber, e.LinePosition, "RE0001", $"invalid JSON: {e.Message}"));
+            var (line, column) = FlowText.ReaderErrorPosition(text, e);
+            diagnostics.Add(new Diagnostic(full, line, column, "RE0001", $"invalid JSON: {e.Message}"));
             return new ConnectionsFile(full, new(), registry);
         }
         var entries = new Dictionary<string, JObject>(StringComparer.Ordinal);
@@ -63,7 +67,7 @@ public sealed class ConnectionsFile
                 diagnostics.Add(new Diagnostic(full, at.LineNumber, at.LinePosition, "RE0304", $"connection '{property.Name}' must be an object with a \"type\""));
             }
         }
-        return new ConnectionsFile(full, entries, registry);
+        return new ConnectionsFile(full, entries, registry, new FlowText(full, text));
     }
 
     /// <summary>
@@ -92,7 +96,7 @@ public sealed class ConnectionsFile
             return null;
         }
         var local = new List<Diagnostic>();
-        var settings = new ConnectionSettings(name, type, entry, FilePath, Path.GetDirectoryName(FilePath)!, local);
+        var settings = new ConnectionSettings(name, type, entry, _text, Path.GetDirectoryName(FilePath)!, local);
         var connection = create(settings);
         diagnostics.AddRange(local);
         if (local.Count > 0) return null;

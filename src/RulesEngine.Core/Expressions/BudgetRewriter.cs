@@ -9,8 +9,12 @@ namespace RulesEngine.Core.Expressions;
 /// <c>ExpressionRuntime.Tick(...)</c>, replaces <c>Enumerable.Range</c> with the guarded range, and arms the
 /// budget around the body of every generated method that got any of these. Expressions without loops pay nothing.
 /// </summary>
-internal sealed class BudgetRewriter(ISet<InvocationExpressionSyntax> ranges, int budgetMs) : CSharpSyntaxRewriter
+internal sealed class BudgetRewriter(int budgetMs) : CSharpSyntaxRewriter
 {
+    /// <summary>Marks the calls to <c>Enumerable.Range</c> the validator found (an annotation survives the copies
+    /// that the explaining twins make of a condition).</summary>
+    public static readonly SyntaxAnnotation RangeCall = new("rulesengine-range");
+
     private const string Runtime = "global::RulesEngine.Core.Expressions.ExpressionRuntime";
     private int _changes;
 
@@ -32,7 +36,7 @@ internal sealed class BudgetRewriter(ISet<InvocationExpressionSyntax> ranges, in
 
     public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
     {
-        var isRange = ranges.Contains(node);
+        var isRange = node.HasAnnotation(RangeCall);
         var visited = (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!;
         if (!isRange) return visited;
         _changes++;

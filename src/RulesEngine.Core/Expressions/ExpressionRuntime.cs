@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo(RulesEngine.Core.Expressions.GeneratedAssembly.Name)]
+[assembly: InternalsVisibleTo("RulesEngine.Benchmarks")]
 
 namespace RulesEngine.Core.Expressions;
 
@@ -59,6 +60,20 @@ internal static class ExpressionRuntime
         if (deadline != 0 && Stopwatch.GetTimestamp() > deadline)
             throw new TimeoutException($"the expression exceeded its time budget of {t_budgetMs} ms");
     }
+
+    /// <summary>Marks a part of a condition that did not run (the right side of a short-circuited <c>&amp;&amp;</c>).</summary>
+    public static readonly object NotEvaluated = new();
+
+    /// <summary>Injected around each part of a condition in its explaining twin: keeps the part's value.</summary>
+    public static T Record<T>(object?[] values, int index, T value)
+    {
+        values[index] = value;
+        return value;
+    }
+
+    /// <summary>One placeholder's text, through the caller's escape function (Telegram HTML, MarkdownV2) if any.</summary>
+    public static string Part(Func<string, string>? escape, string? value) =>
+        escape is null ? value ?? "" : escape(value ?? "");
 
     public static string Text(string? value) => value ?? "";
 

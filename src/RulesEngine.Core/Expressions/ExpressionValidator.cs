@@ -48,6 +48,8 @@ internal static class ExpressionValidator
         "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler",
         // what expressions see of the host (ItemScope itself stays out: it can set step results)
         "RulesEngine.Core.Expressions.SourceRow", "RulesEngine.Core.Expressions.RunInfo", "RulesEngine.Core.Steps.StepResult",
+        // the helpers every expression may call (Email.IsEmail(), Amount.AsNumber(), Plan.In("pro", "team"))
+        "RulesEngine.Core.Expressions.ExpressionHelpers",
     };
 
     // Members denied although their type is allowed: reflection doors, memory bombs, process-wide state.
@@ -104,6 +106,7 @@ internal static class ExpressionValidator
                 AwaitExpressionSyntax => "await is not allowed",
                 RefExpressionSyntax => "ref is not allowed",
                 _ when node.IsKind(SyntaxKind.ArgListExpression) => "__arglist is not allowed",
+                IdentifierNameSyntax { Identifier.ValueText: ['_', '_', ..] } => "names starting with __ are reserved for the engine",
                 NameSyntax or MemberAccessExpressionSyntax => ForbiddenNamespace(model, node),
                 _ => null,
             };

@@ -15,7 +15,11 @@ internal sealed record Slot(int Entry, int Method, int Start, int Length, int Cl
 /// </summary>
 internal sealed class GeneratedSource
 {
-    private const string ScopeType = "global::RulesEngine.Core.Expressions.ItemScope";
+    /// <summary>Changes whenever the shape of the generated code changes (part of the cache key).</summary>
+    public const int Version = 2;
+
+    public const string ScopeType = "global::RulesEngine.Core.Expressions.ItemScope";
+    public const string EscapeType = "global::System.Func<string, string>";
     private const string Runtime = "global::RulesEngine.Core.Expressions.ExpressionRuntime";
 
     private readonly StringBuilder _text = new();
@@ -32,6 +36,7 @@ internal sealed class GeneratedSource
             using System.Globalization;
             using System.Linq;
             using System.Text.RegularExpressions;
+            using static global::RulesEngine.Core.Expressions.ExpressionHelpers;
 
             namespace RulesEngine.Generated
             {
@@ -46,7 +51,7 @@ internal sealed class GeneratedSource
     /// <summary>Adds a condition; returns its method index in the table.</summary>
     public int AddCondition(int entry, string code, IEnumerable<ExpressionNames.Name> locals)
     {
-        var method = BeginMethod("bool", locals);
+        var method = BeginMethod("bool", locals, "");
         _text.Append("return (");
         AddSlot(entry, method, code, 0, isTemplate: false);
         _text.Append(";\n}\n");
@@ -56,7 +61,7 @@ internal sealed class GeneratedSource
     /// <summary>Adds a template; returns its method index in the table.</summary>
     public int AddTemplate(int entry, IReadOnlyList<TemplateParser.Part> parts, IEnumerable<ExpressionNames.Name> locals)
     {
-        var method = BeginMethod("string", locals);
+        var method = BeginMethod("string", locals, $", {EscapeType} __escape");
         _text.Append("return ");
         var array = parts.Count > 4;
         _text.Append(parts.Count == 1 ? "(" : array ? "string.Concat(new string[] {" : "string.Concat(");
@@ -69,11 +74,12 @@ internal sealed class GeneratedSource
                     _text.Append(ExpressionNames.Literal(literal.Text));
                     break;
                 case TemplateParser.FieldPart field:
-                    _text.Append("__scope.Row[").Append(ExpressionNames.Literal(field.Field)).Append(']');
+                    _text.Append(Runtime).Append(".Part(__escape, __scope.Row[").Append(ExpressionNames.Literal(field.Field)).Append("])");
                     break;
                 case TemplateParser.CodePart code:
-                    _text.Append(Runtime).Append(".Text(");
+                    _text.Append(Runtime).Append(".Part(__escape, ").Append(Runtime).Append(".Text(");
                     AddSlot(entry, method, code.Code, code.Offset, isTemplate: true);
+                    _text.Append(')');
                     break;
             }
         }
@@ -85,16 +91,21 @@ internal sealed class GeneratedSource
     {
         _text.Append("}\n\npublic static class Table\n{\npublic static readonly object[] All = new object[]\n{\n");
         for (var i = 0; i < _methods.Count; i++)
-            _text.Append("new global::System.Func<").Append(ScopeType).Append(", ").Append(_methods[i]).Append(">(Expressions.E").Append(i).Append("),\n");
+        {
+            _text.Append("new global::System.Func<").Append(ScopeType).Append(", ")
+                .Append(_methods[i] == "string" ? EscapeType + ", " : "")
+                .Append(_methods[i]).Append(">(Expressions.E").Append(i).Append("),\n");
+        }
         _text.Append("};\n}\n}\n");
         return _text.ToString();
     }
 
-    private int BeginMethod(string returnType, IEnumerable<ExpressionNames.Name> locals)
+    private int BeginMethod(string returnType, IEnumerable<ExpressionNames.Name> locals, string moreParameters)
     {
         var method = _methods.Count;
         _methods.Add(returnType);
-        _text.Append("public static ").Append(returnType).Append(" E").Append(method).Append('(').Append(ScopeType).Append(" __scope)\n{\n");
+        _text.Append("public static ").Append(returnType).Append(" E").Append(method).Append('(').Append(ScopeType).Append(" __scope")
+            .Append(moreParameters).Append(")\n{\n");
         foreach (var local in locals)
             _text.Append("var ").Append(local.Code).Append(" = ").Append(local.Read).Append(";\n");
         return method;

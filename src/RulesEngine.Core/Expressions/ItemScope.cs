@@ -33,9 +33,28 @@ public sealed class SourceRow(int number, IReadOnlyDictionary<string, string> fi
     public int Number { get; } = number;
     public IReadOnlyDictionary<string, string> Fields { get; } = fields;
 
+    /// <summary>The culture the source formats numbers and dates in (e.g. "de-DE", the spreadsheet's locale);
+    /// "" is invariant. The typed reads below use it.</summary>
+    public string Locale { get; init; } = "";
+
     public string this[string field] => Fields.TryGetValue(field, out var v) ? v ?? "" : "";
 
     public bool Has(string field) => !string.IsNullOrWhiteSpace(this[field]);
+
+    /// <summary>True when the field is blank or missing.</summary>
+    public bool IsEmpty(string field) => !Has(field);
+
+    /// <summary>The field as a number in the row's <see cref="Locale"/>; null when blank (see
+    /// <see cref="ExpressionHelpers.AsNumber"/>).</summary>
+    public decimal? AsNumber(string field) => ExpressionHelpers.ParseNumber(this[field], ExpressionHelpers.Culture(Locale));
+
+    /// <summary>The field as a date, in <paramref name="format"/> or else ISO 8601 and the row's
+    /// <see cref="Locale"/>; null when blank (see <see cref="ExpressionHelpers.AsDate"/>).</summary>
+    public DateTime? AsDate(string field, string? format = null) =>
+        ExpressionHelpers.ParseDate(this[field], format, ExpressionHelpers.Culture(Locale));
+
+    /// <summary>The field as a yes/no (see <see cref="ExpressionHelpers.AsBool"/>).</summary>
+    public bool AsBool(string field) => this[field].AsBool();
 }
 
 /// <summary>The run an item belongs to. <see cref="Link"/> points at its record (see README: run links).</summary>

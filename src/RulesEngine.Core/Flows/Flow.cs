@@ -1,4 +1,5 @@
 using RulesEngine.Core.Expressions;
+using RulesEngine.Core.Scheduling;
 using RulesEngine.Core.Steps;
 
 namespace RulesEngine.Core.Flows;
@@ -25,6 +26,9 @@ public sealed class Flow
 
     /// <summary>Template of the link to a run (<c>{flow}</c> and <c>{runId}</c> are replaced).</summary>
     public required string RunLink { get; init; }
+
+    /// <summary>When the daemon runs the flow by itself ("triggers"); none: only on demand.</summary>
+    public FlowTriggers Triggers { get; init; } = FlowTriggers.None;
 
     /// <summary>How many items go through the steps together (receivers may serve a batch with one call).</summary>
     public int BatchSize { get; init; } = 10;

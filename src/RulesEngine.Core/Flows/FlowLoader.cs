@@ -4,6 +4,7 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using RulesEngine.Core.Connections;
 using RulesEngine.Core.Expressions;
+using RulesEngine.Core.Scheduling;
 using RulesEngine.Core.Steps;
 
 namespace RulesEngine.Core.Flows;
@@ -12,6 +13,13 @@ namespace RulesEngine.Core.Flows;
 public sealed record FlowSet(IReadOnlyList<Flow> Flows, IReadOnlyList<Diagnostic> Diagnostics)
 {
     public bool Succeeded => Diagnostics.Count == 0;
+
+    /// <summary>The code compiled for these flows (one collectible assembly per set).</summary>
+    internal IDisposable? Code { get; init; }
+
+    /// <summary>Unloads the code compiled for these flows. Call it when a newer version replaces them and no run of
+    /// them is in flight: their conditions and templates cannot run afterwards.</summary>
+    public void Unload() => Code?.Dispose();
 }
 
 /// <summary>
@@ -23,7 +31,7 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
 {
     public const string DefaultRunLink = "rulesengine://runs/{flow}/{runId}";
 
-    private static readonly string[] RootFields = ["$schema", "name", "description", "comment", "source", "steps", "runLink", "batchSize"];
+    private static readonly string[] RootFields = ["$schema", "name", "description", "comment", "source", "steps", "runLink", "batchSize", "triggers"];
     private static readonly string[] EngineSourceFields = ["existingRows", "filter"];
     private static readonly string[] IfFields = ["id", "type", "comment", "$comment", "condition", "then", "else"];
 
@@ -53,7 +61,7 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
             foreach (var flow in group.Skip(1))
                 diagnostics.Add(new Diagnostic(flow.FilePath, 1, 1, "RE0006", $"another flow is also named '{flow.Name}' ({group.First().FilePath}); flow names must be unique"));
         var ordered = diagnostics.Distinct().OrderBy(d => d.File, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).ToList();
-        return new FlowSet(flows, ordered);
+        return new FlowSet(flows, ordered) { Code = compiler.Compiled };
     }
 
     private Flow? LoadOne(string file, ExpressionCompiler compiler, List<Diagnostic> diagnostics)
@@ -72,7 +80,8 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
         }
         catch (JsonReaderException e)
         {
-            diagnostics.Add(new Diagnostic(displayPath, Math.Max(1, e.LineNumber), Math.Max(1, e.LinePosition), "RE0001", $"invalid JSON: {FirstSentence(e.Message)}"));
+            var (line, column) = FlowText.ReaderErrorPosition(File.ReadAllText(file), e);
+            diagnostics.Add(new Diagnostic(displayPath, line, column, "RE0001", $"invalid JSON: {FirstSentence(e.Message)}"));
             return null;
         }
         if (root is not JObject json)
@@ -106,6 +115,8 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
         var batchSize = json["batchSize"] is { Type: JTokenType.Integer } b ? b.Value<int>() : 10;
         if (batchSize < 1) diagnostics.Add(text.Locate(json["batchSize"]!).Error("RE0009", "\"batchSize\" must be at least 1"));
 
+        var triggers = TriggerParser.Parse(json["triggers"], text, diagnostics);
+
         if (source is null || diagnostics.Count > errorsBefore) return null;
         return new Flow
         {
@@ -118,6 +129,7 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
             Steps = steps,
             RunLink = runLink,
             BatchSize = Math.Max(1, batchSize),
+            Triggers = triggers,
         };
     }
 

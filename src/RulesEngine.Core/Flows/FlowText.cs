@@ -52,6 +52,24 @@ public sealed class FlowText
         return new SourceLocation(Path, sl, sc);
     }
 
+    /// <summary>
+    /// The 1-based position of a JSON syntax error. Newtonsoft's <c>LinePosition</c> is the 0-based index of the
+    /// offending character for "unexpected character" errors, and one past the token otherwise: point at the
+    /// character itself when there is one there.
+    /// </summary>
+    public static (int Line, int Column) ReaderErrorPosition(string text, JsonReaderException e)
+    {
+        var line = Math.Max(1, e.LineNumber);
+        var lines = text.Split('\n');
+        if (line <= lines.Length)
+        {
+            var lineText = lines[line - 1];
+            if (e.LinePosition >= 0 && e.LinePosition < lineText.Length && !char.IsWhiteSpace(lineText[e.LinePosition]))
+                return (line, e.LinePosition + 1);
+        }
+        return (line, Math.Max(1, e.LinePosition));
+    }
+
     private bool EvenBackslashesBefore(int index)
     {
         var count = 0;

@@ -43,6 +43,9 @@ public sealed class StepConfig
 
     public void Error(string field, string code, string message) => _diagnostics.Add(At(field).Error(code, message));
 
+    /// <summary>Reports a problem at a precise place, e.g. one leaf of a mapping (<see cref="CompiledTemplate.Location"/>).</summary>
+    public void Error(SourceLocation at, string code, string message) => _diagnostics.Add(at.Error(code, message));
+
     public bool Has(string field) => _json[field] is { Type: not JTokenType.Null };
 
     /// <summary>A literal text setting. Checked against the spec's allowed values.</summary>

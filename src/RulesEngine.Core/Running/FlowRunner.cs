@@ -14,25 +14,55 @@ namespace RulesEngine.Core.Running;
 /// </summary>
 public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
 {
-    /// <summary>How long a run's lease lasts without renewal: a crashed run blocks its flow at most this long.
+    /// <summary>How long a run's lease lasts without renewal: a crashed run on another machine blocks its flow at
+    /// most this long (on the same machine, the next run sees the process is gone and takes over at once).
     /// A live run renews it after every batch.</summary>
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
-    private readonly string _owner = $"pid {Environment.ProcessId} on {Environment.MachineName}, {Guid.NewGuid().ToString("N")[..6]}";
+    private readonly string _owner = LeaseHolder.ForThisProcess();
 
     /// <summary>Runs the flow once, holding its lease. Throws <see cref="FlowBusyException"/> when another run holds
     /// it, unless <paramref name="waitForLease"/>, in which case it waits for the lease.</summary>
     public async Task<RunReport> RunAsync(Flow flow, CancellationToken cancellationToken, bool waitForLease)
     {
-        while (store.TryAcquireLease(flow.Name, _owner, LeaseDuration, _clock.GetUtcNow()) is { } holder)
-        {
-            if (!waitForLease) throw new FlowBusyException(flow.Name, holder);
-            await Task.Delay(TimeSpan.FromMilliseconds(500), _clock, cancellationToken);
-        }
+        await AcquireLeaseAsync(flow, waitForLease, cancellationToken);
         try
         {
             return await RunAsync(flow, cancellationToken);
+        }
+        finally
+        {
+            store.ReleaseLease(flow.Name, _owner);
+        }
+    }
+
+    /// <summary>
+    /// Runs chosen items again through the journal, holding the flow's lease: steps whose answers are recorded are
+    /// replayed from the journal, not called, unless <paramref name="force"/>, which calls every step again (and
+    /// resumes nothing). The source position never moves.
+    /// </summary>
+    public async Task<RunReport> ReplayAsync(Flow flow, IReadOnlyList<SourceItem> items, bool force, CancellationToken cancellationToken, bool waitForLease)
+    {
+        await AcquireLeaseAsync(flow, waitForLease, cancellationToken);
+        try
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var (runId, run) = Begin(flow);
+            var reports = new List<ItemReport>();
+            try
+            {
+                await ProcessAsync(flow, run, items.Select(i => (i, false)).ToList(), movePosition: false, force, reports, cancellationToken);
+                store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());
+                return new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", reports, 0,
+                    force ? "replay --force: every step was called again" : "replay: steps with recorded answers were not called again", stopwatch.Elapsed);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var error = SecretRedactor.Redact(e.Message);
+                store.FinishRun(runId, RunStatus.Failed, error, _clock.GetUtcNow());
+                return new RunReport(runId, flow.Name, run.Link, RunStatus.Failed, error, reports, 0, "", stopwatch.Elapsed);
+            }
         }
         finally
         {
@@ -47,12 +77,9 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     public async Task<RunReport> RunAsync(Flow flow, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var started = _clock.GetUtcNow();
-        var runId = store.BeginRun(flow.Name, started);
-        var run = new RunInfo(flow.Name, runId, started, LinkFor(flow, runId));
+        var (runId, run) = Begin(flow);
         var sourceKey = flow.Source.PositionKey;
         var reports = new List<ItemReport>();
-        var alreadyRecorded = 0;
         try
         {
             var position = store.GetPosition(flow.Name, sourceKey);
@@ -69,48 +96,9 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             if (read.Items.Count == 0 && read.PositionWhenNoItems is { } idle)
                 store.SetPosition(flow.Name, sourceKey, idle);
 
-            var walker = new StepWalker(
-                async (step, items) => await step.Receiver.ExecuteAsync(items.Select(i => i.Scope).ToList(), cancellationToken),
-                (item, recorded) => store.RecordStep(runId, flow.Name, sourceKey, item.Item.Key, recorded),
-                _clock, runId);
-
-            var blocked = false; // once an item is held, the position stays before it
-            foreach (var chunk in read.Items.Chunk(flow.BatchSize))
-            {
-                var batch = new List<ItemRun>();
-                var order = new List<(SourceItem Item, ItemRun? Run)>();
-                foreach (var item in chunk)
-                {
-                    if (store.IsItemRecorded(flow.Name, sourceKey, item.Key))
-                    {
-                        alreadyRecorded++;
-                        order.Add((item, null));
-                        continue;
-                    }
-                    var itemRun = new ItemRun(item, new ItemScope(new SourceRow(item.Number, item.Fields), run),
-                        store.GetRecordedSteps(flow.Name, sourceKey, item.Key));
-                    ApplyFilter(flow, itemRun);
-                    batch.Add(itemRun);
-                    order.Add((item, itemRun));
-                }
-
-                await walker.WalkAsync(flow.Steps, batch.Where(i => !i.Stopped).ToList(), cancellationToken);
-
-                store.RenewLease(flow.Name, _owner, LeaseDuration, _clock.GetUtcNow());
-                foreach (var (item, itemRun) in order)
-                {
-                    if (itemRun is null)
-                    {
-                        if (!blocked) store.SetPosition(flow.Name, sourceKey, item.PositionAfter);
-                        continue;
-                    }
-                    if (itemRun.Status == RowStatus.Held) blocked = true;
-                    var report = itemRun.ToReport();
-                    store.CompleteItem(runId, flow.Name, sourceKey, item, itemRun.Status, report.FailedSteps, itemRun.Error,
-                        blocked ? null : item.PositionAfter);
-                    reports.Add(report);
-                }
-            }
+            var items = read.Items.Select(i => (i, store.IsItemRecorded(flow.Name, sourceKey, i.Key))).ToList();
+            await ProcessAsync(flow, run, items, movePosition: true, force: false, reports, cancellationToken);
+            var alreadyRecorded = items.Count(i => i.Item2);
             store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());
             return new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", reports, alreadyRecorded, "", stopwatch.Elapsed);
         }
@@ -118,7 +106,75 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         {
             var error = SecretRedactor.Redact(e.Message);
             store.FinishRun(runId, RunStatus.Failed, error, _clock.GetUtcNow());
-            return new RunReport(runId, flow.Name, run.Link, RunStatus.Failed, error, reports, alreadyRecorded, "", stopwatch.Elapsed);
+            return new RunReport(runId, flow.Name, run.Link, RunStatus.Failed, error, reports, 0, "", stopwatch.Elapsed);
+        }
+    }
+
+    private (string RunId, RunInfo Run) Begin(Flow flow)
+    {
+        var started = _clock.GetUtcNow();
+        var runId = store.BeginRun(flow.Name, started);
+        return (runId, new RunInfo(flow.Name, runId, started, LinkFor(flow, runId)));
+    }
+
+    /// <param name="items">In source order; <c>Recorded</c>: an earlier run finished it, so it is only passed over.</param>
+    private async Task ProcessAsync(Flow flow, RunInfo run, IReadOnlyList<(SourceItem Item, bool Recorded)> items, bool movePosition, bool force,
+        List<ItemReport> reports, CancellationToken cancellationToken)
+    {
+        var sourceKey = flow.Source.PositionKey;
+        var walker = new StepWalker(
+            async (step, batch) => await step.Receiver.ExecuteAsync(batch.Select(i => i.Scope).ToList(), cancellationToken),
+            new StoreJournal(store, run.Id, flow.Name, sourceKey, _clock),
+            _clock, run.Id, cancellationToken);
+        var blocked = false; // once an item is held, the position stays before it
+        foreach (var chunk in items.Chunk(flow.BatchSize))
+        {
+            var batch = new List<ItemRun>();
+            var order = new List<(SourceItem Item, ItemRun? Run)>();
+            foreach (var (item, recorded) in chunk)
+            {
+                if (recorded)
+                {
+                    order.Add((item, null));
+                    continue;
+                }
+                var itemRun = force
+                    ? new ItemRun(item, new ItemScope(new SourceRow(item.Number, item.Fields), run), new Dictionary<string, RecordedStep>())
+                    : new ItemRun(item, new ItemScope(new SourceRow(item.Number, item.Fields), run),
+                        store.GetRecordedSteps(flow.Name, sourceKey, item.Key), store.GetInFlight(flow.Name, sourceKey, item.Key));
+                ApplyFilter(flow, itemRun);
+                batch.Add(itemRun);
+                order.Add((item, itemRun));
+            }
+
+            await walker.WalkAsync(flow.Steps, batch.Where(i => !i.Stopped).ToList());
+
+            store.RenewLease(flow.Name, _owner, LeaseDuration, _clock.GetUtcNow());
+            foreach (var (item, itemRun) in order)
+            {
+                if (itemRun is null)
+                {
+                    if (movePosition && !blocked) store.SetPosition(flow.Name, sourceKey, item.PositionAfter);
+                    continue;
+                }
+                if (itemRun.Status == RowStatus.Held) blocked = true;
+                var report = itemRun.ToReport();
+                store.CompleteItem(run.Id, flow.Name, sourceKey, item, itemRun.Status, report.FailedSteps, itemRun.Error,
+                    movePosition && !blocked ? item.PositionAfter : null);
+                reports.Add(report);
+            }
+        }
+    }
+
+    private async Task AcquireLeaseAsync(Flow flow, bool waitForLease, CancellationToken cancellationToken)
+    {
+        while (store.TryAcquireLease(flow.Name, _owner, LeaseDuration, _clock.GetUtcNow()) is { } holder)
+        {
+            // A run on this machine that crashed (kill -9, power loss) cannot release its lease; do not make the
+            // next run wait for it to expire.
+            if (LeaseHolder.IsGone(holder) && store.TakeOverLease(flow.Name, _owner, holder, LeaseDuration, _clock.GetUtcNow())) return;
+            if (!waitForLease) throw new FlowBusyException(flow.Name, holder);
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _clock, cancellationToken);
         }
     }
 

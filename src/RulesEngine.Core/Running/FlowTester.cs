@@ -24,11 +24,8 @@ public sealed class FlowTester(TimeProvider? clock = null)
             itemRun.Error = "the data filter rejects this row; a real run would skip it";
             return itemRun.ToReport();
         }
-        var walker = new StepWalker(
-            send ? SendAsync : PreviewAsync,
-            (_, _) => { },
-            _clock, runId);
-        await walker.WalkAsync(flow.Steps, [itemRun], cancellationToken);
+        var walker = new StepWalker(send ? SendAsync : PreviewAsync, NoJournal.Instance, _clock, runId, cancellationToken);
+        await walker.WalkAsync(flow.Steps, [itemRun]);
         return itemRun.ToReport();
 
         async Task<IReadOnlyList<StepOutcome>> SendAsync(ReceiverStep step, IReadOnlyList<ItemRun> items) =>

@@ -5,11 +5,18 @@ using RulesEngine.Core.Steps;
 namespace RulesEngine.Core.Running;
 
 /// <summary>One item on its way through the steps of one run.</summary>
-internal sealed class ItemRun(SourceItem item, ItemScope scope, IReadOnlyDictionary<string, RecordedStep> recorded)
+/// <param name="recorded">Answers an earlier run recorded for it, by step id: never asked for again.</param>
+/// <param name="inFlight">Calls an earlier run started for it without recording their answer, by step id.</param>
+internal sealed class ItemRun(
+    SourceItem item, ItemScope scope, IReadOnlyDictionary<string, RecordedStep> recorded,
+    IReadOnlyDictionary<string, InterruptedCall>? inFlight = null)
 {
+    private static readonly IReadOnlyDictionary<string, InterruptedCall> NoCalls = new Dictionary<string, InterruptedCall>();
+
     public SourceItem Item { get; } = item;
     public ItemScope Scope { get; } = scope;
     public IReadOnlyDictionary<string, RecordedStep> Recorded { get; } = recorded;
+    public IReadOnlyDictionary<string, InterruptedCall> InFlight { get; } = inFlight ?? NoCalls;
     public List<StepReport> Steps { get; } = [];
     public RowStatus Status { get; set; } = RowStatus.Done;
     public string Error { get; set; } = "";

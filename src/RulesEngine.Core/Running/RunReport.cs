@@ -4,7 +4,9 @@ using RulesEngine.Core.Steps;
 namespace RulesEngine.Core.Running;
 
 /// <summary>What one step did for one item. <see cref="Replayed"/>: its answer came from the journal of an
-/// interrupted earlier run, so it was not called again.</summary>
+/// interrupted earlier run, so it was not called again. <see cref="ResumedFrom"/>: the run whose call for this step
+/// was interrupted before its answer was recorded; the receiver's resume policy decided this outcome.
+/// <see cref="Explanation"/>: for an If, the value of each part of its condition (<c>update.Result == 0 = true; ...</c>).</summary>
 public sealed record StepReport(
     string StepId,
     string Type,
@@ -13,7 +15,9 @@ public sealed record StepReport(
     string Error,
     IReadOnlyDictionary<string, string> Output,
     bool Replayed = false,
-    IReadOnlyList<RequestPreview>? Requests = null);
+    IReadOnlyList<RequestPreview>? Requests = null,
+    string? ResumedFrom = null,
+    string? Explanation = null);
 
 public sealed record ItemReport(SourceItem Item, RowStatus Status, IReadOnlyList<StepReport> Steps, string Error)
 {

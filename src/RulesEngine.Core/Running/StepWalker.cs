@@ -8,17 +8,23 @@ namespace RulesEngine.Core.Running;
 
 /// <summary>
 /// Walks a batch of items through a step list: receivers get every item that reaches them as one batch; an If
-/// block splits the batch into its Then and Else branches. Every answer goes through <paramref name="record"/>
-/// before the next step runs (the journal, in a real run). Shared by real runs, <c>test</c> and <c>test --send</c>,
-/// which differ only in how a receiver is called and whether answers are recorded.
+/// block splits the batch into its Then and Else branches. Every answer goes to the <paramref name="journal"/>
+/// before the next step runs. Shared by real runs, <c>test</c> and <c>test --send</c>, which differ only in how a
+/// receiver is called and whether answers are recorded.
+/// <para>
+/// A receiver with a resume policy (<see cref="IResumableReceiver"/>) is called one item at a time, each call
+/// preceded by a durable in-flight marker; an item whose marker survived (a crash mid-call, or a call that ended
+/// without an answer) is offered to <see cref="IResumableReceiver.ResumeAsync"/> before any new call.
+/// </para>
 /// </summary>
 internal sealed class StepWalker(
     Func<ReceiverStep, IReadOnlyList<ItemRun>, Task<IReadOnlyList<StepOutcome>>> callReceiver,
-    Action<ItemRun, RecordedStep> record,
+    IStepJournal journal,
     TimeProvider clock,
-    string runId)
+    string runId,
+    CancellationToken cancellationToken)
 {
-    public async Task WalkAsync(IReadOnlyList<FlowStep> steps, IReadOnlyList<ItemRun> items, CancellationToken cancellationToken)
+    public async Task WalkAsync(IReadOnlyList<FlowStep> steps, IReadOnlyList<ItemRun> items)
     {
         foreach (var step in steps)
         {
@@ -31,8 +37,8 @@ internal sealed class StepWalker(
                     break;
                 case IfStep branch:
                     var (then, otherwise) = Split(branch, active);
-                    await WalkAsync(branch.Then, then, cancellationToken);
-                    await WalkAsync(branch.Else, otherwise, cancellationToken);
+                    await WalkAsync(branch.Then, then);
+                    await WalkAsync(branch.Else, otherwise);
                     break;
             }
         }
@@ -54,37 +60,70 @@ internal sealed class StepWalker(
         }
         if (toCall.Count == 0) return;
 
-        IReadOnlyList<StepOutcome> outcomes;
+        if (step.Receiver is IResumableReceiver resumable)
+        {
+            foreach (var item in toCall)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (item.InFlight.TryGetValue(step.Id, out var interrupted)
+                    && await CallAsync(step, [item], () => ResumeAsync(resumable, item, interrupted)) is [{ } resumed])
+                {
+                    Apply(step, item, resumed, hasResumePolicy: true, resumedFrom: interrupted);
+                    continue;
+                }
+                journal.MarkInFlight(item, step.Id, "called");
+                var outcomes = await CallAsync(step, [item], async () => [.. await callReceiver(step, [item])]);
+                Apply(step, item, outcomes[0]!, hasResumePolicy: true, resumedFrom: null);
+            }
+            return;
+        }
+
+        var answers = await CallAsync(step, toCall, async () => [.. await callReceiver(step, toCall)]);
+        for (var i = 0; i < toCall.Count; i++) Apply(step, toCall[i], answers[i]!, hasResumePolicy: false, resumedFrom: null);
+    }
+
+    private async Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IResumableReceiver receiver, ItemRun item, InterruptedCall interrupted) =>
+        await receiver.ResumeAsync([item.Scope], [interrupted], cancellationToken);
+
+    /// <summary>Calls a receiver; a receiver that breaks its contract (throws, or answers the wrong number of items)
+    /// holds the items rather than routing them as failures: a crash inside "update" must not send a row to "create".</summary>
+    private static async Task<IReadOnlyList<StepOutcome?>> CallAsync(ReceiverStep step, List<ItemRun> items, Func<Task<IReadOnlyList<StepOutcome?>>> call)
+    {
         try
         {
-            outcomes = await callReceiver(step, toCall);
-            if (outcomes.Count != toCall.Count)
-                throw new InvalidOperationException($"{step.Type} returned {outcomes.Count} outcomes for {toCall.Count} items");
+            var outcomes = await call();
+            if (outcomes.Count != items.Count)
+                throw new InvalidOperationException($"{step.Type} returned {outcomes.Count} outcomes for {items.Count} items");
+            return outcomes;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A receiver broke its contract. Hold the items rather than route them as failures: a crash inside
-            // "update" must not send the row to "create".
-            outcomes = toCall.Select(_ => StepOutcome.Held($"{step.Type} failed unexpectedly: {SecretRedactor.Redact(e.Message)}", e)).ToList();
+            return [.. items.Select(_ => StepOutcome.Held($"{step.Type} failed unexpectedly: {SecretRedactor.Redact(e.Message)}", e))];
         }
+    }
 
-        for (var i = 0; i < toCall.Count; i++)
+    private void Apply(ReceiverStep step, ItemRun item, StepOutcome outcome, bool hasResumePolicy, InterruptedCall? resumedFrom)
+    {
+        var error = SecretRedactor.Redact(outcome.Error);
+        if (outcome.Status == OutcomeStatus.Held)
         {
-            var item = toCall[i];
-            var outcome = outcomes[i];
-            var error = SecretRedactor.Redact(outcome.Error);
-            if (outcome.Status == OutcomeStatus.Held)
+            item.Status = RowStatus.Held;
+            item.Error = $"{step.Id}: {error}";
+            item.Steps.Add(new StepReport(step.Id, step.Type, OutcomeStatus.Held, null, error, outcome.Output));
+            // No answer is not an answer: unless the receiver knows nothing happened, the call may have acted, so
+            // the marker stays and the next attempt goes through the resume policy first.
+            if (hasResumePolicy)
             {
-                item.Status = RowStatus.Held;
-                item.Error = $"{step.Id}: {error}";
-                item.Steps.Add(new StepReport(step.Id, step.Type, OutcomeStatus.Held, null, error, outcome.Output));
-                continue;
+                if (outcome.NoEffect && resumedFrom is null) journal.ClearInFlight(item, step.Id);
+                else journal.MarkInFlight(item, step.Id, "no answer: " + error);
             }
-            var result = outcome.Status == OutcomeStatus.Succeeded ? 1 : 0;
-            record(item, new RecordedStep(step.Id, result, error, outcome.Output, runId, clock.GetUtcNow()));
-            item.Scope.SetStep(step.Id, new StepResult(true, result, error, outcome.Output));
-            item.Steps.Add(new StepReport(step.Id, step.Type, outcome.Status, result, error, outcome.Output, Requests: item.TakeRequests()));
+            return;
         }
+        var result = outcome.Status == OutcomeStatus.Succeeded ? 1 : 0;
+        journal.Record(item, new RecordedStep(step.Id, result, error, outcome.Output, runId, clock.GetUtcNow()));
+        item.Scope.SetStep(step.Id, new StepResult(true, result, error, outcome.Output));
+        item.Steps.Add(new StepReport(step.Id, step.Type, outcome.Status, result, error, outcome.Output,
+            Requests: item.TakeRequests(), ResumedFrom: resumedFrom?.RunId));
     }
 
     private (List<ItemRun> Then, List<ItemRun> Else) Split(IfStep step, List<ItemRun> items)
@@ -94,12 +133,14 @@ internal sealed class StepWalker(
         foreach (var item in items)
         {
             bool holds;
-            if (item.Recorded.TryGetValue(step.Id, out var earlier)) holds = earlier.Result == 1;
+            string? explanation = null; // the value of each part of the condition, for test --explain and the history
+            if (item.Recorded.TryGetValue(step.Id, out var earlier)) (holds, explanation) = (earlier.Result == 1, earlier.Output.GetValueOrDefault(ExplanationKey));
             else
             {
                 try
                 {
-                    holds = step.Condition.Evaluate(item.Scope);
+                    var explained = step.Condition.Explain(item.Scope);
+                    (holds, explanation) = (explained.Value, explained.ToString());
                 }
                 catch (ExpressionException e)
                 {
@@ -108,14 +149,17 @@ internal sealed class StepWalker(
                     item.Steps.Add(new StepReport(step.Id, IfStep.TypeName, OutcomeStatus.Failed, null, e.Message, EmptyOutput));
                     continue;
                 }
-                record(item, new RecordedStep(step.Id, holds ? 1 : 0, "", EmptyOutput, runId, clock.GetUtcNow()));
+                journal.Record(item, new RecordedStep(step.Id, holds ? 1 : 0, "", new Dictionary<string, string> { [ExplanationKey] = explanation }, runId, clock.GetUtcNow()));
             }
             item.Scope.SetStep(step.Id, new StepResult(true, holds ? 1 : 0, ""));
-            item.Steps.Add(new StepReport(step.Id, IfStep.TypeName, null, holds ? 1 : 0, "", EmptyOutput));
+            item.Steps.Add(new StepReport(step.Id, IfStep.TypeName, null, holds ? 1 : 0, "", EmptyOutput, Explanation: explanation));
             (holds ? then : otherwise).Add(item);
         }
         return (then, otherwise);
     }
 
     private static readonly IReadOnlyDictionary<string, string> EmptyOutput = new Dictionary<string, string>();
+
+    /// <summary>Where an If's explanation is kept in the run history (the recorded answer's output).</summary>
+    public const string ExplanationKey = "explanation";
 }

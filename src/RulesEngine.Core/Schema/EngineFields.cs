@@ -17,7 +17,7 @@ public static class EngineFields
 
     public const string TemplateHelp =
         "Text with {placeholders}: a source field ({Email}, or {Row[\"First name\"]} for a column not declared in \"columns\"), " +
-        "an earlier step's result ({update.Error}, {create.Output[\"contactId\"]}), the row number ({Row.Number}), the run's link " +
+        "an earlier step's result ({update.Error}, {create[\"contactId\"]}), the row number ({Row.Number}), the run's link " +
         "({Run.Link}) or any C# expression ({Name.Trim().ToUpper()}). Write {{ and }} for literal braces.";
 
     public const string ConditionHelp =

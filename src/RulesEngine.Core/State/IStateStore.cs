@@ -22,7 +22,24 @@ public interface IStateStore : IDisposable
     /// <summary>Steps already answered for an item (from a run that was interrupted), by step id.</summary>
     IReadOnlyDictionary<string, RecordedStep> GetRecordedSteps(string flow, string sourceKey, string itemKey);
 
+    /// <summary>Records a step's answer and, in the same transaction, removes its in-flight marker.</summary>
     void RecordStep(string runId, string flow, string sourceKey, string itemKey, RecordedStep step);
+
+    /// <summary>
+    /// Durably notes that a call is about to be made (or ended without an answer, <paramref name="reason"/> says how),
+    /// before the service is called: after a crash, the marker is how the engine knows a call may have acted
+    /// without its answer being recorded.
+    /// </summary>
+    void MarkInFlight(string runId, string flow, string sourceKey, string itemKey, string stepId, DateTimeOffset startedAt, string reason);
+
+    /// <summary>Removes a marker whose call certainly had no effect.</summary>
+    void ClearInFlight(string flow, string sourceKey, string itemKey, string stepId);
+
+    /// <summary>The item's calls whose answers were never recorded, by step id.</summary>
+    IReadOnlyDictionary<string, InterruptedCall> GetInFlight(string flow, string sourceKey, string itemKey);
+
+    /// <summary>The latest history line of each of the flow's items that is held, errored, or has a failed step.</summary>
+    IReadOnlyList<RowRecord> ListOpenRows(string flow);
 
     /// <summary>Records how an item ended in this run and, in the same transaction, stores the new source position
     /// (null: leave it). Done and skipped items count as recorded from then on.</summary>
@@ -34,6 +51,10 @@ public interface IStateStore : IDisposable
     /// Returns the current holder when the lease could not be taken, null when it was.
     /// </summary>
     string? TryAcquireLease(string flow, string owner, TimeSpan ttl, DateTimeOffset now);
+
+    /// <summary>Takes the lease from <paramref name="deadHolder"/>, a holder known to be gone (its process ended),
+    /// only if it still holds it. True when taken.</summary>
+    bool TakeOverLease(string flow, string owner, string deadHolder, TimeSpan ttl, DateTimeOffset now);
 
     /// <summary>Extends a lease this owner holds (long runs renew it while they work).</summary>
     void RenewLease(string flow, string owner, TimeSpan ttl, DateTimeOffset now);

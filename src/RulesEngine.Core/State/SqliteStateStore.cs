@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Newtonsoft.Json;
 using RulesEngine.Core.Connections;
@@ -45,6 +46,10 @@ public sealed class SqliteStateStore : IStateStore
               run_id TEXT NOT NULL, number INTEGER NOT NULL, item_key TEXT NOT NULL, status TEXT NOT NULL,
               failed_steps INTEGER NOT NULL, error TEXT NOT NULL, fields TEXT NOT NULL, source_key TEXT NOT NULL, flow TEXT NOT NULL,
               PRIMARY KEY (run_id, item_key));
+            CREATE TABLE IF NOT EXISTS in_flight (
+              flow TEXT NOT NULL, source_key TEXT NOT NULL, item_key TEXT NOT NULL, step_id TEXT NOT NULL,
+              run_id TEXT NOT NULL, started_at TEXT NOT NULL, reason TEXT NOT NULL,
+              PRIMARY KEY (flow, source_key, item_key, step_id));
             """);
     }
 
@@ -86,16 +91,79 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
-    public void RecordStep(string runId, string flow, string sourceKey, string itemKey, RecordedStep step) =>
+    public void RecordStep(string runId, string flow, string sourceKey, string itemKey, RecordedStep step)
+    {
+        lock (_gate)
+        {
+            // The answer replaces the step's in-flight marker in one transaction: there is never a moment when both
+            // or neither say what happened to the call.
+            using var transaction = _db.BeginTransaction();
+            Run(transaction, """
+                INSERT INTO steps(flow, source_key, item_key, step_id, result, error, output, run_id, recorded_at)
+                VALUES ($flow, $key, $item, $step, $result, $error, $output, $run, $at)
+                ON CONFLICT(flow, source_key, item_key, step_id) DO UPDATE SET
+                  result=excluded.result, error=excluded.error, output=excluded.output, run_id=excluded.run_id, recorded_at=excluded.recorded_at
+                """,
+                ("$flow", flow), ("$key", sourceKey), ("$item", itemKey), ("$step", step.StepId), ("$result", step.Result),
+                ("$error", SecretRedactor.Redact(step.Error)), ("$output", JsonConvert.SerializeObject(step.Output)),
+                ("$run", runId), ("$at", step.RecordedAt.ToString("O")));
+            Run(transaction, "DELETE FROM in_flight WHERE flow=$flow AND source_key=$key AND item_key=$item AND step_id=$step",
+                ("$flow", flow), ("$key", sourceKey), ("$item", itemKey), ("$step", step.StepId));
+            transaction.Commit();
+        }
+    }
+
+    public void MarkInFlight(string runId, string flow, string sourceKey, string itemKey, string stepId, DateTimeOffset startedAt, string reason) =>
         Write("""
-            INSERT INTO steps(flow, source_key, item_key, step_id, result, error, output, run_id, recorded_at)
-            VALUES ($flow, $key, $item, $step, $result, $error, $output, $run, $at)
-            ON CONFLICT(flow, source_key, item_key, step_id) DO UPDATE SET
-              result=excluded.result, error=excluded.error, output=excluded.output, run_id=excluded.run_id, recorded_at=excluded.recorded_at
+            INSERT INTO in_flight(flow, source_key, item_key, step_id, run_id, started_at, reason)
+            VALUES ($flow, $key, $item, $step, $run, $at, $reason)
+            ON CONFLICT(flow, source_key, item_key, step_id) DO UPDATE SET run_id=excluded.run_id, started_at=excluded.started_at, reason=excluded.reason
             """,
-            ("$flow", flow), ("$key", sourceKey), ("$item", itemKey), ("$step", step.StepId), ("$result", step.Result),
-            ("$error", SecretRedactor.Redact(step.Error)), ("$output", JsonConvert.SerializeObject(step.Output)),
-            ("$run", runId), ("$at", step.RecordedAt.ToString("O")));
+            ("$flow", flow), ("$key", sourceKey), ("$item", itemKey), ("$step", stepId), ("$run", runId),
+            ("$at", startedAt.ToString("O")), ("$reason", SecretRedactor.Redact(reason)));
+
+    public void ClearInFlight(string flow, string sourceKey, string itemKey, string stepId) =>
+        Write("DELETE FROM in_flight WHERE flow=$flow AND source_key=$key AND item_key=$item AND step_id=$step",
+            ("$flow", flow), ("$key", sourceKey), ("$item", itemKey), ("$step", stepId));
+
+    public IReadOnlyDictionary<string, InterruptedCall> GetInFlight(string flow, string sourceKey, string itemKey)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT step_id, run_id, started_at, reason FROM in_flight WHERE flow=$flow AND source_key=$key AND item_key=$item",
+                ("$flow", flow), ("$key", sourceKey), ("$item", itemKey));
+            using var reader = command.ExecuteReader();
+            var calls = new Dictionary<string, InterruptedCall>(StringComparer.Ordinal);
+            while (reader.Read())
+                calls[reader.GetString(0)] = new InterruptedCall(reader.GetString(1), DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture), reader.GetString(3));
+            return calls;
+        }
+    }
+
+    public IReadOnlyList<RowRecord> ListOpenRows(string flow)
+    {
+        lock (_gate)
+        {
+            // The latest history line of every item that is held, errored, or has a failed step.
+            using var command = Command("""
+                SELECT r.run_id, r.number, r.item_key, i.status, r.failed_steps, r.error, r.fields, r.source_key
+                FROM items i JOIN run_items r ON r.flow=i.flow AND r.source_key=i.source_key AND r.item_key=i.item_key AND r.run_id=i.run_id
+                WHERE i.flow=$flow AND (i.status IN ('Held','Error') OR r.failed_steps > 0)
+                ORDER BY r.number
+                """, ("$flow", flow));
+            using var reader = command.ExecuteReader();
+            var rows = new List<RowRecord>();
+            while (reader.Read())
+            {
+                var fields = JsonConvert.DeserializeObject<Dictionary<string, string>>(reader.GetString(6)) ?? new();
+                var status = Enum.Parse<RowStatus>(reader.GetString(3));
+                rows.Add(new RowRecord(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), status, reader.GetInt32(4),
+                    reader.GetString(5), fields, [], reader.GetString(7), status, reader.GetString(0)));
+            }
+            reader.Close();
+            return [.. rows.Select(r => r with { Steps = StepsOf(flow, r.SourceKey, r.Key) })];
+        }
+    }
 
     public void CompleteItem(string runId, string flow, string sourceKey, SourceItem item, RowStatus status, int failedSteps, string error, string? position)
     {
@@ -139,6 +207,16 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
+    public bool TakeOverLease(string flow, string owner, string deadHolder, TimeSpan ttl, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            using var command = Command("UPDATE leases SET owner=$owner, expires_at=$expires WHERE flow=$flow AND owner=$dead",
+                ("$flow", flow), ("$owner", owner), ("$dead", deadHolder), ("$expires", (now + ttl).ToString("O")));
+            return command.ExecuteNonQuery() == 1;
+        }
+    }
+
     public void RenewLease(string flow, string owner, TimeSpan ttl, DateTimeOffset now) =>
         Write("UPDATE leases SET expires_at=$expires WHERE flow=$flow AND owner=$owner",
             ("$flow", flow), ("$owner", owner), ("$expires", (now + ttl).ToString("O")));
@@ -177,26 +255,34 @@ public sealed class SqliteStateStore : IStateStore
         lock (_gate)
         {
             var rows = new List<(string Key, string SourceKey, string Flow, RowRecord Row)>();
-            using (var command = Command("SELECT number, item_key, status, failed_steps, error, fields, source_key, flow FROM run_items WHERE run_id=$run ORDER BY number", ("$run", runId)))
+            using (var command = Command("""
+                SELECT r.number, r.item_key, r.status, r.failed_steps, r.error, r.fields, r.source_key, r.flow, i.status, i.run_id
+                FROM run_items r LEFT JOIN items i ON i.flow=r.flow AND i.source_key=r.source_key AND i.item_key=r.item_key
+                WHERE r.run_id=$run ORDER BY r.number
+                """, ("$run", runId)))
             using (var reader = command.ExecuteReader())
             {
                 while (reader.Read())
                 {
                     var fields = JsonConvert.DeserializeObject<Dictionary<string, string>>(reader.GetString(5)) ?? new();
+                    var status = Enum.Parse<RowStatus>(reader.GetString(2));
                     rows.Add((reader.GetString(1), reader.GetString(6), reader.GetString(7), new RowRecord(runId, reader.GetInt32(0), reader.GetString(1),
-                        Enum.Parse<RowStatus>(reader.GetString(2)), reader.GetInt32(3), reader.GetString(4), fields, [])));
+                        status, reader.GetInt32(3), reader.GetString(4), fields, [], reader.GetString(6),
+                        reader.IsDBNull(8) ? status : Enum.Parse<RowStatus>(reader.GetString(8)), reader.IsDBNull(9) ? runId : reader.GetString(9))));
                 }
             }
-            return rows.Select(r =>
-            {
-                using var command = Command("SELECT step_id, result, error, output, run_id, recorded_at FROM steps WHERE flow=$flow AND source_key=$key AND item_key=$item ORDER BY recorded_at, rowid",
-                    ("$flow", r.Flow), ("$key", r.SourceKey), ("$item", r.Key));
-                using var reader = command.ExecuteReader();
-                var steps = new List<RecordedStep>();
-                while (reader.Read()) steps.Add(ReadStep(reader, 0));
-                return r.Row with { Steps = steps };
-            }).ToList();
+            return [.. rows.Select(r => r.Row with { Steps = StepsOf(r.Flow, r.SourceKey, r.Key) })];
         }
+    }
+
+    private List<RecordedStep> StepsOf(string flow, string sourceKey, string itemKey)
+    {
+        using var command = Command("SELECT step_id, result, error, output, run_id, recorded_at FROM steps WHERE flow=$flow AND source_key=$key AND item_key=$item ORDER BY recorded_at, rowid",
+            ("$flow", flow), ("$key", sourceKey), ("$item", itemKey));
+        using var reader = command.ExecuteReader();
+        var steps = new List<RecordedStep>();
+        while (reader.Read()) steps.Add(ReadStep(reader, 0));
+        return steps;
     }
 
     public void Dispose() => _db.Dispose();

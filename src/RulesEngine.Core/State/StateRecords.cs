@@ -22,7 +22,10 @@ public sealed record RunRecord(
     string Id, string Flow, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, RunStatus Status,
     int Rows, int Done, int Failed, int Held, int Skipped, string Error);
 
-/// <summary>One item's line in a run's history. <see cref="Steps"/> says what each step did, in order.</summary>
+/// <summary>One item's line in a run's history. <see cref="Steps"/> says what each step did, in order.
+/// <see cref="LatestStatus"/> and <see cref="LatestRunId"/>: how the item stands now (a row held in this run may
+/// have been finished by a later one).</summary>
 public sealed record RowRecord(
     string RunId, int Number, string Key, RowStatus Status, int FailedSteps, string Error,
-    IReadOnlyDictionary<string, string> Fields, IReadOnlyList<RecordedStep> Steps);
+    IReadOnlyDictionary<string, string> Fields, IReadOnlyList<RecordedStep> Steps,
+    string SourceKey = "", RowStatus? LatestStatus = null, string LatestRunId = "");

@@ -26,6 +26,14 @@ public sealed record StepOutcome(
 {
     private static readonly IReadOnlyDictionary<string, string> NoOutput = new Dictionary<string, string>();
 
+    /// <summary>
+    /// For <see cref="OutcomeStatus.Held"/> only: the service certainly did not act on the call (every attempt was
+    /// refused before it reached the service, or answered 429), so calling again cannot repeat a side effect. When
+    /// false, a held call may have acted (a timeout can come after the work was done), and a receiver with a resume
+    /// policy (<see cref="IResumableReceiver"/>) is asked what to do before it is called again.
+    /// </summary>
+    public bool NoEffect { get; init; }
+
     public static StepOutcome Success(IReadOnlyDictionary<string, string>? output = null) =>
         new(OutcomeStatus.Succeeded, "", output ?? NoOutput);
 

@@ -30,7 +30,7 @@ public sealed class ContactFieldMappingTests
     [Fact]
     public void CheckLiterals_ReportsLiteralInvalidLocale_ButNotTemplates()
     {
-        Assert.Contains("locale 'xx'", Assert.Single(ContactFieldMapping.CheckLiterals(JObject.Parse("""{"locale":"xx"}"""))), StringComparison.Ordinal);
+        Assert.Contains("locale 'xx'", Assert.Single(ContactFieldMapping.CheckLiterals(JObject.Parse("""{"locale":"xx"}"""))).Problem, StringComparison.Ordinal);
         Assert.Empty(ContactFieldMapping.CheckLiterals(JObject.Parse("""{"locale":"{Locale}","name":"{Name}"}""")));
         Assert.Empty(ContactFieldMapping.CheckLiterals(JObject.Parse("""{"locale":"en","blocked":false}""")));
         Assert.Single(ContactFieldMapping.CheckLiterals(JObject.Parse("""{"blocked":"maybe"}""")));

@@ -50,7 +50,7 @@ public sealed class SandboxTests
     [InlineData("CultureInfo.CurrentCulture.Name != \"\"", "CurrentCulture")]
     [InlineData("Regex.IsMatch(Email, \"(a+)+$\", RegexOptions.None, Regex.InfiniteMatchTimeout)", "InfiniteMatchTimeout")]
     [InlineData("new Regex(\"a\").IsMatch(Email)", "Regex")]
-    [InlineData("__scope.Step(\"create\").Failed", "ItemScope")]
+    [InlineData("__scope.Step(\"create\").Failed", "reserved")]
     [InlineData("RulesEngine.Generated.Expressions.E0(null)", "RulesEngine.Generated")]
     // shapes that could loop or recurse without a lambda budget
     [InlineData("((Func<int, int>)(x => x))(1) == 1", "invoking a delegate")]
@@ -59,6 +59,30 @@ public sealed class SandboxTests
     [InlineData("Enumerable.Repeat(1, int.MaxValue).Count() > 0", "Repeat")]
     [InlineData("new string('x', int.MaxValue).Length > 0", "String")]
     [InlineData("Email.PadLeft(int.MaxValue).Length > 0", "PadLeft")]
+    // more doors: process state, clocks, crypto, loaders, registry, encodings, generated names
+    [InlineData("Environment.ProcessorCount > 0", "Environment")]
+    [InlineData("AppContext.BaseDirectory != \"\"", "AppContext")]
+    [InlineData("System.IO.Path.GetTempPath() != \"\"", "System.IO")]
+    [InlineData("default(System.IO.FileInfo) == null", "System.IO")]
+    [InlineData("System.Net.WebUtility.HtmlEncode(Email) != \"\"", "System.Net")]
+    [InlineData("System.Diagnostics.Stopwatch.GetTimestamp() > 0", "System.Diagnostics")]
+    [InlineData("System.Security.Cryptography.RandomNumberGenerator.GetInt32(10) > 0", "System.Security")]
+    [InlineData("System.Runtime.Loader.AssemblyLoadContext.Default != null", "System.Runtime.Loader")]
+    [InlineData("Microsoft.Win32.SafeHandles.SafeFileHandle.Equals(null, null)", "Microsoft.Win32")]
+    [InlineData("Type.Missing != null", "Type")]
+    [InlineData("Run.GetType() != null", "GetType")]
+    [InlineData("System.Text.Encoding.UTF8.GetByteCount(Email) > 0", "Encoding")]
+    [InlineData("Activator.CreateInstance(typeof(string)) != null", "typeof")]
+    [InlineData("__escape != null", "reserved")]
+    [InlineData("Row.Fields.Keys.Any(__k => __k == \"x\")", "reserved")]
+    // mutation of copies is still mutation; helpers do not open doors
+    [InlineData("Row.Fields.ToDictionary(f => f.Key, f => f.Value).Remove(\"Email\")", "Remove")]
+    [InlineData("new List<string>(Row.Fields.Keys).RemoveAll(k => true) > 0", "RemoveAll")]
+    [InlineData("Row.Fields.Values.Any(Email.Contains)", "method groups")]
+    [InlineData("((Func<bool>)(() => true))()", "invoking a delegate")]
+    [InlineData("Regex.Match(Email, \"a\", RegexOptions.None, TimeSpan.FromDays(1)).Success", "timeout")]
+    [InlineData("CultureInfo.DefaultThreadCurrentCulture == null", "DefaultThreadCurrentCulture")]
+    [InlineData("Email.IsEmail() && System.IO.File.Exists(Email)", "System.IO")]
     public void Compile_RejectsForbiddenUse(string code, string named)
     {
         var errors = ConditionErrors(code);

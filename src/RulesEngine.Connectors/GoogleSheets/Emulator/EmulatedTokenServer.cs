@@ -15,7 +15,7 @@ internal sealed class EmulatedTokenServer
     private const string JwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
     private readonly ConcurrentDictionary<string, RSA> _accounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _revoked = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (string Email, DateTimeOffset Expires)> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Email, DateTimeOffset Expires, string[] Scopes)> _tokens = new(StringComparer.Ordinal);
 
     public void AddAccount(string email, RSA publicKey)
     {
@@ -57,13 +57,17 @@ internal sealed class EmulatedTokenServer
         if (string.IsNullOrWhiteSpace(claims["scope"]?.ToString()))
             return Refuse("invalid_scope", "Invalid OAuth scope or ID token audience provided.");
         var token = "ya29.emulated-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        _tokens[token] = (email, DateTimeOffset.UtcNow.AddHours(1));
+        _tokens[token] = (email, DateTimeOffset.UtcNow.AddHours(1), claims["scope"]!.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
         return (200, new JObject { ["access_token"] = token, ["expires_in"] = 3600, ["token_type"] = "Bearer" });
     }
 
     /// <summary>True when <paramref name="token"/> was issued here, has not expired, and its account is still active.</summary>
     public bool IsValid(string token) =>
         _tokens.TryGetValue(token, out var issued) && issued.Expires > DateTimeOffset.UtcNow && !_revoked.ContainsKey(issued.Email);
+
+    /// <summary>True when <paramref name="token"/> was granted at least one of <paramref name="scopes"/>.</summary>
+    public bool HasAnyScope(string token, params string[] scopes) =>
+        _tokens.TryGetValue(token, out var issued) && issued.Scopes.Intersect(scopes, StringComparer.Ordinal).Any();
 
     private static (int, JObject) Refuse(string error, string description) =>
         (400, new JObject { ["error"] = error, ["error_description"] = description });

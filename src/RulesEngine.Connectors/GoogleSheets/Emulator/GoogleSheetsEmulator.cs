@@ -10,7 +10,8 @@ namespace RulesEngine.Connectors.GoogleSheets.Emulator;
 
 /// <summary>
 /// A local Google Sheets API v4 for tests and the demo: <c>values.get</c> with real A1 parsing and Google's response
-/// shape, <c>spreadsheets.get</c>, API keys and service-account tokens (with a JWT-bearer token endpoint at
+/// shape, <c>values.append</c> and <c>values.update</c> (writes need a service-account token with the spreadsheets
+/// scope; an API key gets Google's 401, a read-only share its 403), <c>spreadsheets.get</c>, API keys and service-account tokens (with a JWT-bearer token endpoint at
 /// <see cref="TokenUrl"/>), Google's error envelope for injected faults, and an optional 60-reads-a-minute quota.
 /// Tests seed and edit sheets through the methods below while a flow polls them.
 /// </summary>
@@ -19,6 +20,7 @@ public sealed class GoogleSheetsEmulator : IAsyncDisposable
     private readonly object _gate = new();
     private readonly Dictionary<string, List<EmulatedSheet>> _spreadsheets = new(StringComparer.Ordinal);
     private readonly HashSet<string> _denied = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _readOnly = new(StringComparer.Ordinal);
     private readonly HashSet<string> _apiKeys = new(StringComparer.Ordinal);
     private readonly Queue<DateTimeOffset> _reads = new();
     private readonly EmulatedTokenServer _tokens = new();
@@ -119,6 +121,16 @@ public sealed class GoogleSheetsEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Shares the spreadsheet read-only (Viewer): reads work, writes get 403 PERMISSION_DENIED.</summary>
+    public void ShareReadOnly(string spreadsheetId, bool readOnly = true)
+    {
+        lock (_gate)
+        {
+            if (readOnly) _readOnly.Add(spreadsheetId);
+            else _readOnly.Remove(spreadsheetId);
+        }
+    }
+
     // ---- credentials --------------------------------------------------------------------------------------------
 
     public void AddApiKey(string key)
@@ -174,6 +186,8 @@ public sealed class GoogleSheetsEmulator : IAsyncDisposable
     private void MapRoutes(WebApplication app)
     {
         app.MapGet("/v4/spreadsheets/{**rest}", HandleGetAsync);
+        app.MapPost("/v4/spreadsheets/{**rest}", HandleWriteAsync);
+        app.MapPut("/v4/spreadsheets/{**rest}", HandleWriteAsync);
         app.MapPost("/token", HandleTokenAsync);
     }
 
@@ -212,6 +226,108 @@ public sealed class GoogleSheetsEmulator : IAsyncDisposable
         }
         await WriteJsonAsync(context, answer.Status, answer.Body);
     }
+
+    private async Task HandleWriteAsync(HttpContext context)
+    {
+        // Split the raw segment before decoding: ":append" is literal, while a ':' inside the range arrives as %3A.
+        var raw = context.Features.Get<IHttpRequestFeature>()!.RawTarget.Split('?')[0];
+        var segments = raw.Split('/').Skip(3).ToArray(); // "", "v4", "spreadsheets"
+        if ((Authorize(context) ?? AuthorizeWrite(context)) is { } refusal)
+        {
+            await WriteErrorAsync(context, refusal.Status, refusal.Message, refusal.Reason);
+            return;
+        }
+        var append = context.Request.Method == "POST";
+        if (segments is not [var rawId, "values", var rawRange] || append != rawRange.EndsWith(":append", StringComparison.Ordinal))
+        {
+            await WriteErrorAsync(context, 404, "Method not found.");
+            return;
+        }
+        var id = Uri.UnescapeDataString(rawId);
+        var rangeText = Uri.UnescapeDataString(append ? rawRange[..^":append".Length] : rawRange);
+        var input = context.Request.Query["valueInputOption"].ToString();
+        if (input is not ("RAW" or "USER_ENTERED"))
+        {
+            await WriteErrorAsync(context, 400, $"Invalid valueInputOption: {(input.Length == 0 ? "INPUT_VALUE_OPTION_UNSPECIFIED" : input)}");
+            return;
+        }
+        JObject body;
+        try
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            body = JObject.Parse(await reader.ReadToEndAsync());
+        }
+        catch (JsonException e)
+        {
+            await WriteErrorAsync(context, 400, "Invalid JSON payload received. " + e.Message);
+            return;
+        }
+        (int Status, JObject Body) answer;
+        lock (_gate)
+        {
+            answer = Write(id, rangeText, body, append, input == "USER_ENTERED", context.Request.Query["insertDataOption"].ToString() != "OVERWRITE");
+        }
+        await WriteJsonAsync(context, answer.Status, answer.Body);
+    }
+
+    private (int, JObject) Write(string id, string rangeText, JObject body, bool append, bool userEntered, bool insert)
+    {
+        if (Access(id) is { } refused) return refused;
+        if (_readOnly.Contains(id)) return GoogleErrorEnvelope.Create(403, "The caller does not have permission");
+        if (Locate(id, rangeText) is not { } located) return GoogleErrorEnvelope.Create(400, "Unable to parse range: " + rangeText);
+        var (sheet, range) = located;
+        if (body["range"]?.ToString() is { Length: > 0 } bodyRange && Locate(id, bodyRange) != (sheet, range))
+        {
+            return GoogleErrorEnvelope.Create(400, $"Invalid values[0][0]: the range in the request body ({bodyRange}) " +
+                $"does not match the range in the URL ({rangeText})");
+        }
+        var values = body["values"] as JArray ?? [];
+        if (append)
+        {
+            var (updates, tableRange) = ValueWriter.Append(sheet, range, values, insert, userEntered);
+            updates.AddFirst(new JProperty("spreadsheetId", id));
+            var result = new JObject { ["spreadsheetId"] = id };
+            if (tableRange is not null) result["tableRange"] = tableRange;
+            result["updates"] = updates;
+            return (200, result);
+        }
+        var (written, error) = ValueWriter.Update(sheet, range, values, userEntered);
+        if (written is null) return GoogleErrorEnvelope.Create(400, error!);
+        written.AddFirst(new JProperty("spreadsheetId", id));
+        return (200, written);
+    }
+
+    /// <summary>The tab and cells an A1 range names, the way values.get reads it; null when it cannot be parsed.</summary>
+    private (EmulatedSheet Sheet, A1Range Range)? Locate(string id, string rangeText)
+    {
+        var sheets = _spreadsheets[id];
+        if (!A1Range.TrySplit(rangeText, out var sheetName, out var cells)) return null;
+        if (sheetName is null && sheets.Any(s => s.Title == cells)) (sheetName, cells) = (cells, null);
+        var sheet = sheetName is null ? sheets.FirstOrDefault() : sheets.FirstOrDefault(s => s.Title == sheetName);
+        var range = cells is null ? new A1Range(sheetName, 1, 1, null, null) : A1Range.ParseCells(sheetName, cells);
+        return sheet is null || range is null ? null : (sheet, range);
+    }
+
+    /// <summary>Google's answers to writes it will not take from this caller: an API key (no principal), or a token
+    /// without a scope that allows writing.</summary>
+    private (int Status, string Message, string? Reason)? AuthorizeWrite(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            return (401, "API keys are not supported by this API. Expected OAuth2 access token or other authentication credentials " +
+                "that assert a principal. See https://cloud.google.com/docs/authentication", "CREDENTIALS_MISSING");
+        }
+        return _tokens.HasAnyScope(authorization["Bearer ".Length..].Trim(), WriteScopes)
+            ? null
+            : (403, "Request had insufficient authentication scopes.", "ACCESS_TOKEN_SCOPE_INSUFFICIENT");
+    }
+
+    // The scopes values.append and values.update accept.
+    private static readonly string[] WriteScopes =
+    [
+        "https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive", "https://www.googleapis.com/auth/drive.file",
+    ];
 
     private (int Status, string Message, string? Reason)? Authorize(HttpContext context)
     {

@@ -1,0 +1,21 @@
+namespace RulesEngine.Cli.Commands;
+
+internal static class DisableCommand
+{
+    public const string Help = """
+        Usage: rulesengine disable <flow name> [--state PATH]
+
+        Switches the flow off: the daemon (serve) stops starting runs of it; a run in flight finishes. Its scheduled
+        times pass while it is off (they are not caught up when it is switched on again). Takes effect in a running
+        daemon within a second; persisted in the state file. 'run' still runs it on demand.
+
+        Options:
+          --state PATH   the state file (default: $RULESENGINE_STATE or ./state/rulesengine.db)
+
+        Example:
+          rulesengine disable helpcrunch-contacts
+        """;
+
+    public static Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken) =>
+        EnableCommand.Switch(args, console, enabled: false);
+}

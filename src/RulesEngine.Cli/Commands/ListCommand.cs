@@ -1,0 +1,109 @@
+using Newtonsoft.Json.Linq;
+using RulesEngine.Core.Schema;
+using RulesEngine.Core.Steps;
+
+namespace RulesEngine.Cli.Commands;
+
+internal static class ListCommand
+{
+    public const string Help = """
+        Usage: rulesengine list [--json]
+
+        Lists the source types, step types and connection types this program contains, with each type's fields:
+        kind (text, template, condition, mapping, textList, number, boolean), whether it is required, its allowed
+        values, what it does and an example. The same specs drive loading, validate and the JSON schema.
+
+        Options:
+          --json   print the list as JSON, for tools
+
+        Examples:
+          rulesengine list
+          rulesengine list --json
+        """;
+
+    public static Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
+    {
+        args.Allow("json");
+        if (args.Positionals.Count > 0) throw new UsageException($"unexpected argument '{args.Positionals[0]}'");
+        var registry = Composition.Registry();
+        var steps = registry.Receivers.Prepend(EngineFields.IfBlock).ToList();
+        if (args.Has("json"))
+        {
+            var json = new JObject
+            {
+                ["sources"] = new JArray(registry.Sources.Select(s => Json(s, EngineFields.SourceFields))),
+                ["steps"] = new JArray(steps.Select(s => Json(s, []))),
+                ["connectionTypes"] = new JArray(registry.ConnectionTypes),
+            };
+            console.Out(json.ToString());
+            return Task.FromResult(0);
+        }
+        console.Out("Source types (\"source\": {\"type\": ...}):");
+        foreach (var spec in registry.Sources) Print(spec, EngineFields.SourceFields, console);
+        console.Out("");
+        console.Out("Step types (\"steps\": [{\"id\": ..., \"type\": ...}]):");
+        foreach (var spec in steps) Print(spec, [], console);
+        console.Out("");
+        console.Out("Connection types (\"type\" of an entry in the connections file):");
+        console.Out("  " + string.Join(", ", registry.ConnectionTypes));
+        return Task.FromResult(0);
+    }
+
+    /// <summary>The spec's fields, plus what the engine reads without the spec declaring it: the connection, and a
+    /// source's existingRows and filter.</summary>
+    private static List<FieldSpec> Fields(StepSpec spec, IReadOnlyList<FieldSpec> engineFields)
+    {
+        var fields = spec.Fields.Concat(engineFields.Where(e => spec.Field(e.Name) is null)).ToList();
+        if (spec.ConnectionType is { } type && spec.Field("connection") is null)
+            fields.Insert(0, new FieldSpec("connection", FieldKind.Text, $"name of a '{type}' connection in the connections file", Required: true));
+        return fields;
+    }
+
+    private static void Print(StepSpec spec, IReadOnlyList<FieldSpec> engineFields, Console console)
+    {
+        console.Out("");
+        console.Out($"  {spec.Type}" + (spec.ConnectionType is { } c ? $"  (connection type: {c})" : ""));
+        console.Out($"    {spec.Summary}");
+        var fields = Fields(spec, engineFields);
+        var width = fields.Select(f => f.Name.Length).Append(4).Max();
+        foreach (var field in fields)
+        {
+            var traits = Kind(field.Kind) + (field.Required ? ", required" : "");
+            if (field.AllowedValues is { Count: > 0 } allowed) traits += ", one of: " + string.Join(" | ", allowed);
+            console.Out($"    {field.Name.PadRight(width)}  {traits}");
+            console.Out($"    {"".PadRight(width)}  {field.Description}" + (field.Example is { } e ? $" (e.g. {e})" : ""));
+        }
+        if (spec.Type == EngineFields.IfType)
+        {
+            console.Out($"    {EngineFields.Then.PadRight(width)}  steps, required");
+            console.Out($"    {"".PadRight(width)}  {EngineFields.ThenHelp}");
+            console.Out($"    {EngineFields.Else.PadRight(width)}  steps");
+            console.Out($"    {"".PadRight(width)}  {EngineFields.ElseHelp}");
+        }
+    }
+
+    private static JObject Json(StepSpec spec, IReadOnlyList<FieldSpec> engineFields)
+    {
+        var fields = new JArray(Fields(spec, engineFields).Select(f =>
+        {
+            var field = new JObject { ["name"] = f.Name, ["kind"] = Kind(f.Kind), ["required"] = f.Required, ["description"] = f.Description };
+            if (f.AllowedValues is { Count: > 0 } allowed) field["allowedValues"] = new JArray(allowed);
+            if (f.Example is { } example) field["example"] = example;
+            return field;
+        }));
+        if (spec.Type == EngineFields.IfType)
+        {
+            fields.Add(new JObject { ["name"] = EngineFields.Then, ["kind"] = "steps", ["required"] = true, ["description"] = EngineFields.ThenHelp });
+            fields.Add(new JObject { ["name"] = EngineFields.Else, ["kind"] = "steps", ["required"] = false, ["description"] = EngineFields.ElseHelp });
+        }
+        return new JObject
+        {
+            ["type"] = spec.Type,
+            ["summary"] = spec.Summary,
+            ["connectionType"] = spec.ConnectionType,
+            ["fields"] = fields,
+        };
+    }
+
+    private static string Kind(FieldKind kind) => kind == FieldKind.TextList ? "textList" : kind.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,132 @@
+using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
+using Newtonsoft.Json.Linq;
+using RulesEngine.Core.Flows;
+using RulesEngine.Core.Steps;
+
+namespace RulesEngine.Cli.Commands;
+
+internal static class SampleCommand
+{
+    public const string Help = """
+        Usage: rulesengine sample <flow.json> [--row N] [--connections FILE] [--json]
+
+        Reads one real item from the flow's source (row N of the sheet, or the last row) and prints its fields with
+        the names conditions and templates use for them: a column declared in the source's "columns" is a C#
+        identifier (spaces and punctuation become '_', "First name" -> First_name) and a {placeholder}; any column
+        is Row["Name"]. Nothing is sent, nothing is recorded and the new-rows position does not move.
+
+        Exit code 0 with a row, 1 when the flow does not load, 2 when the source has no such row or cannot be read.
+
+        Options:
+          --row N              the sheet row number to read (default: the last row)
+          --connections FILE   the connections file (default: $RULESENGINE_CONNECTIONS or ./connections.json)
+          --json               print the row and its names as JSON
+
+        Examples:
+          rulesengine sample rules/helpcrunch-contacts.json
+          rulesengine sample rules/helpcrunch-contacts.json --row 5 --json
+        """;
+
+    private const string RowMembers = "Row.Number, Row[\"Column\"], Row.Has(\"Column\")";
+    private const string RunMembers = "Run.Flow, Run.Id, Run.StartedAt, Run.Link";
+    private const string StepMembers = ".Succeeded, .Failed, .Ran, .Result, .Error, [\"output\"]";
+
+    /// <summary>How one field is reached from a condition and from a template.</summary>
+    private sealed record Variable(string Field, string Identifier, string Condition, string Template, string Value);
+
+    public static async Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
+    {
+        args.Allow("connections", "row", "json");
+        if (args.Positionals.Count != 1) throw new UsageException("name exactly one flow file");
+        var flow = FlowSession.LoadOne(args.Positionals[0], args.ConnectionsPath(), console);
+        if (flow is null) return 1;
+        var row = args.Int("row");
+        SourceItem? item;
+        try
+        {
+            // ReadSampleAsync never moves a position, and nothing here touches the state store.
+            item = await flow.Source.ReadSampleAsync(row, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            console.Error($"the source could not be read: {e.Message}");
+            return 2;
+        }
+        if (item is null)
+        {
+            console.Error(row is null ? "the source has no rows yet" : $"row {row} is empty or does not exist");
+            return 2;
+        }
+        var steps = flow.AllSteps().Select(s => s.Id).ToList();
+        var variables = Variables(item, flow.Source.DeclaredFields, steps);
+        if (args.Has("json")) console.Out(Json(flow, item, variables, steps).ToString());
+        else Print(flow, item, variables, steps, console);
+        return 0;
+    }
+
+    private static List<Variable> Variables(SourceItem item, IReadOnlyList<string>? declared, IReadOnlyList<string> steps) =>
+        item.Fields.Select(field =>
+        {
+            var identifier = Identifier(field.Key);
+            var bare = identifier.TrimStart('@');
+            var isDeclared = declared?.Contains(field.Key) == true;
+            // Same precedence as the expression compiler: Row and Run, then step ids, then fields.
+            var usable = isDeclared && bare is not ("Row" or "Run") && !steps.Contains(bare);
+            var indexer = $"Row[{SymbolDisplay.FormatLiteral(field.Key, quote: true)}]";
+            return new Variable(field.Key, identifier, usable ? identifier : indexer, isDeclared ? "{" + field.Key + "}" : "{" + indexer + "}", field.Value);
+        }).ToList();
+
+    /// <summary>
+    /// The C# name a declared field gets: kept when valid, keywords prefixed with '@', otherwise spaces and punctuation
+    /// become '_' and a leading digit gets a '_' prefix. Mirrors the expression compiler's naming (internal to Core),
+    /// which the editing tests check by compiling a condition that uses the printed name.
+    /// </summary>
+    internal static string Identifier(string name)
+    {
+        if (SyntaxFacts.IsValidIdentifier(name))
+            return SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+        var text = new StringBuilder(name.Length + 1);
+        foreach (var c in name) text.Append(SyntaxFacts.IsIdentifierPartCharacter(c) ? c : '_');
+        if (text.Length == 0 || !SyntaxFacts.IsIdentifierStartCharacter(text[0])) text.Insert(0, '_');
+        return text.ToString();
+    }
+
+    private static void Print(Flow flow, SourceItem item, List<Variable> variables, List<string> steps, Console console)
+    {
+        console.Out($"row {item.Number} of {flow.SourceType} for flow '{flow.Name}' (test data: nothing is sent or recorded, the position does not move)");
+        console.Out("");
+        string[] header = ["field", "in conditions", "in templates", "value"];
+        var rows = variables.Select(v => new[] { v.Field, v.Condition, v.Template, Quote(v.Value) }).Prepend(header).ToList();
+        var widths = Enumerable.Range(0, 3).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        foreach (var r in rows)
+            console.Out($"  {r[0].PadRight(widths[0])}  {r[1].PadRight(widths[1])}  {r[2].PadRight(widths[2])}  {r[3]}");
+        console.Out("");
+        if (flow.Source.DeclaredFields is null)
+            console.Out("  the source declares no \"columns\": list them there to use columns as names (Email instead of Row[\"Email\"])");
+        console.Out($"  the row: {RowMembers}   (Row.Number = {item.Number})");
+        console.Out($"  the run: {RunMembers}");
+        if (steps.Count > 0)
+            console.Out($"  steps, after they ran: {string.Join(", ", steps)} ({StepMembers})");
+    }
+
+    private static JObject Json(Flow flow, SourceItem item, List<Variable> variables, List<string> steps) => new()
+    {
+        ["flow"] = flow.Name,
+        ["sourceType"] = flow.SourceType,
+        ["row"] = item.Number,
+        ["fields"] = new JObject(item.Fields.Select(f => new JProperty(f.Key, f.Value))),
+        ["variables"] = new JArray(variables.Select(v => new JObject
+        {
+            ["field"] = v.Field,
+            ["identifier"] = v.Identifier,
+            ["condition"] = v.Condition,
+            ["template"] = v.Template,
+            ["value"] = v.Value,
+        })),
+        ["declaredFields"] = flow.Source.DeclaredFields is { } declared ? new JArray(declared) : JValue.CreateNull(),
+        ["steps"] = new JArray(steps),
+    };
+
+    private static string Quote(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+}

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using RulesEngine.Cli.Hosting;
+using RulesEngine.Core.Connections;
+using RulesEngine.Core.Flows;
+using RulesEngine.Core.Scheduling;
+using RulesEngine.Core.State;
+
+namespace RulesEngine.Cli.Commands;
+
+internal static class ServeCommand
+{
+    public const string Help = """
+        Usage: rulesengine serve [--rules DIR] [--connections FILE] [--state PATH] [--max-parallel N]
+                                 [--stop-timeout SECONDS] [--json-logs]
+
+        Runs every switched-on flow of the rules folder on its triggers ("triggers" in the flow file: an interval,
+        cron schedules with a time zone, after another flow) until stopped. A flow never overlaps itself, nor a
+        'run' of it from another process (that trigger is skipped and logged); different flows run in parallel.
+        Adding, editing or deleting a flow file takes effect on its own; a file that stops loading keeps its last
+        good version running and the problem is logged and recorded in history. 'enable'/'disable' take effect
+        within a second. Runs missed while the daemon was down follow each flow's "missedRuns" (default: run once).
+        SIGTERM or Ctrl+C: runs finish the service call in flight, record it and stop (rows not reached are picked
+        up by the next run); exit code 0. A second signal, or --stop-timeout passing, cuts runs at once (exit 130).
+
+        Options:
+          --rules DIR             the folder of flow files, watched (default: ./rules)
+          --connections FILE      the connections file (default: $RULESENGINE_CONNECTIONS or ./connections.json);
+                                  read at start: restart the daemon after changing it
+          --state PATH            the state file, SQLite (default: $RULESENGINE_STATE or ./state/rulesengine.db)
+          --max-parallel N        how many different flows may run at once (default 4)
+          --stop-timeout SECONDS  how long a stop waits for runs to finish their current step (default 30)
+          --json-logs             one JSON object per log line (for journald, Loki, Elasticsearch, ...)
+
+        Log levels follow the usual Logging__LogLevel__Default=Debug environment variable.
+
+        Example:
+          rulesengine serve --rules /etc/rulesengine/rules --connections /etc/rulesengine/connections.json \
+                            --state /var/lib/rulesengine/state.db --json-logs
+        """;
+
+    public static async Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
+    {
+        args.Allow("rules", "connections", "state", "max-parallel", "stop-timeout", "json-logs");
+        if (args.Positionals.Count > 0) throw new UsageException("serve takes no positional arguments; name the folder with --rules DIR");
+        var rules = Path.GetFullPath(args.Get("rules") ?? "rules");
+        if (!Directory.Exists(rules)) throw new UsageException($"rules folder '{rules}' not found (pass --rules DIR)");
+        var maxParallel = args.Int("max-parallel") ?? 4;
+        if (maxParallel < 1) throw new UsageException("--max-parallel must be at least 1");
+        var stopTimeout = args.Int("stop-timeout") ?? 30;
+        if (stopTimeout < 1) throw new UsageException("--stop-timeout must be at least 1 second");
+
+        var registry = Composition.Registry();
+        var problems = new List<Diagnostic>();
+        var connections = ConnectionsFile.Load(args.ConnectionsPath(), registry, problems);
+        foreach (var problem in problems) console.Error(problem.ToString());
+        if (problems.Count > 0) return 1;
+
+        var options = new SchedulerOptions { MaxParallel = maxParallel, StopTimeout = TimeSpan.FromSeconds(stopTimeout) };
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Environment.CurrentDirectory });
+        builder.Services.AddSystemd(); // notify systemd when ready (Type=notify) when run as a unit; nothing otherwise
+        builder.Logging.ClearProviders();
+        if (args.Has("json-logs"))
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        else
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fffZ ";
+            });
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.StopTimeout + TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IStateStore>(_ => new SqliteStateStore(args.StatePath()));
+        builder.Services.AddSingleton(new FlowCatalog(rules, file => new FlowLoader(registry, connections).Load([file])));
+        builder.Services.AddSingleton<StopSignals>();
+        builder.Services.AddSingleton<IFlowRunExecutor>(s => new LeasedRunExecutor(
+            s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Runs")));
+        builder.Services.AddSingleton(s => new FlowScheduler(
+            s.GetRequiredService<FlowCatalog>(), s.GetRequiredService<IStateStore>(), s.GetRequiredService<IFlowRunExecutor>(),
+            options, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler")));
+        builder.Services.AddSingleton<SchedulerService>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<SchedulerService>());
+
+        using var host = builder.Build();
+        var signals = host.Services.GetRequiredService<StopSignals>();
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        await using var stopOnCancel = cancellationToken.Register(lifetime.StopApplication); // in-process callers
+        await host.RunAsync(CancellationToken.None);
+        return host.Services.GetRequiredService<SchedulerService>().StoppedGracefully && !signals.Abort.IsCancellationRequested ? 0 : 130;
+    }
+
+    private static ILogger Logger(IServiceProvider services, string category) =>
+        services.GetRequiredService<ILoggerFactory>().CreateLogger(category);
+}

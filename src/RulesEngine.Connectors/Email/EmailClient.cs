@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+using RulesEngine.Core.Connections;
+
+namespace RulesEngine.Connectors.Email;
+
+/// <summary>
+/// Sends messages through one SMTP server with MailKit. Each message is one SMTP session (connect, STARTTLS or
+/// TLS as configured, sign in, send, QUIT): alerts are few, and a fresh session never trips over a connection the
+/// server closed while idle. Transient failures (4xx replies, refused or dropped connections, timeouts) are retried
+/// with exponential backoff and jitter; everything else fails at once. Errors come out as
+/// <see cref="EmailException"/> with the password masked.
+/// </summary>
+public sealed class EmailClient
+{
+    private readonly ResiliencePipeline _retry;
+    private readonly ResiliencePipeline _timeout;
+
+    /// <param name="timeProvider">For backoff and timeouts; <see cref="TimeProvider.System"/> by default.</param>
+    public EmailClient(EmailOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Password is { } password) SecretRedactor.Register(password);
+        if (options.Validate() is { } problem) throw new ArgumentException($"invalid e-mail options: {problem}", nameof(options));
+        Options = options;
+        var time = timeProvider ?? TimeProvider.System;
+        _timeout = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(options.Timeout).Build();
+        _retry = options.MaxAttempts <= 1
+            ? ResiliencePipeline.Empty
+            : new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsTransient(e)),
+                MaxRetryAttempts = options.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryDelay,
+                MaxDelay = TimeSpan.FromMinutes(1),
+            }).Build();
+    }
+
+    public EmailOptions Options { get; }
+
+    /// <summary>The server as it may be shown: <c>smtp.gmail.com:587 (startTls)</c>.</summary>
+    public string Server => $"{Options.Host}:{Options.EffectivePort.ToString(CultureInfo.InvariantCulture)} ({SecurityName(Options.Security)})";
+
+    /// <summary>
+    /// Sends <paramref name="message"/> to every To, Cc and Bcc address and returns the server's final reply
+    /// (e.g. <c>2.0.0 OK queued as …</c>).
+    /// </summary>
+    /// <exception cref="EmailException">The server refused the message, or gave no usable answer after every attempt.</exception>
+    public async Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var attempts = 0;
+        try
+        {
+            return await _retry.ExecuteAsync(async token =>
+            {
+                attempts++;
+                return await _timeout.ExecuteAsync(async t => await SendOnceAsync(message, t).ConfigureAwait(false), token).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not EmailException && IsKnown(e))
+        {
+            throw Translate(e, attempts);
+        }
+    }
+
+    private async Task<string> SendOnceAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        using var smtp = new SmtpClient { Timeout = (int)Math.Min(int.MaxValue, Options.Timeout.TotalMilliseconds) };
+        await smtp.ConnectAsync(Options.Host, Options.EffectivePort, SocketOptions(Options.Security), cancellationToken).ConfigureAwait(false);
+        if (!string.IsNullOrEmpty(Options.Username))
+            await smtp.AuthenticateAsync(Options.Username, Options.Password ?? "", cancellationToken).ConfigureAwait(false);
+        var reply = await smtp.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await smtp.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ProtocolException or OperationCanceledException)
+        {
+            // The server has accepted the message: a failed QUIT must not make it look unsent (and be sent again).
+        }
+        return reply;
+    }
+
+    private static SecureSocketOptions SocketOptions(EmailSecurity security) => security switch
+    {
+        EmailSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+        EmailSecurity.None => SecureSocketOptions.None,
+        _ => SecureSocketOptions.StartTls,
+    };
+
+    internal static string SecurityName(EmailSecurity security) => EmailOptions.SecurityNames[(int)security];
+
+    /// <summary>Transient: an answer that says "later" (4xx) or no answer at all. 5xx replies, refused sign-ins and
+    /// TLS or capability mismatches are final: trying again cannot change them.</summary>
+    internal static bool IsTransient(Exception e) => e switch
+    {
+        SmtpCommandException command => (int)command.StatusCode is >= 400 and < 500,
+        AuthenticationException or SslHandshakeException or NotSupportedException => false,
+        SmtpProtocolException or ServiceNotConnectedException or IOException or SocketException or TimeoutRejectedException => true,
+        OperationCanceledException => true, // a MailKit operation timeout; the caller's own cancellation is rethrown first
+        _ => false,
+    };
+
+    private static bool IsKnown(Exception e) =>
+        e is SmtpCommandException or AuthenticationException or SslHandshakeException or NotSupportedException or ProtocolException
+            or ServiceNotConnectedException or IOException or SocketException or TimeoutRejectedException or OperationCanceledException;
+
+    private EmailException Translate(Exception e, int attempts)
+    {
+        var text = e switch
+        {
+            SmtpCommandException command => $"SMTP {(int)command.StatusCode}{What(command)}: {command.Message}",
+            AuthenticationException => $"SMTP sign-in as '{Options.Username}' refused by {Server}: {e.Message} — for Gmail, sign in with an " +
+                "app password (Google Account → Security → 2-Step Verification → App passwords), not the account password",
+            SslHandshakeException => $"TLS with {Server} failed: {FirstLine(e.Message)} — check \"security\" and \"port\": " +
+                "startTls goes with 587, sslOnConnect with 465",
+            NotSupportedException => $"{Server}: {e.Message} — check \"security\" (startTls needs a server that offers STARTTLS) " +
+                "and whether the server needs a sign-in",
+            TimeoutRejectedException or OperationCanceledException =>
+                $"SMTP server {Server} did not answer within {Options.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s",
+            _ => $"SMTP server {Server} could not be reached or dropped the connection: {e.Message}",
+        };
+        var transient = IsTransient(e);
+        if (transient) text += $" (gave up after {attempts} attempt{(attempts == 1 ? "" : "s")})";
+        var code = e is SmtpCommandException c ? (int)c.StatusCode : (int?)null;
+        return new EmailException(text, transient, code, e);
+    }
+
+    private static string What(SmtpCommandException e) => e.ErrorCode switch
+    {
+        SmtpErrorCode.RecipientNotAccepted => $" (recipient {e.Mailbox?.Address} not accepted)",
+        SmtpErrorCode.SenderNotAccepted => $" (sender {e.Mailbox?.Address} not accepted)",
+        SmtpErrorCode.MessageNotAccepted => " (message not accepted)",
+        _ => "",
+    };
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+}

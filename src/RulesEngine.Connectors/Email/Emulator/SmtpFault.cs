@@ -1,0 +1,45 @@
+namespace RulesEngine.Connectors.Email.Emulator;
+
+/// <summary>Where in an SMTP session a fault strikes.</summary>
+public enum SmtpStage
+{
+    /// <summary>The server's first line, before the client says anything.</summary>
+    Greeting,
+    /// <summary>The answer to AUTH.</summary>
+    Auth,
+    /// <summary>The answer to MAIL FROM.</summary>
+    MailFrom,
+    /// <summary>The answer to RCPT TO.</summary>
+    RcptTo,
+    /// <summary>The answer after the message text (the end of DATA): the moment the server takes the message.</summary>
+    Data,
+}
+
+/// <summary>
+/// A failure the emulator injects once, at the first session that reaches <see cref="Stage"/>: a reply code
+/// (4xx "try later", 5xx "no"), a connection closed without an answer, or an answer that comes too late.
+/// </summary>
+public sealed record SmtpFault(SmtpStage Stage, int ReplyCode = 0, string Text = "", bool Drop = false, TimeSpan Delay = default)
+{
+    public static SmtpFault Reply(SmtpStage stage, int code, string? text = null) =>
+        new(stage, code, text ?? DefaultText(code));
+
+    public static SmtpFault DropConnection(SmtpStage stage) => new(stage, Drop: true);
+
+    public static SmtpFault Slow(SmtpStage stage, TimeSpan delay) => new(stage, Delay: delay);
+
+    private static string DefaultText(int code) => code switch
+    {
+        421 => "4.3.2 Service not available, closing transmission channel",
+        450 => "4.2.1 Mailbox temporarily unavailable",
+        451 => "4.3.0 Local error in processing, try again later",
+        452 => "4.5.3 Insufficient system storage",
+        454 => "4.7.0 Temporary authentication failure",
+        535 => "5.7.8 Username and Password not accepted",
+        550 => "5.1.1 The email account that you tried to reach does not exist",
+        552 => "5.3.4 Message size exceeds fixed limit",
+        553 => "5.1.3 Mailbox name not allowed",
+        554 => "5.7.1 Message rejected as spam",
+        _ => code >= 500 ? "5.0.0 Permanent failure" : "4.0.0 Temporary failure",
+    };
+}

@@ -1,0 +1,146 @@
+using System.Text;
+using MimeKit;
+using RulesEngine.Core.Connections;
+using RulesEngine.Core.Expressions;
+using RulesEngine.Core.Flows;
+using RulesEngine.Core.Steps;
+
+namespace RulesEngine.Connectors.Email;
+
+/// <summary>
+/// <c>email.send</c>: renders the addresses, subject and body for each item and sends one message per item, in
+/// order. Succeeded when the server accepted the message; Failed when it refused it for good (5xx, an invalid
+/// address, a refused sign-in) or the item cannot make a message; Held when the server could not be reached or kept
+/// answering "later" (4xx) after every retry. A template that fails for an item fails that item only.
+/// </summary>
+internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates templates) : IReceiver
+{
+    public const string InvalidAddressCode = "EM0201";
+
+    /// <summary>The step's compiled templates; the optional ones are null when not set.</summary>
+    internal sealed record Templates(
+        CompiledTemplate To, CompiledTemplate? Cc, CompiledTemplate? Bcc, CompiledTemplate? From, CompiledTemplate? ReplyTo,
+        CompiledTemplate Subject, CompiledTemplate Body, CompiledTemplate? Html);
+
+    /// <summary>Reads the step's settings; problems go to <paramref name="config"/>, and a step that has any is never run.</summary>
+    public static IReceiver Create(StepConfig config)
+    {
+        var client = config.Connection<EmailClient>();
+        var to = config.Template(SendEmailSpec.FieldTo);
+        var cc = config.Template(SendEmailSpec.FieldCc);
+        var bcc = config.Template(SendEmailSpec.FieldBcc);
+        var from = config.Template(SendEmailSpec.FieldFrom);
+        var replyTo = config.Template(SendEmailSpec.FieldReplyTo);
+        var subject = config.Template(SendEmailSpec.FieldSubject);
+        var body = config.Template(SendEmailSpec.FieldBody);
+        var html = config.Template(SendEmailSpec.FieldHtml);
+
+        // Addresses written without placeholders can be checked now rather than failing every item later.
+        CheckLiteral(config, SendEmailSpec.FieldTo, to, list: true);
+        CheckLiteral(config, SendEmailSpec.FieldCc, cc, list: true);
+        CheckLiteral(config, SendEmailSpec.FieldBcc, bcc, list: true);
+        CheckLiteral(config, SendEmailSpec.FieldReplyTo, replyTo, list: true);
+        CheckLiteral(config, SendEmailSpec.FieldFrom, from, list: false);
+
+        if (client is null || to is null || subject is null || body is null) return new NotLoaded(config.Id);
+        return new SendEmailStep(client, new Templates(to, cc, bcc, from, replyTo, subject, body, html));
+    }
+
+    public async Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<StepOutcome>(items.Count);
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            outcomes.Add(Compose(item, out var message) is { } failed ? failed : await SendAsync(message, cancellationToken).ConfigureAwait(false));
+        }
+        return outcomes;
+    }
+
+    public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StepPreview> previews = items
+            .Select(item => Compose(item, out var message) is { } failed
+                ? new StepPreview([], failed)
+                : new StepPreview([Preview(message)], StepOutcome.Success(Output(message))))
+            .ToList();
+        return Task.FromResult(previews);
+    }
+
+    /// <summary>Sends one composed message and turns the result into an outcome.</summary>
+    internal async Task<StepOutcome> SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            return StepOutcome.Success(Output(message));
+        }
+        catch (EmailException e)
+        {
+            return e.Transient ? StepOutcome.Held(e.Message, e) : StepOutcome.Failure(e.Message, e);
+        }
+    }
+
+    private StepOutcome? Compose(ItemScope item, out MimeMessage message)
+    {
+        message = null!;
+        EmailDraft draft;
+        try
+        {
+            draft = new EmailDraft(
+                templates.To.Render(item),
+                templates.Cc?.Render(item) ?? "",
+                templates.Bcc?.Render(item) ?? "",
+                templates.From?.Render(item) ?? "",
+                templates.ReplyTo?.Render(item) ?? "",
+                templates.Subject.Render(item),
+                templates.Body.Render(item),
+                templates.Html?.Render(item) ?? "");
+        }
+        catch (ExpressionException e)
+        {
+            return StepOutcome.Failure(e.Message, e);
+        }
+        return draft.TryCompose(client.Options.DefaultFrom, out message, out var error) ? null : StepOutcome.Failure(error);
+    }
+
+    private RequestPreview Preview(MimeMessage message)
+    {
+        var text = new StringBuilder();
+        text.Append("From: ").AppendLine(message.From.ToString());
+        text.Append("To: ").AppendLine(message.To.ToString());
+        if (message.Cc.Count > 0) text.Append("Cc: ").AppendLine(message.Cc.ToString());
+        if (message.Bcc.Count > 0) text.Append("Bcc: ").AppendLine(message.Bcc.ToString());
+        if (message.ReplyTo.Count > 0) text.Append("Reply-To: ").AppendLine(message.ReplyTo.ToString());
+        text.Append("Subject: ").AppendLine(message.Subject);
+        text.AppendLine();
+        text.Append(message.TextBody);
+        if (message.HtmlBody is { } html) text.AppendLine().AppendLine().AppendLine("(HTML part)").Append(html);
+        return new RequestPreview("SMTP", $"smtp://{client.Options.Host}:{client.Options.EffectivePort}", SecretRedactor.Redact(text.ToString()));
+    }
+
+    private static Dictionary<string, string> Output(MimeMessage message) => new(StringComparer.Ordinal)
+    {
+        [SendEmailSpec.OutputMessageId] = message.MessageId ?? "",
+        [SendEmailSpec.OutputRecipients] = string.Join(",", message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes).Select(m => m.Address)),
+    };
+
+    private static void CheckLiteral(StepConfig config, string field, CompiledTemplate? template, bool list)
+    {
+        if (template is null || template.Text.Contains('{', StringComparison.Ordinal)) return;
+        var valid = list
+            ? EmailAddresses.TryParseList(template.Text, out _, out var error)
+            : EmailAddresses.TryParseMailbox(template.Text, out _, out error);
+        if (!valid) config.Error(field, InvalidAddressCode, $"\"{field}\": {error}");
+    }
+
+    /// <summary>Stands in for a step whose settings did not load; the loader refuses such a flow, so it never runs.</summary>
+    private sealed class NotLoaded(string id) : IReceiver
+    {
+        public Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException($"step '{id}' ({SendEmailSpec.Type}) has configuration errors and cannot run");
+
+        public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException($"step '{id}' ({SendEmailSpec.Type}) has configuration errors and cannot run");
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Logging;
+using RulesEngine.Core.Flows;
+using RulesEngine.Core.Running;
+using RulesEngine.Core.State;
+
+namespace RulesEngine.Core.Scheduling;
+
+/// <summary>
+/// Runs a flow with <see cref="FlowRunner"/> under the flow's lease in the state store (so a <c>run</c> from another
+/// process and the daemon never overlap), and logs the run and every row that did not simply succeed, each line
+/// carrying <c>flow</c>, <c>run</c> and <c>row</c>.
+/// </summary>
+public sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILogger logger) : IFlowRunExecutor
+{
+    private readonly FlowRunner _runner = new(store, clock);
+
+    public async Task<RunResult> RunAsync(Flow flow, CancellationToken stopping, CancellationToken abort)
+    {
+        using var flowScope = logger.BeginScope(new Dictionary<string, object?> { ["flow"] = flow.Name });
+        RunReport report;
+        try
+        {
+            // The runner gets only the abort token: a stop request must not cut a service call in half.
+            report = await _runner.RunAsync(StoppingReceiver.Wrap(flow, stopping), abort, waitForLease: false);
+        }
+        catch (FlowBusyException e)
+        {
+            logger.LogWarning("Skipped a run of {Flow}: it is already running in another process ({Holder})", flow.Name, e.Holder);
+            return RunResult.Busy(e.Holder);
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            logger.LogWarning("Run of {Flow} was stopped at once; the journal keeps every answer recorded so far", flow.Name);
+            return RunResult.Aborted("stopped at once");
+        }
+        Log(report);
+        return RunResult.Finished(report);
+    }
+
+    private void Log(RunReport report)
+    {
+        using var runScope = logger.BeginScope(new Dictionary<string, object?> { ["run"] = report.RunId });
+        foreach (var item in report.Items)
+        {
+            using var rowScope = logger.BeginScope(new Dictionary<string, object?> { ["row"] = item.Item.Number });
+            var failed = item.Steps.Where(s => s.Status == Steps.OutcomeStatus.Failed).Select(s => $"{s.StepId}: {s.Error}").ToList();
+            if (item.Status == RowStatus.Held)
+                logger.LogWarning("Row {Row} held, retried on the next run: {Error}", item.Item.Number, item.Error);
+            else if (item.Status == RowStatus.Error)
+                logger.LogError("Row {Row} stopped: {Error}", item.Item.Number, item.Error);
+            else if (failed.Count > 0)
+                logger.LogInformation("Row {Row} {Status} with failed steps: {Failed}", item.Item.Number, item.Status, string.Join("; ", failed));
+            else
+                logger.LogDebug("Row {Row} {Status}", item.Item.Number, item.Status);
+        }
+        var held = report.Items.Count(i => i.Status == RowStatus.Held);
+        if (report.Status == RunStatus.Failed)
+            logger.LogError("Run {Run} of {Flow} failed: {Error}", report.RunId, report.Flow, report.Error);
+        else
+            logger.LogInformation("Run {Run} of {Flow} completed: {Rows} new rows, {Failed} with failed steps, {Held} held, in {Seconds:0.00} s",
+                report.RunId, report.Flow, report.Items.Count, report.Items.Count(i => i.FailedSteps > 0), held, report.Elapsed.TotalSeconds);
+    }
+}

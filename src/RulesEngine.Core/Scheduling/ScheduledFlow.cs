@@ -1,0 +1,24 @@
+namespace RulesEngine.Core.Scheduling;
+
+/// <summary>The scheduler's view of one flow: the version in service, when it is due, whether it runs.</summary>
+internal sealed class ScheduledFlow(LoadedFlow version)
+{
+    public LoadedFlow Version { get; set; } = version;
+    public string Name => Version.Name;
+    public FlowTriggers Triggers => Version.Flow.Triggers;
+
+    /// <summary>The next time a clock trigger fires (UTC); null: no clock trigger.</summary>
+    public DateTimeOffset? NextDue { get; set; }
+
+    /// <summary>A flow this one runs after has ended as asked: run at the next chance.</summary>
+    public string? ChainedAfter { get; set; }
+
+    public bool Enabled { get; set; } = true;
+    public Task? Run { get; set; }
+    public RunResult? LastResult { get; set; }
+
+    /// <summary>Versions replaced while a run of them was in flight: unloaded when it ends.</summary>
+    public List<LoadedFlow> Retired { get; } = [];
+
+    public bool IsDue(DateTimeOffset now) => NextDue <= now || ChainedAfter is not null;
+}

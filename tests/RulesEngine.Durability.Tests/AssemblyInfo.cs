@@ -1,0 +1,2 @@
+// Crash, fault and rate tests share loopback emulators, process environment variables and the wall clock.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

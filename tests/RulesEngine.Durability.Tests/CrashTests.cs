@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using Newtonsoft.Json.Linq;
+using RulesEngine.Durability.Tests.Support;
+using Xunit.Abstractions;
+
+namespace RulesEngine.Durability.Tests;
+
+/// <summary>
+/// kill -9 at random moments: the real program runs the canonical flow on a few hundred rows against the emulators
+/// and is killed (whole process tree, no chance to clean up) again and again; then one run finishes. The emulators'
+/// records must show every row's effect exactly once. RULESENGINE_CRASH_ITERATIONS sets the number of kills (default
+/// 25) and RULESENGINE_CRASH_ROWS the rows (default 300), for a longer soak by hand.
+/// </summary>
+public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private TestBed _bed = null!;
+
+    public async Task InitializeAsync() => _bed = await TestBed.StartAsync();
+
+    public async Task DisposeAsync() => await _bed.DisposeAsync();
+
+    [Fact]
+    public async Task KilledRuns_LoseNoRow_AndRepeatNoCreateOrAlert()
+    {
+        var iterations = Setting("RULESENGINE_CRASH_ITERATIONS", 25);
+        var rowCount = Setting("RULESENGINE_CRASH_ROWS", 300);
+        // Unpaced, so kills land at every stage of a run; pacing is what the rate tests are for.
+        await _bed.WriteConnectionsAsync(
+            helpCrunch: new JObject { ["requestsPerMinute"] = 0 },
+            telegram: new JObject { ["perChatIntervalSeconds"] = 0, ["messagesPerSecond"] = 1000 });
+        _bed.AppendRows(Scenario.Build(_bed, rowCount));
+        var random = new Random(Setting("RULESENGINE_CRASH_SEED", 7));
+        var stopwatch = Stopwatch.StartNew();
+        int killed = 0, finished = 0;
+        for (var i = 0; i < iterations; i++)
+        {
+            using var process = CliProcess.Start(_bed, "run", _bed.FlowPath, "--connections", _bed.ConnectionsPath, "--state", _bed.StatePath);
+            // Startup (runtime, flow compilation) takes most of a second; kill anywhere from before it to deep in the rows.
+            var delay = TimeSpan.FromMilliseconds(random.Next(300, 2500));
+            if (process.WaitForExit(delay)) finished++;
+            else
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+                killed++;
+            }
+        }
+        var crashPhase = stopwatch.Elapsed;
+
+        // Then let it finish (held rows, if any, need another run).
+        for (var run = 0; run < 5; run++)
+        {
+            var (exit, text) = await _bed.RunAsync();
+            Assert.True(exit == 0, text);
+            if (!text.Contains(" held", StringComparison.Ordinal) || text.Contains(" 0 held", StringComparison.Ordinal)) break;
+        }
+
+        var tally = Scenario.Check(_bed, rowCount, _bed.LatestRows());
+        var creates = _bed.HelpCrunch.Received.Count(r => r.Method == "POST" && r.Path.EndsWith("/customers", StringComparison.Ordinal));
+        output.WriteLine($"crash test: {rowCount} rows, {iterations} starts ({killed} killed with kill -9, {finished} ran to the end) in {crashPhase.TotalSeconds:0.0} s, then finished");
+        output.WriteLine($"  rows lost {tally.Lost}, duplicate contacts {tally.DuplicateContacts}, duplicate alerts {tally.DuplicateAlerts}");
+        output.WriteLine($"  contacts updated {tally.Updated}, alerts sent {tally.AlertsSent}, alerts with unknown delivery (not resent) {tally.AlertsUnknown}, POST /customers received {creates}");
+        Assert.Equal(0, tally.Lost);
+        Assert.Equal(0, tally.DuplicateContacts);
+        Assert.Equal(0, tally.DuplicateAlerts);
+    }
+
+    internal static int Setting(string name, int defaultValue) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), out var value) && value > 0 ? value : defaultValue;
+}
