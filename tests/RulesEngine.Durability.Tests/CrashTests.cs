@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Newtonsoft.Json.Linq;
 using RulesEngine.Durability.Tests.Support;
+using RulesEngine.Emulation;
 using Xunit.Abstractions;
 
 namespace RulesEngine.Durability.Tests;
@@ -29,6 +30,9 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
             helpCrunch: new JObject { ["requestsPerMinute"] = 0 },
             telegram: new JObject { ["perChatIntervalSeconds"] = 0, ["messagesPerSecond"] = 1000 });
         _bed.AppendRows(Scenario.Build(_bed, rowCount));
+        // Every request takes 25 ms more, so the work spans the kills instead of finishing in the first few starts.
+        _bed.HelpCrunch.Faults.FailRandomly(1.0, 1, Fault.Slow(TimeSpan.FromMilliseconds(25)));
+        _bed.Telegram.Faults.FailRandomly(1.0, 1, Fault.Slow(TimeSpan.FromMilliseconds(25)));
         var random = new Random(Setting("RULESENGINE_CRASH_SEED", 7));
         var stopwatch = Stopwatch.StartNew();
         int killed = 0, finished = 0;
@@ -48,6 +52,8 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         var crashPhase = stopwatch.Elapsed;
 
         // Then let it finish (held rows, if any, need another run).
+        _bed.HelpCrunch.Faults.Clear();
+        _bed.Telegram.Faults.Clear();
         for (var run = 0; run < 5; run++)
         {
             var (exit, text) = await _bed.RunAsync();

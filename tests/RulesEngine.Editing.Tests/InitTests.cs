@@ -14,13 +14,13 @@ public sealed class InitTests
         await using var emulators = await Emulators.StartAsync();
         var folder = Path.Combine(emulators.Folder, "rules");
 
-        var result = await Cli.RunAsync("init", "new-leads", "--template", template, "--dir", folder);
+        var result = await CliRun.RunAsync("init", "new-leads", "--template", template, "--dir", folder);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var path = Path.Combine(folder, "new-leads.json");
         var text = await File.ReadAllTextAsync(path);
         Assert.Equal("new-leads", JObject.Parse(text)["name"]!.ToString());
-        var validate = await Cli.RunAsync("validate", path, "--connections", emulators.Connections);
+        var validate = await CliRun.RunAsync("validate", path, "--connections", emulators.Connections);
         Assert.True(validate.ExitCode == 0, validate.ToString());
         var errors = await FlowSchema.ValidateAsync(text);
         Assert.True(errors.Count == 0, FlowSchema.Describe(errors));
@@ -31,7 +31,7 @@ public sealed class InitTests
     {
         using var scratch = new Scratch();
 
-        await Cli.RunAsync("init", "copy", "--dir", scratch.Path);
+        await CliRun.RunAsync("init", "copy", "--dir", scratch.Path);
 
         var written = JObject.Parse(await File.ReadAllTextAsync(scratch.File("copy.json")));
         var shipped = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(Repo.RulesFolder, "helpcrunch-contacts.json")));
@@ -49,7 +49,7 @@ public sealed class InitTests
         var path = scratch.File("mine.json");
         await File.WriteAllTextAsync(path, "{ \"my\": \"work\" }");
 
-        var result = await Cli.RunAsync("init", "mine", "--dir", scratch.Path);
+        var result = await CliRun.RunAsync("init", "mine", "--dir", scratch.Path);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("already exists", result.Errors);
@@ -64,7 +64,7 @@ public sealed class InitTests
         await File.WriteAllTextAsync(scratch.File("schema/flow.schema.json"), "{}");
         var folder = scratch.File("rules/team");
 
-        var result = await Cli.RunAsync("init", "signups", "--template", "blank", "--dir", folder);
+        var result = await CliRun.RunAsync("init", "signups", "--template", "blank", "--dir", folder);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var flow = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "signups.json")));
@@ -79,7 +79,7 @@ public sealed class InitTests
     [InlineData("init", "a", "b")]
     public async Task Init_WithBadArguments_IsAUsageError(params string[] args)
     {
-        var result = await Cli.RunAsync(args);
+        var result = await CliRun.RunAsync(args);
 
         Assert.Equal(64, result.ExitCode);
     }
@@ -88,7 +88,7 @@ public sealed class InitTests
     public async Task BlankTemplate_RunsAgainstTheEmulators_OnlyOnRowsAddedAfterTheFirstRun()
     {
         await using var emulators = await Emulators.StartAsync();
-        await Cli.RunAsync("init", "signups", "--template", "blank", "--dir", emulators.Folder);
+        await CliRun.RunAsync("init", "signups", "--template", "blank", "--dir", emulators.Folder);
         var path = emulators.File("signups.json");
         var flow = JObject.Parse(await File.ReadAllTextAsync(path));
         var spreadsheetId = flow["source"]!["spreadsheetId"]!.ToString();
@@ -96,9 +96,9 @@ public sealed class InitTests
         emulators.Services.Sheets.AddSheet(spreadsheetId, sheet, [["Email", "Name"], ["old@example.com", "Already There"]]);
         string[] run = ["run", path, "--connections", emulators.Connections, "--state", emulators.File("state.db")];
 
-        var first = await Cli.RunAsync(run);
+        var first = await CliRun.RunAsync(run);
         emulators.Services.Sheets.AppendRow(spreadsheetId, sheet, "new@example.com", "Dana Scully");
-        var second = await Cli.RunAsync(run);
+        var second = await CliRun.RunAsync(run);
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.True(second.ExitCode == 0, second.ToString());

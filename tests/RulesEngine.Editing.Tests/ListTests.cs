@@ -11,7 +11,7 @@ public sealed class ListTests
     {
         var registry = Composition.Registry();
 
-        var result = await Cli.RunAsync("list", "--json");
+        var result = await CliRun.RunAsync("list", "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var json = JObject.Parse(result.Output);
@@ -33,7 +33,7 @@ public sealed class ListTests
     [Fact]
     public async Task List_PrintsEachTypeAndField_ForPeople()
     {
-        var result = await Cli.RunAsync("list");
+        var result = await CliRun.RunAsync("list");
 
         Assert.Equal(0, result.ExitCode);
         foreach (var spec in Composition.Registry().Receivers.Concat(Composition.Registry().Sources))

@@ -13,7 +13,7 @@ public sealed class SampleTests
     {
         await using var emulators = await Emulators.StartAsync();
 
-        var result = await Cli.RunAsync("sample", Canonical, "--connections", emulators.Connections);
+        var result = await CliRun.RunAsync("sample", Canonical, "--connections", emulators.Connections);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("row 4 of googleSheets.newRows", result.Output);
@@ -28,7 +28,7 @@ public sealed class SampleTests
     {
         await using var emulators = await Emulators.StartAsync();
 
-        var result = await Cli.RunAsync("sample", Canonical, "--row", "2", "--connections", emulators.Connections, "--json");
+        var result = await CliRun.RunAsync("sample", Canonical, "--row", "2", "--connections", emulators.Connections, "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var json = JObject.Parse(result.Output);
@@ -45,14 +45,14 @@ public sealed class SampleTests
     {
         await using var emulators = await Emulators.StartAsync();
         string[] run = ["run", Canonical, "--connections", emulators.Connections, "--state", emulators.File("state.db")];
-        var first = await Cli.RunAsync(run);
+        var first = await CliRun.RunAsync(run);
         emulators.Services.Sheets.AppendRow(FlowCases.SpreadsheetId, Emulators.Sheet, "dana@example.com", "Dana Scully", "+12025550199", "FBI", "en");
         emulators.Services.Sheets.ClearReceived();
 
-        var sampled = await Cli.RunAsync("sample", Canonical, "--connections", emulators.Connections);
-        var sampledByNumber = await Cli.RunAsync("sample", Canonical, "--row", "5", "--connections", emulators.Connections);
+        var sampled = await CliRun.RunAsync("sample", Canonical, "--connections", emulators.Connections);
+        var sampledByNumber = await CliRun.RunAsync("sample", Canonical, "--row", "5", "--connections", emulators.Connections);
         var sheetRequests = emulators.Services.Sheets.Received.ToList();
-        var second = await Cli.RunAsync(run);
+        var second = await CliRun.RunAsync(run);
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains("3 new row(s)", first.Output);
@@ -75,7 +75,7 @@ public sealed class SampleTests
             """;
         var probe = emulators.WriteFlow("odd.json", FlowCases.Flow("", source));
 
-        var sample = await Cli.RunAsync("sample", probe, "--connections", emulators.Connections, "--json");
+        var sample = await CliRun.RunAsync("sample", probe, "--connections", emulators.Connections, "--json");
 
         Assert.True(sample.ExitCode == 0, sample.ToString());
         var variables = JObject.Parse(sample.Output)["variables"]!;
@@ -86,7 +86,7 @@ public sealed class SampleTests
         var flow = emulators.WriteFlow("uses-names.json", FlowCases.Flow(
             $$"""{ "id": "alert", "type": "telegram.sendMessage", "connection": "telegram", "chatId": "1", "text": {{new JValue(text).ToString(Newtonsoft.Json.Formatting.None)}} }""",
             source.Replace("\"Odd\",", $"\"Odd\", \"filter\": {new JValue(condition).ToString(Newtonsoft.Json.Formatting.None)},", StringComparison.Ordinal)));
-        var validate = await Cli.RunAsync("validate", flow, "--connections", emulators.Connections);
+        var validate = await CliRun.RunAsync("validate", flow, "--connections", emulators.Connections);
         Assert.True(validate.ExitCode == 0, validate.ToString());
     }
 
@@ -98,7 +98,7 @@ public sealed class SampleTests
             { "type": "googleSheets.newRows", "connection": "google", "spreadsheetId": "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789demo", "sheet": "Contacts" }
             """));
 
-        var result = await Cli.RunAsync("sample", flow, "--connections", emulators.Connections, "--json");
+        var result = await CliRun.RunAsync("sample", flow, "--connections", emulators.Connections, "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var email = JObject.Parse(result.Output)["variables"]!.Single(v => v["field"]!.ToString() == "Email");
@@ -111,7 +111,7 @@ public sealed class SampleTests
     {
         await using var emulators = await Emulators.StartAsync();
 
-        var result = await Cli.RunAsync("sample", Canonical, "--row", "99", "--connections", emulators.Connections);
+        var result = await CliRun.RunAsync("sample", Canonical, "--row", "99", "--connections", emulators.Connections);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("row 99", result.Errors);

@@ -13,7 +13,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task CommittedSchema_IsWhatTheSchemaVerbGenerates()
     {
-        var generated = await Cli.RunAsync("schema");
+        var generated = await CliRun.RunAsync("schema");
 
         Assert.Equal(0, generated.ExitCode);
         var committed = File.Exists(Repo.SchemaFile) ? (await File.ReadAllTextAsync(Repo.SchemaFile)).ReplaceLineEndings("\n") : "(missing)";
@@ -27,10 +27,10 @@ public sealed class SchemaTests
         using var scratch = new Scratch();
         var target = scratch.File("nested/flow.schema.json");
 
-        var result = await Cli.RunAsync("schema", "--out", target);
+        var result = await CliRun.RunAsync("schema", "--out", target);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal((await Cli.RunAsync("schema")).Output, await File.ReadAllTextAsync(target));
+        Assert.Equal((await CliRun.RunAsync("schema")).Output, await File.ReadAllTextAsync(target));
     }
 
     [Theory]
@@ -105,7 +105,7 @@ public sealed class SchemaTests
               "alerts": { "type": "telegram" } }
             """);
 
-        var result = await Cli.RunAsync("schema", "--connections", connections);
+        var result = await CliRun.RunAsync("schema", "--connections", connections);
 
         Assert.Equal(0, result.ExitCode);
         var definitions = JObject.Parse(result.Output)["definitions"]!;

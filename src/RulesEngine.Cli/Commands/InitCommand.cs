@@ -91,7 +91,8 @@ internal static partial class InitCommand
             var candidate = Path.Combine(probe.FullName, SchemaPath);
             if (File.Exists(candidate)) return (Relative(folder, candidate), true);
         }
-        return (Relative(folder, Path.GetFullPath(SchemaPath)), false);
+        var here = Path.GetFullPath(SchemaPath);
+        return (Relative(folder, here), File.Exists(here));
     }
 
     private static string Relative(string folder, string file) => Path.GetRelativePath(folder, file).Replace('\\', '/');

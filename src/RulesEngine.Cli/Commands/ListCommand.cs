@@ -11,7 +11,8 @@ internal static class ListCommand
 
         Lists the source types, step types and connection types this program contains, with each type's fields:
         kind (text, template, condition, mapping, textList, number, boolean), whether it is required, its allowed
-        values, what it does and an example. The same specs drive loading, validate and the JSON schema.
+        values, what it does and an example; then the fields of a flow file itself. The same specs drive loading,
+        validate and the JSON schema.
 
         Options:
           --json   print the list as JSON, for tools
@@ -34,6 +35,7 @@ internal static class ListCommand
                 ["sources"] = new JArray(registry.Sources.Select(s => Json(s, EngineFields.SourceFields))),
                 ["steps"] = new JArray(steps.Select(s => Json(s, []))),
                 ["connectionTypes"] = new JArray(registry.ConnectionTypes),
+                ["flowFields"] = new JArray(EngineFields.Root.Select(f => new JObject { ["name"] = f.Name, ["description"] = f.Description })),
             };
             console.Out(json.ToString());
             return Task.FromResult(0);
@@ -46,6 +48,10 @@ internal static class ListCommand
         console.Out("");
         console.Out("Connection types (\"type\" of an entry in the connections file):");
         console.Out("  " + string.Join(", ", registry.ConnectionTypes));
+        console.Out("");
+        console.Out("Fields of a flow file:");
+        var width = EngineFields.Root.Max(f => f.Name.Length);
+        foreach (var (name, description) in EngineFields.Root) console.Out($"  {name.PadRight(width)}  {description}");
         return Task.FromResult(0);
     }
 
@@ -71,7 +77,7 @@ internal static class ListCommand
             var traits = Kind(field.Kind) + (field.Required ? ", required" : "");
             if (field.AllowedValues is { Count: > 0 } allowed) traits += ", one of: " + string.Join(" | ", allowed);
             console.Out($"    {field.Name.PadRight(width)}  {traits}");
-            console.Out($"    {"".PadRight(width)}  {field.Description}" + (field.Example is { } e ? $" (e.g. {e})" : ""));
+            console.Out($"    {"".PadRight(width)}  {field.Description}" + (field.Example is { } e ? $" (e.g. {e.ReplaceLineEndings("\\n")})" : ""));
         }
         if (spec.Type == EngineFields.IfType)
         {

@@ -93,10 +93,11 @@ internal static class ServeCommand
 
         using var host = builder.Build();
         var signals = host.Services.GetRequiredService<StopSignals>();
+        var service = host.Services.GetRequiredService<SchedulerService>();
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         await using var stopOnCancel = cancellationToken.Register(lifetime.StopApplication); // in-process callers
         await host.RunAsync(CancellationToken.None);
-        return host.Services.GetRequiredService<SchedulerService>().StoppedGracefully && !signals.Abort.IsCancellationRequested ? 0 : 130;
+        return service.StoppedGracefully ? 0 : 130;
     }
 
     private static ILogger Logger(IServiceProvider services, string category) =>

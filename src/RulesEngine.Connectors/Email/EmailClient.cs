@@ -109,28 +109,32 @@ public sealed class EmailClient
     internal static bool IsTransient(Exception e) => e switch
     {
         SmtpCommandException command => (int)command.StatusCode is >= 400 and < 500,
-        AuthenticationException or SslHandshakeException or NotSupportedException => false,
-        SmtpProtocolException or ServiceNotConnectedException or IOException or SocketException or TimeoutRejectedException => true,
+        // MailKit keeps a refused sign-in's reply only as text ("454: 4.7.0 ..."); a 4xx (e.g. Gmail's 454 "too many
+        // login attempts") says "later". Anything else is the password being wrong.
+        AuthenticationException auth => auth.Message.TrimStart().StartsWith('4'),
+        SslHandshakeException or NotSupportedException => false,
+        SmtpProtocolException or ServiceNotConnectedException or IOException or SocketException or TimeoutRejectedException or TimeoutException => true,
         OperationCanceledException => true, // a MailKit operation timeout; the caller's own cancellation is rethrown first
         _ => false,
     };
 
     private static bool IsKnown(Exception e) =>
         e is SmtpCommandException or AuthenticationException or SslHandshakeException or NotSupportedException or ProtocolException
-            or ServiceNotConnectedException or IOException or SocketException or TimeoutRejectedException or OperationCanceledException;
+            or ServiceNotConnectedException or IOException or SocketException or TimeoutRejectedException or TimeoutException or OperationCanceledException;
 
     private EmailException Translate(Exception e, int attempts)
     {
         var text = e switch
         {
             SmtpCommandException command => $"SMTP {(int)command.StatusCode}{What(command)}: {command.Message}",
+            AuthenticationException when IsTransient(e) => $"SMTP sign-in as '{Options.Username}' refused for now by {Server}: {e.Message}",
             AuthenticationException => $"SMTP sign-in as '{Options.Username}' refused by {Server}: {e.Message} — for Gmail, sign in with an " +
                 "app password (Google Account → Security → 2-Step Verification → App passwords), not the account password",
             SslHandshakeException => $"TLS with {Server} failed: {FirstLine(e.Message)} — check \"security\" and \"port\": " +
                 "startTls goes with 587, sslOnConnect with 465",
             NotSupportedException => $"{Server}: {e.Message} — check \"security\" (startTls needs a server that offers STARTTLS) " +
                 "and whether the server needs a sign-in",
-            TimeoutRejectedException or OperationCanceledException =>
+            TimeoutRejectedException or TimeoutException or OperationCanceledException =>
                 $"SMTP server {Server} did not answer within {Options.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s",
             _ => $"SMTP server {Server} could not be reached or dropped the connection: {e.Message}",
         };

@@ -133,7 +133,7 @@ public sealed class GoogleSheetsClient : IDisposable
     {
         ["range"] = range,
         ["majorDimension"] = "ROWS",
-        ["values"] = new JArray(new JArray(cells.Select(c => c is null ? JValue.CreateNull() : new JValue(c)))),
+        ["values"] = new JArray { new JArray(cells.Select(c => c is null ? JValue.CreateNull() : new JValue(c))) },
     };
 
     private RequestPreview Preview(Request request) =>

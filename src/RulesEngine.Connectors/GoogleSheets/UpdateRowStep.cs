@@ -39,7 +39,7 @@ internal sealed class UpdateRowStep(SheetTarget target, string findColumn, Compi
         [
             .. SheetTarget.CommonFields(
                 "column header → new value for the found row; other columns are left as they are, a value that renders empty clears its cell",
-                "{\"Status\": \"{(create.Failed ? \\\"error: \\\" + create.Error : \\\"done\\\")}\"}"),
+                "{\"Status\": \"{create.Failed ? \\\"error: \\\" + create.Error : \\\"done\\\"}\"}"),
             new(FieldFindColumn, FieldKind.Text, "the header of the column to search, e.g. an id or e-mail column", Required: true, Example: "Email"),
             new(FieldFindValue, FieldKind.Template, "the value to find in that column (trimmed, any letter case); an empty value fails the item",
                 Required: true, Example: "{Email}"),

@@ -138,7 +138,7 @@ public static partial class ExpressionHelpers
         if (string.IsNullOrEmpty(name)) return CultureInfo.InvariantCulture;
         try
         {
-            return CultureInfo.GetCultureInfo(name);
+            return CultureInfo.GetCultureInfo(name, predefinedOnly: true);
         }
         catch (CultureNotFoundException)
         {

@@ -38,6 +38,8 @@ internal static class ExpressionValidator
         "System.Collections.Generic.ISet`1", "System.Collections.Generic.IReadOnlySet`1",
         "System.Collections.Generic.IEqualityComparer`1", "System.Collections.Generic.IComparer`1",
         "System.Collections.Generic.CollectionExtensions",
+        // what C# 14 binds array.Contains(x) and friends to (first-class spans); its in-place writers are denied below
+        "System.MemoryExtensions",
         "System.Text.RegularExpressions.Regex", "System.Text.RegularExpressions.Match",
         "System.Text.RegularExpressions.MatchCollection", "System.Text.RegularExpressions.Group",
         "System.Text.RegularExpressions.GroupCollection", "System.Text.RegularExpressions.Capture",
@@ -70,9 +72,11 @@ internal static class ExpressionValidator
     {
         "Add", "AddRange", "TryAdd", "Clear", "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "RemoveWhere", "Insert",
         "InsertRange", "Sort", "Reverse", "UnionWith", "IntersectWith", "ExceptWith", "SymmetricExceptWith",
-        "EnsureCapacity", "TrimExcess", "CopyTo", "ForEach", "set_Item", "set_Capacity",
+        "EnsureCapacity", "TrimExcess", "CopyTo", "TryCopyTo", "ForEach", "set_Item", "set_Capacity",
         "Fill", "Resize", "Copy", "ConstrainedCopy", "SetValue", "Initialize",
     };
+
+    private const int MaxArrayLength = 10_000;
 
     private static readonly string[] DeniedNamespaces =
     [
@@ -225,7 +229,16 @@ internal static class ExpressionValidator
                     break;
                 case IObjectCreationOperation { Constructor: { } constructor }:
                     Check(operation, constructor);
+                    if (constructor.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic"
+                        && constructor.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_Int32))
+                    {
+                        Fail(operation, $"'{Display(constructor)}' is not allowed: a collection's capacity could exhaust memory");
+                        return;
+                    }
                     break;
+                case IArrayCreationOperation array when array.DimensionSizes.Any(d => d.ConstantValue is not { HasValue: true, Value: int size } || size > MaxArrayLength):
+                    Fail(operation, $"an array size must be a constant of at most {MaxArrayLength} (use a collection expression or LINQ instead)");
+                    return;
                 case IPropertyReferenceOperation property:
                     Check(operation, property.Property);
                     break;
@@ -350,7 +363,7 @@ internal static class ExpressionValidator
                     why = $"'{Display(method)}' is not allowed: Regex overloads with a timeout would override the host's";
                     return false;
                 }
-                if (!TypeAllowed(method.ReturnType, out why)) return false;
+                if (method.MethodKind != MethodKind.Constructor && !TypeAllowed(method.ReturnType, out why)) return false;
                 foreach (var argument in method.TypeArguments)
                     if (!TypeAllowed(argument, out why)) return false;
                 foreach (var parameter in method.Parameters)
@@ -380,8 +393,9 @@ internal static class ExpressionValidator
             why = $"'{Display(member)}' is not allowed";
             return true;
         }
-        if (member is IMethodSymbol && Mutators.Contains(name)
-            && (owner == "System.Array" || owner.StartsWith("System.Collections.Generic.", StringComparison.Ordinal)))
+        if (member is IMethodSymbol && (Mutators.Contains(name) || owner == "System.MemoryExtensions" && name == "Replace")
+            && (owner is "System.Array" or "System.MemoryExtensions" or "System.Span`1" or "System.ReadOnlySpan`1"
+                || owner.StartsWith("System.Collections.Generic.", StringComparison.Ordinal)))
         {
             why = $"'{Display(member)}' is not allowed: expressions cannot change collections";
             return true;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Microsoft.CodeAnalysis.CSharp;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using RulesEngine.Core.Connections;
@@ -259,7 +258,7 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
                 var id = idToken?.ToString() ?? "";
                 if (idToken is null || id.Length == 0)
                     diagnostics.Add(text.Locate(step).Error("RE0019", "this step needs an \"id\" (a name later conditions use, e.g. \"update\")"));
-                else if (!Identifier().IsMatch(id) || SyntaxFacts.GetKeywordKind(id) != SyntaxKind.None || id is "Row" or "Run")
+                else if (!Identifier().IsMatch(id) || CSharpKeywords.IsReserved(id) || id is "Row" or "Run")
                     diagnostics.Add(text.Locate(idToken!).Error("RE0020", $"step id '{id}' must be a C# identifier (letters, digits, _; not a keyword, not Row or Run), e.g. \"{Sanitize(id)}\""));
                 else if (ids.Contains(id))
                     diagnostics.Add(text.Locate(idToken!).Error("RE0021", $"step id '{id}' is used twice; ids must be unique within a flow"));

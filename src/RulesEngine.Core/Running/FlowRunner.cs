@@ -52,7 +52,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             var reports = new List<ItemReport>();
             try
             {
-                await ProcessAsync(flow, run, items.Select(i => (i, false)).ToList(), movePosition: false, force, reports, cancellationToken);
+                await ProcessAsync(flow, run, items.DistinctBy(i => i.Key).Select(i => (i, false)).ToList(), movePosition: false, force, reports, cancellationToken);
                 store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());
                 return new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", reports, 0,
                     force ? "replay --force: every step was called again" : "replay: steps with recorded answers were not called again", stopwatch.Elapsed);
@@ -96,7 +96,10 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             if (read.Items.Count == 0 && read.PositionWhenNoItems is { } idle)
                 store.SetPosition(flow.Name, sourceKey, idle);
 
-            var items = read.Items.Select(i => (i, store.IsItemRecorded(flow.Name, sourceKey, i.Key))).ToList();
+            // An item is known by its key: a second item with the same key in one read (a row pasted twice) is the
+            // same item, passed over like one an earlier run recorded; walking both could create a contact twice.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var items = read.Items.Select(i => (i, !seen.Add(i.Key) || store.IsItemRecorded(flow.Name, sourceKey, i.Key))).ToList();
             await ProcessAsync(flow, run, items, movePosition: true, force: false, reports, cancellationToken);
             var alreadyRecorded = items.Count(i => i.Item2);
             store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());

@@ -115,9 +115,13 @@ public sealed class FlowScheduler(
     /// <summary>The flow's run in flight (completed when none).</summary>
     internal Task RunOf(string flow) => _flows.TryGetValue(flow, out var f) && f.Run is { } run ? run : Task.CompletedTask;
 
+    /// <summary>How many runs this scheduler started, for tests.</summary>
+    internal int StartedRuns { get; private set; }
+
     private void Start(ScheduledFlow flow, string reason)
     {
         _running++;
+        StartedRuns++;
         var version = flow.Version;
         logger.LogInformation("Starting {Flow} ({Reason}); next scheduled run {Next}", flow.Name, reason, flow.NextDue?.ToString("u") ?? "none");
         flow.Run = Task.Run(async () =>

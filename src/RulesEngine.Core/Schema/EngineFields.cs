@@ -14,6 +14,7 @@ public static class EngineFields
     public const string Else = "else";
     public const string Source = "source";
     public const string Steps = "steps";
+    public const string Triggers = "triggers";
 
     public const string TemplateHelp =
         "Text with {placeholders}: a source field ({Email}, or {Row[\"First name\"]} for a column not declared in \"columns\"), " +
@@ -40,6 +41,8 @@ public static class EngineFields
         (Steps, "What happens to each item, in order: receiver steps and if blocks."),
         ("runLink", "Template of the link to a run, shown as {Run.Link}; {flow} and {runId} are replaced. Default: " + Flows.FlowLoader.DefaultRunLink),
         ("batchSize", "How many items go through the steps together (receivers may serve a batch with one call). Default 10, at least 1."),
+        (Triggers, "When the daemon runs the flow by itself: \"interval\" (\"00:05:00\" or seconds), \"cron\" (a list of expressions), " +
+            "\"timeZone\", \"after\" (other flows), \"missedRuns\" (runOnce or skip), \"manual\". Without triggers the flow runs only on demand."),
     ];
 
     /// <summary>The if block: <c>condition</c>, <c>then</c> (required) and <c>else</c>, which are lists of steps.</summary>

@@ -7,8 +7,9 @@ namespace RulesEngine.Core.Schema;
 /// <summary>
 /// Builds the JSON Schema (draft-07, which editors support best) of flow files from the registry's specs: the same
 /// specs that loading and <c>validate</c> use, so the schema cannot describe a field the loader does not know.
-/// Source and step types are <c>oneOf</c> alternatives told apart by a <c>type</c> constant; editors pick the
-/// alternative whose constant matches and complete and check its fields. The schema is a convenience for editors:
+/// Source and step types are <c>oneOf</c> alternatives told apart by their <c>type</c> (a one-value <c>enum</c>: every
+/// validator supports it, while some ignore <c>const</c>); editors pick the alternative whose type matches and complete
+/// and check its fields. The schema is a convenience for editors:
 /// the loader stays the judge (it also compiles expressions and resolves connections).
 /// </summary>
 public sealed class FlowSchemaGenerator(ConnectorRegistry registry)
@@ -72,6 +73,7 @@ public sealed class FlowSchemaGenerator(ConnectorRegistry registry)
                 EngineFields.Steps => new JObject { ["$ref"] = StepsRef },
                 "batchSize" => new JObject { ["type"] = "integer", ["minimum"] = 1, ["default"] = 10 },
                 "runLink" => new JObject { ["type"] = "string", ["default"] = Flows.FlowLoader.DefaultRunLink },
+                EngineFields.Triggers => new JObject { ["type"] = "object", ["examples"] = new JArray(JObject.Parse("""{"interval": "00:05:00"}"""), JObject.Parse("""{"cron": ["0 9 * * 1-5"]}""")) },
                 _ => new JObject { ["type"] = "string" },
             };
             if (name is not (EngineFields.Source or EngineFields.Steps))
@@ -123,7 +125,7 @@ public sealed class FlowSchemaGenerator(ConnectorRegistry registry)
         var properties = new JObject
         {
             ["id"] = new JObject { ["$ref"] = "#/definitions/stepId" },
-            ["type"] = new JObject { ["const"] = spec.Type, ["description"] = spec.Summary },
+            ["type"] = new JObject { ["enum"] = new JArray(spec.Type), ["description"] = spec.Summary },
             ["comment"] = Comment(),
             ["$comment"] = Comment(),
         };
@@ -146,7 +148,7 @@ public sealed class FlowSchemaGenerator(ConnectorRegistry registry)
         var properties = new JObject
         {
             ["id"] = idRequired ? new JObject { ["$ref"] = "#/definitions/stepId" } : new JObject { ["type"] = "string" },
-            ["type"] = new JObject { ["const"] = spec.Type, ["description"] = spec.Summary },
+            ["type"] = new JObject { ["enum"] = new JArray(spec.Type), ["description"] = spec.Summary },
         };
         if (spec.ConnectionType is { } type)
         {

@@ -42,6 +42,11 @@ public sealed class ConditionTests
     [InlineData("lookup.Succeeded && lookup[\"contactId\"] == \"c-7\"", true)]
     [InlineData("lookup[\"missing\"] == \"\"", true)]
     [InlineData("lookup is { Result: 1 }", true)]
+    // constructors of allowed types, small arrays, collection expressions
+    [InlineData("new DateTime(2025, 1, 2) == Run.StartedAt.Date", true)]
+    [InlineData("new HashSet<string>(Row.Fields.Keys).Contains(\"Plan\")", true)]
+    [InlineData("new[] { \"pro\", \"team\" }.Contains(Plan)", true)]
+    [InlineData("new string[2].Length == 2", true)]
     public void Evaluate_ReturnsExpectedValue(string code, bool expected)
     {
         var scope = Scope(

@@ -143,3 +143,19 @@ public sealed class DiagnosticTests
         Assert.Throws<InvalidOperationException>(() => valid.Evaluate(Scope()));
     }
 }
+
+public sealed class CSharpKeywordsTests
+{
+    [Fact]
+    public void IsReserved_AgreesWithRoslyn_ForEveryKeyword()
+    {
+        var roslyn = Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKinds()
+            .Where(Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsReservedKeyword)
+            .Select(Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetText)
+            .ToHashSet(StringComparer.Ordinal);
+
+        Assert.All(roslyn, k => Assert.True(RulesEngine.Core.Expressions.CSharpKeywords.IsReserved(k), k));
+        Assert.False(RulesEngine.Core.Expressions.CSharpKeywords.IsReserved("var"));
+        Assert.False(RulesEngine.Core.Expressions.CSharpKeywords.IsReserved("update"));
+    }
+}

@@ -56,7 +56,7 @@ public sealed class ExplainTests
     [InlineData("lookup is { Result: 1 } || Plan is \"pro\"", true, "Plan = \"pro\"")]
     [InlineData("Row.Fields.Values.Any(v => v == \"pro\") || update.Failed", true, "Row.Fields.Values = [6 items]")]
     [InlineData("Row.AsNumber(\"Seats\") >= 12 && Plan.In(\"pro\", \"team\")", true, "Row.AsNumber(\"Seats\") = 12")]
-    [InlineData("(update.Error ?? \"\").Length > 3", true, "update.Error = \"not found\"")]
+    [InlineData("(update.Error ?? \"\").Length > 3", true, "(update.Error ?? \"\").Length = 9")]
     [InlineData("Run.StartedAt.Year == 2025 && Row.Number < 5", true, "Row.Number = 3")]
     [InlineData("Email.Split('@')[1] == \"acme.com\"", true, "Email.Split('@')[1] = \"acme.com\"")]
     [InlineData("lookup[\"contactId\"] != \"\" ? true : false", false, "")]

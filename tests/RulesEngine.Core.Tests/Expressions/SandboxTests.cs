@@ -70,7 +70,7 @@ public sealed class SandboxTests
     [InlineData("System.Runtime.Loader.AssemblyLoadContext.Default != null", "System.Runtime.Loader")]
     [InlineData("Microsoft.Win32.SafeHandles.SafeFileHandle.Equals(null, null)", "Microsoft.Win32")]
     [InlineData("Type.Missing != null", "Type")]
-    [InlineData("Run.GetType() != null", "GetType")]
+    [InlineData("Run.GetType() != null", "System.Type")]
     [InlineData("System.Text.Encoding.UTF8.GetByteCount(Email) > 0", "Encoding")]
     [InlineData("Activator.CreateInstance(typeof(string)) != null", "typeof")]
     [InlineData("__escape != null", "reserved")]
@@ -83,6 +83,12 @@ public sealed class SandboxTests
     [InlineData("Regex.Match(Email, \"a\", RegexOptions.None, TimeSpan.FromDays(1)).Success", "timeout")]
     [InlineData("CultureInfo.DefaultThreadCurrentCulture == null", "DefaultThreadCurrentCulture")]
     [InlineData("Email.IsEmail() && System.IO.File.Exists(Email)", "System.IO")]
+    // memory bombs through sizes
+    [InlineData("new List<int>(int.MaxValue).Count == 0", "capacity")]
+    [InlineData("new HashSet<string>(Row.Fields.Count * int.MaxValue).Count == 0", "capacity")]
+    [InlineData("new int[int.MaxValue].Length > 0", "array size")]
+    [InlineData("Email.AsSpan().TryCopyTo(new char[64])", "TryCopyTo")]
+    [InlineData("new string[Row.Number * 1000000].Length > 0", "array size")]
     public void Compile_RejectsForbiddenUse(string code, string named)
     {
         var errors = ConditionErrors(code);

@@ -98,4 +98,17 @@ public sealed class TemplateTests
 
         Assert.Equal("RE0101", error.Code);
     }
+
+    [Fact]
+    public void Render_EscapesPlaceholderValuesOnly_WhenGivenAnEscape()
+    {
+        var scope = Scope(update: new StepResult(true, 0, "a<b"));
+        static string Escape(string value) => "[" + value.ToUpperInvariant() + "]";
+
+        Assert.Equal("Hi [JANE] <[JANE@ACME.COM]> [3] [A<B]", Template("Hi {First Name} <{Email}> {Plan.Length} {update.Error}").Render(scope, Escape));
+        Assert.Equal("Hi [JANE]", Template("Hi {First Name}").Render(scope, Escape));
+        Assert.Equal("[JANE]", Template("{First Name}").Render(scope, Escape));
+        Assert.Equal("no placeholders <b>", Template("no placeholders <b>").Render(scope, Escape));
+        Assert.Equal("Hi Jane", Template("Hi {First Name}").Render(scope, null));
+    }
 }

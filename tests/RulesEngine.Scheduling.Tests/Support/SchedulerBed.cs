@@ -31,10 +31,9 @@ internal sealed class SchedulerBed : IDisposable
     public async Task<string[]> StepAsync(TimeSpan advance = default)
     {
         Clock.Advance(advance);
-        var before = Scheduler.Flows.Where(f => f.Running).Select(f => f.Name).ToHashSet();
+        var before = Scheduler.StartedRuns;
         Scheduler.Tick();
-        var started = Scheduler.Flows.Count(f => f.Running && !before.Contains(f.Name));
-        await Executor.WaitForCallsAsync(started);
+        await Executor.WaitForCallsAsync(Scheduler.StartedRuns - before);
         if (!Executor.Hold) await Scheduler.InFlight();
         return [.. Executor.TakeStarted().Order(StringComparer.Ordinal)];
     }

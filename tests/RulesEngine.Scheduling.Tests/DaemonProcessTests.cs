@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Newtonsoft.Json.Linq;
+using RulesEngine.Cli.Demo;
+using RulesEngine.Scheduling.Tests.Support;
+
+namespace RulesEngine.Scheduling.Tests;
+
+/// <summary>
+/// The daemon as operators run it: a real <c>rulesengine serve</c> process against the emulators of the three
+/// services, flow files in a folder, a state file, signals. These wait on real time (a second-long interval).
+/// </summary>
+public sealed class DaemonProcessTests : IAsyncLifetime
+{
+    private const string Spreadsheet = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789e2e";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "re-daemon-" + Guid.NewGuid().ToString("N")[..8]);
+    private EmulatedServices _services = null!;
+
+    private string Rules => Path.Combine(_directory, "rules");
+    private string State => Path.Combine(_directory, "state.db");
+
+    public async Task InitializeAsync()
+    {
+        _services = await EmulatedServices.StartAsync(_directory);
+        Directory.CreateDirectory(Rules);
+        _services.Sheets.AddSheet(Spreadsheet, "Contacts", [["Email", "Name"], ["anna@example.com", "Anna"], ["ben@example.com", "Ben"]]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        try { Directory.Delete(_directory, recursive: true); }
+        catch (IOException) { /* scratch */ }
+    }
+
+    private string[] Serve() => ["serve", "--rules", Rules, "--connections", _services.ConnectionsPath, "--state", State, "--json-logs", "--stop-timeout", "20"];
+
+    [Fact]
+    public async Task Serve_RunsAnIntervalFlow_ThenItsChainedFlow_AndPicksUpAnEditedFile()
+    {
+        await File.WriteAllTextAsync(Path.Combine(Rules, "contacts.json"), ContactsFlow());
+        await File.WriteAllTextAsync(Path.Combine(Rules, "notify.json"), NotifyFlow("new contact"));
+        using var daemon = DaemonProcess.Start(Serve());
+
+        // The interval flow creates both contacts; the chained flow announces each of them once.
+        await daemon.WaitUntilAsync(() => _services.HelpCrunch.Contacts.Count == 2, Patience, "the contacts flow");
+        await daemon.WaitUntilAsync(() => Messages().Count == 2, Patience, "the chained notify flow");
+        Assert.Equal(["new contact anna@example.com", "new contact ben@example.com"], Messages().Order());
+
+        // Edit the chained flow: the running daemon reloads it; the next row gets the new text.
+        await File.WriteAllTextAsync(Path.Combine(Rules, "notify.json"), NotifyFlow("welcome"));
+        await daemon.WaitForLineAsync("Reloaded notify", Patience);
+        _services.Sheets.AppendRow(Spreadsheet, "Contacts", "chloe@example.com", "Chloe");
+        await daemon.WaitUntilAsync(() => Messages().Count == 3, Patience, "the edited flow's message");
+        Assert.Contains("welcome chloe@example.com", Messages());
+
+        // The interval flow ran every second; structured logs carry the flow and the run.
+        var starts = daemon.Lines.Count(l => l.Contains("Starting contacts (schedule)", StringComparison.Ordinal));
+        Assert.True(starts >= 3, $"the one-second flow started {starts} times");
+        var runLine = JObject.Parse(daemon.Lines.First(l => l.Contains("\"Run ", StringComparison.Ordinal) && l.Contains("completed", StringComparison.Ordinal)));
+        Assert.Contains(runLine["Scopes"]!, s => s["flow"] is not null);
+
+        daemon.Terminate();
+        var exit = await daemon.WaitForExitAsync(Patience);
+        Assert.True(exit == 0, $"exit code {exit}:\n{string.Join("\n", daemon.Lines.TakeLast(15))}");
+    }
+
+    [Fact]
+    public async Task Sigterm_InTheMiddleOfARun_FinishesTheCallInFlight_ExitsZero_AndLosesNothing()
+    {
+        for (var i = 0; i < 4; i++) _services.Sheets.AppendRow(Spreadsheet, "Contacts", $"row{i}@example.com", $"Row {i}");
+        _services.Telegram.Faults.FailRandomly(1.0, 7, RulesEngine.Emulation.Fault.Slow(TimeSpan.FromMilliseconds(700)));
+        var flowFile = Path.Combine(Rules, "notify.json");
+        await File.WriteAllTextAsync(flowFile, NotifyFlow("hello", triggers: """{"interval": 3600}"""));
+        using var daemon = DaemonProcess.Start(Serve());
+
+        await daemon.WaitUntilAsync(() => Messages().Count >= 1, Patience, "the first message of the run");
+        var stopwatch = Stopwatch.StartNew();
+        daemon.Terminate();
+        var exit = await daemon.WaitForExitAsync(Patience);
+        Assert.True(exit == 0, $"exit code {exit}:\n{string.Join("\n", daemon.Lines.TakeLast(15))}");
+        var sentBeforeStop = Messages().Count;
+        Assert.InRange(sentBeforeStop, 1, 5);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopwatch.Elapsed}");
+        Assert.Contains(daemon.Lines, l => l.Contains("held", StringComparison.Ordinal));
+
+        // The next run (a force run from another process) sends exactly the rows the stopped run did not reach.
+        var (code, lines) = await DaemonProcess.RunAsync(Patience, "run", flowFile, "--connections", _services.ConnectionsPath, "--state", State);
+        Assert.True(code == 0, string.Join("\n", lines));
+        var all = Messages();
+        Assert.Equal(6, all.Count);
+        Assert.Equal(6, all.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task SecondSignal_StopsAtOnce_EvenInTheMiddleOfASlowCall()
+    {
+        _services.Telegram.Faults.FailRandomly(1.0, 7, RulesEngine.Emulation.Fault.Slow(TimeSpan.FromSeconds(20)));
+        await File.WriteAllTextAsync(Path.Combine(Rules, "notify.json"), NotifyFlow("hello", triggers: """{"interval": 3600}"""));
+        using var daemon = DaemonProcess.Start(Serve());
+        await daemon.WaitForLineAsync("Starting notify", Patience);
+        await daemon.WaitUntilAsync(() => _services.Telegram.Received.Count > 0, Patience, "the slow call");
+
+        var stopwatch = Stopwatch.StartNew();
+        daemon.Terminate();
+        await daemon.WaitForLineAsync("Stopping: waiting", Patience);
+        daemon.Terminate();
+        Assert.Equal(130, await daemon.WaitForExitAsync(Patience));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopwatch.Elapsed}");
+    }
+
+    private List<string> Messages() => _services.Telegram.SentMessages.Select(m => m.Text).ToList();
+
+    private static string ContactsFlow() => $$"""
+        {
+          "name": "contacts",
+          "triggers": { "interval": 1 },
+          "source": { "type": "googleSheets.newRows", "connection": "google", "spreadsheetId": "{{Spreadsheet}}", "sheet": "Contacts", "columns": ["Email", "Name"] },
+          "steps": [ { "id": "create", "type": "helpCrunch.createContact", "connection": "helpcrunch", "fields": { "email": "{Email}", "name": "{Name}" } } ]
+        }
+        """;
+
+    private static string NotifyFlow(string greeting, string triggers = """{"after": [{"flow": "contacts", "on": "success"}]}""") => $$"""
+        {
+          "name": "notify",
+          "triggers": {{triggers}},
+          "batchSize": 1,
+          "source": { "type": "googleSheets.newRows", "connection": "google", "spreadsheetId": "{{Spreadsheet}}", "sheet": "Contacts", "columns": ["Email", "Name"] },
+          "steps": [ { "id": "announce", "type": "telegram.sendMessage", "connection": "telegram", "chatId": "-1001234567890", "text": "{{greeting}} {Email}" } ]
+        }
+        """;
+}
