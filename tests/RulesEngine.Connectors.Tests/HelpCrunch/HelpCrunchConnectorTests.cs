@@ -8,14 +8,15 @@ namespace RulesEngine.Connectors.HelpCrunch.Tests;
 public sealed class HelpCrunchConnectorTests
 {
     [Fact]
-    public void Register_AddsConnectionTypeAndBothSteps()
+    public void Register_AddsConnectionTypeAndEveryStep()
     {
         var registry = new ConnectorRegistry();
 
         HelpCrunchConnector.Register(registry);
 
         Assert.Equal(["helpCrunch"], registry.ConnectionTypes);
-        Assert.Equal(["helpCrunch.createContact", "helpCrunch.updateContact"], registry.Receivers.Select(s => s.Type));
+        Assert.Equal(["helpCrunch.createContact", "helpCrunch.tagContact", "helpCrunch.untagContact", "helpCrunch.updateContact"],
+            registry.Receivers.Select(s => s.Type));
         Assert.All(registry.Receivers, s => Assert.Equal("helpCrunch", s.ConnectionType));
         Assert.True(UpdateContactStep.Spec.Field(UpdateContactStep.FieldSearchFor)!.Required);
     }
