@@ -6,15 +6,18 @@ namespace RulesEngine.Cli;
 /// <summary>Loads flows the way every verb does: the connectors of this program, the connections file, one compilation.</summary>
 internal static class FlowSession
 {
-    /// <summary>Loads the flows, printing every problem to the error output.</summary>
-    public static FlowSet Load(IEnumerable<string> paths, string connectionsPath, Console console)
+    /// <summary>Loads the flows, printing every problem to the error output. <paramref name="wholeSet"/>: the
+    /// paths name every flow there is (a rules folder), so an "after" trigger naming a missing flow is an error.</summary>
+    public static FlowSet Load(IEnumerable<string> paths, string connectionsPath, Console console, bool wholeSet = false)
     {
         var registry = Composition.Registry();
         var diagnostics = new List<Diagnostic>();
         var connections = ConnectionsFile.Load(connectionsPath, registry, diagnostics);
         var files = FlowLoader.FindFlowFiles(paths);
         var set = new FlowLoader(registry, connections).Load(files);
-        var all = diagnostics.Concat(set.Diagnostics).ToList();
+        var all = diagnostics.Concat(set.Diagnostics)
+            .Concat(wholeSet ? RulesEngine.Core.Scheduling.FlowTriggers.CheckChains(set.Flows) : [])
+            .ToList();
         foreach (var diagnostic in all) console.Error(diagnostic.ToString());
         return set with { Diagnostics = all };
     }

@@ -35,11 +35,11 @@ internal static class ValidateCommand
         if (args.Has("json"))
         {
             // Diagnostics go into the document, not to the error output, so the output is one parseable thing.
-            var quiet = FlowSession.Load(args.Positionals, args.ConnectionsPath(), new Console(console.Writer, TextWriter.Null));
+            var quiet = FlowSession.Load(args.Positionals, args.ConnectionsPath(), new Console(console.Writer, TextWriter.Null), wholeSet: args.Positionals.Any(Directory.Exists));
             console.Out(Json(quiet, FlowLoader.FindFlowFiles(args.Positionals).Count).ToString());
             return Task.FromResult(quiet.Succeeded ? 0 : 1);
         }
-        var set = FlowSession.Load(args.Positionals, args.ConnectionsPath(), console);
+        var set = FlowSession.Load(args.Positionals, args.ConnectionsPath(), console, wholeSet: args.Positionals.Any(Directory.Exists));
         if (!set.Succeeded)
         {
             console.Out($"{set.Diagnostics.Count} error(s)");

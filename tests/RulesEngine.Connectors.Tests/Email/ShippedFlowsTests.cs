@@ -80,7 +80,7 @@ public sealed class ShippedFlowsTests
                 Row(("Email", "ben@example.com"), ("Name", "Ben"), ("Locale", "en")),
                 Row(("Email", "chloe@example.com"), ("Name", "Chloe"), ("Locale", "xx")),
             ],
-            s => s.Sheets.AddSheet(Spreadsheet, "Failures", [["Email", "Name", "Source row", "Error", "Run"]]),
+            s => s.Sheets.AddSheet(Spreadsheet, "Failures", [["Email", "Name", "Row", "Error", "Run"]]),
             (s, run) =>
             {
                 var failures = s.Sheets.ReadSheet(Spreadsheet, "Failures");
