@@ -6,21 +6,22 @@ namespace RulesEngine.Benchmarks;
 
 /// <summary>
 /// The realistic conditions every engine evaluates: dictionary lookups of row fields, string tests, and the results
-/// of several earlier steps. <see cref="Ours"/> is how a flow writes them; <see cref="Peer"/> the same logic over a
+/// of several earlier steps. String tests are ordinal (Contains, ==): a culture-sensitive EndsWith costs about 30 ns
+/// in every engine alike and would only hide the engines' own cost. <see cref="Ours"/> is how a flow writes them; <see cref="Peer"/> the same logic over a
 /// parameter <c>s</c> (the engines without our name binding); <see cref="HandWritten"/> the C# a developer would write.
 /// </summary>
 public static class Conditions
 {
     public static readonly string[] Ours =
     [
-        "Email.EndsWith(\"@acme.com\") && update.Result == 0",
+        "Email.Contains(\"@acme.com\") && update.Result == 0",
         "update.Failed && create.Failed && create.Error != \"\" && lookup[\"contactId\"] != \"\"",
         "Plan == \"pro\" && Company.Length > 3 && Row[\"Seats\"] != \"\"",
     ];
 
     public static readonly string[] Peer =
     [
-        "s.Row[\"Email\"].EndsWith(\"@acme.com\") && s.Step(\"update\").Result == 0",
+        "s.Row[\"Email\"].Contains(\"@acme.com\") && s.Step(\"update\").Result == 0",
         "s.Step(\"update\").Failed && s.Step(\"create\").Failed && s.Step(\"create\").Error != \"\" && s.Step(\"lookup\")[\"contactId\"] != \"\"",
         "s.Row[\"Plan\"] == \"pro\" && s.Row[\"Company\"].Length > 3 && s.Row[\"Seats\"] != \"\"",
     ];
@@ -30,7 +31,7 @@ public static class Conditions
 
     public static readonly Func<ItemScope, bool>[] HandWritten =
     [
-        s => s.Row["Email"].EndsWith("@acme.com") && s.Step("update").Result == 0,
+        s => s.Row["Email"].Contains("@acme.com") && s.Step("update").Result == 0,
         s =>
         {
             var update = s.Step("update");
@@ -42,10 +43,10 @@ public static class Conditions
     ];
 
     /// <summary>A condition with a loop, to measure what the cooperative time budget costs.</summary>
-    public const string Loop = "Row.Fields.Values.Any(v => v.EndsWith(\"@acme.com\")) && update.Result == 0";
+    public const string Loop = "Row.Fields.Values.Any(v => v.Contains(\"@acme.com\")) && update.Result == 0";
 
     public static readonly Func<ItemScope, bool> LoopHandWritten =
-        s => s.Row.Fields.Values.Any(v => v.EndsWith("@acme.com")) && s.Step("update").Result == 0;
+        s => s.Row.Fields.Values.Any(v => v.Contains("@acme.com")) && s.Step("update").Result == 0;
 
     public static readonly ExpressionContext Context = new(["Email", "Name", "Plan", "Company", "Seats"], ["update", "create", "lookup"], []);
 

@@ -142,15 +142,15 @@ public sealed class StepConfig
             Error(field, "RE0201", $"\"{field}\" must be an object mapping names to values");
             return null;
         }
-        var templates = new Dictionary<string, CompiledTemplate>(StringComparer.Ordinal);
-        foreach (var leaf in token.SelectTokens("..*").OfType<JValue>().Where(v => v.Type == JTokenType.String))
-        {
-            // Paths are relative to the mapping object, the same paths Render sees on its clone.
-            var relative = leaf.Path[(token.Path.Length + (token.Path.Length > 0 ? 1 : 0))..];
-            templates[relative] = _compiler.AddTemplate(leaf.ToString(), _context, _text.Locate(leaf));
-        }
+        // Templates are keyed by their path inside a copy of the mapping (the same paths Render sees on its own
+        // copies), found by walking the copy and the original in step: keys with spaces or dots make paths like
+        // values['Source row'], which cannot be cut out of the original's path.
         var shape = token.DeepClone();
-        // Re-key by the clone's own paths (the clone is a root, so its paths are the relative ones).
+        var originals = StringLeaves(token);
+        var copies = StringLeaves(shape);
+        var templates = new Dictionary<string, CompiledTemplate>(StringComparer.Ordinal);
+        for (var i = 0; i < originals.Count; i++)
+            templates[copies[i].Path] = _compiler.AddTemplate(originals[i].ToString(), _context, _text.Locate(originals[i]));
         return new TemplateMap(shape, templates);
     }
 
@@ -166,6 +166,9 @@ public sealed class StepConfig
         }
         return _connections.Get(token.ToString(), type, _text.Locate(token), _diagnostics) as T;
     }
+
+    private static List<JValue> StringLeaves(JToken root) =>
+        root.SelectTokens("..*").OfType<JValue>().Where(v => v.Type == JTokenType.String).ToList();
 
     private FieldSpec FieldOf(string field) =>
         Spec.Field(field) ?? throw new InvalidOperationException($"{Spec.Type} reads \"{field}\" but its spec does not declare it");
