@@ -28,6 +28,8 @@ internal static class ExpressionRuntime
         return previous;
     }
 
+    public static void Disarm(long previousDeadline) => t_deadline = previousDeadline;
+
     /// <summary>Injected around every lambda body and query clause: throws once the armed budget is spent.</summary>
     public static T Tick<T>(T value)
         where T : allows ref struct
