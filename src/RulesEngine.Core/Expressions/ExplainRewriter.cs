@@ -20,7 +20,7 @@ internal static class ExplainRewriter
     private const int MaxParts = 64;
 
     /// <summary>The parts of one condition, found with the semantic model of the untouched tree.</summary>
-    public sealed record Marks(int Method, int Entry, IReadOnlyList<ExpressionSyntax> Nodes)
+    public sealed record Marks(int Method, int Entry, IReadOnlyList<ExpressionSyntax> Nodes, IReadOnlyList<string?> Types)
     {
         public IReadOnlyList<string> Texts => Nodes.Select(n => n.ToString().Trim()).ToList();
     }
@@ -29,11 +29,23 @@ internal static class ExplainRewriter
     {
         var nodes = new List<ExpressionSyntax>();
         Walk(model, condition, record: false, nodes);
-        return new Marks(method, entry, nodes);
+        // Naming the type argument spares the compiler a type inference per part (it doubled the compile time).
+        var types = nodes.Select(n => model.GetTypeInfo(n).Type is { } t && Nameable(t) ? t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) : null).ToList();
+        return new Marks(method, entry, nodes, types);
     }
 
-    /// <summary>The annotation that makes a node part <paramref name="index"/> of its condition's twin.</summary>
-    public static SyntaxAnnotation Annotation(int index) => new(Kind, index.ToString(CultureInfo.InvariantCulture));
+    /// <summary>The annotation that makes a node part <paramref name="index"/> of its condition's twin, recorded as
+    /// <paramref name="type"/> (null: inferred).</summary>
+    public static SyntaxAnnotation Annotation(int index, string? type) =>
+        new(Kind, index.ToString(CultureInfo.InvariantCulture) + (type is null ? "" : "|" + type));
+
+    private static bool Nameable(ITypeSymbol type) => type switch
+    {
+        INamedTypeSymbol { IsAnonymousType: true } or IErrorTypeSymbol or ITypeParameterSymbol => false,
+        INamedTypeSymbol named => named.TypeArguments.All(Nameable),
+        IArrayTypeSymbol array => Nameable(array.ElementType),
+        _ => false,
+    };
 
     /// <summary>Adds the twins <c>X{n}</c> of the marked condition methods to the generated class, and the table of
     /// their delegates (<c>ExplainTable.All</c>, in the order of <paramref name="marks"/>).</summary>
@@ -124,14 +136,25 @@ internal static class ExplainRewriter
 
     private sealed class RecordRewriter : CSharpSyntaxRewriter
     {
+        // the callee per recorded type, parsed once: parsing one per part cost most of the twins' time
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ExpressionSyntax> Callees = new(StringComparer.Ordinal);
+        private static readonly ArgumentSyntax Values = SyntaxFactory.Argument(SyntaxFactory.IdentifierName("__explain"));
+
         public override SyntaxNode? Visit(SyntaxNode? node)
         {
             var visited = base.Visit(node);
             if (node is null || visited is not ExpressionSyntax expression || !node.HasAnnotations(Kind)) return visited;
-            var index = node.GetAnnotations(Kind).First().Data!;
-            var call = (InvocationExpressionSyntax)SyntaxFactory.ParseExpression($"{Runtime}.Record(__explain, {index}, __part)");
-            return call.ReplaceNode(call.ArgumentList.Arguments[2].Expression, expression.WithoutTrivia())
-                .WithTriviaFrom(expression);
+            var data = node.GetAnnotations(Kind).First().Data!;
+            var bar = data.IndexOf('|', StringComparison.Ordinal);
+            var type = bar < 0 ? "" : data[(bar + 1)..];
+            var index = int.Parse(bar < 0 ? data : data[..bar], CultureInfo.InvariantCulture);
+            var callee = Callees.GetOrAdd(type, t => SyntaxFactory.ParseExpression(t.Length == 0 ? $"{Runtime}.Record" : $"{Runtime}.Record<{t}>"));
+            return SyntaxFactory.InvocationExpression(callee, SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(
+                [
+                    Values,
+                    SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(index))),
+                    SyntaxFactory.Argument(expression.WithoutTrivia()),
+                ]))).WithTriviaFrom(expression);
         }
     }
 }

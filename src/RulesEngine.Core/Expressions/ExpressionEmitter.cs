@@ -157,10 +157,11 @@ internal sealed class ExpressionEmitter(IReadOnlyList<ExpressionEntry> entries, 
             for (var i = 0; i < mark.Nodes.Count; i++)
             {
                 if (!annotations.TryGetValue(mark.Nodes[i], out var list)) annotations[mark.Nodes[i]] = list = [];
-                list.Add(ExplainRewriter.Annotation(i));
+                list.Add(ExplainRewriter.Annotation(i, mark.Types[i]));
             }
         }
-        var rewritten = annotations.Count == 0 ? root : root.ReplaceNodes(annotations.Keys, (original, current) => current.WithAdditionalAnnotations(annotations[original]));
+        // one pass over the tree (ReplaceNodes with thousands of nodes took seconds)
+        var rewritten = annotations.Count == 0 ? root : new Annotator(annotations).Visit(root)!;
         if (marks.Count > 0) rewritten = ExplainRewriter.AddTwins(rewritten, marks);
         if (WithBudget)
         {
@@ -231,5 +232,17 @@ internal sealed class ExpressionEmitter(IReadOnlyList<ExpressionEntry> entries, 
     {
         if (!_names.TryGetValue(context, out var names)) _names[context] = names = new ExpressionNames(context);
         return names;
+    }
+
+    /// <summary>Adds annotations to the given nodes of the tree it visits.</summary>
+    private sealed class Annotator(Dictionary<SyntaxNode, List<SyntaxAnnotation>> annotations) : CSharpSyntaxRewriter
+    {
+        public override SyntaxNode? Visit(SyntaxNode? node)
+        {
+            var visited = base.Visit(node);
+            return node is not null && visited is not null && annotations.TryGetValue(node, out var list)
+                ? visited.WithAdditionalAnnotations(list)
+                : visited;
+        }
     }
 }
