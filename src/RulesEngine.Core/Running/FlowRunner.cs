@@ -63,6 +63,11 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 store.FinishRun(runId, RunStatus.Failed, error, _clock.GetUtcNow());
                 return new RunReport(runId, flow.Name, run.Link, RunStatus.Failed, error, reports, 0, "", stopwatch.Elapsed);
             }
+            catch (OperationCanceledException)
+            {
+                store.FinishRun(runId, RunStatus.Failed, Stopped, _clock.GetUtcNow());
+                throw;
+            }
         }
         finally
         {
@@ -111,7 +116,15 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             store.FinishRun(runId, RunStatus.Failed, error, _clock.GetUtcNow());
             return new RunReport(runId, flow.Name, run.Link, RunStatus.Failed, error, reports, 0, "", stopwatch.Elapsed);
         }
+        catch (OperationCanceledException)
+        {
+            // Stopped at once (a second signal): the history must not show this run as still running.
+            store.FinishRun(runId, RunStatus.Failed, Stopped, _clock.GetUtcNow());
+            throw;
+        }
     }
+
+    private const string Stopped = "stopped before the end; rows without a recorded outcome are taken by the next run";
 
     private (string RunId, RunInfo Run) Begin(Flow flow)
     {
@@ -142,8 +155,8 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                     continue;
                 }
                 var itemRun = force
-                    ? new ItemRun(item, new ItemScope(new SourceRow(item.Number, item.Fields), run), new Dictionary<string, RecordedStep>())
-                    : new ItemRun(item, new ItemScope(new SourceRow(item.Number, item.Fields), run),
+                    ? new ItemRun(item, item.ToScope(run), new Dictionary<string, RecordedStep>())
+                    : new ItemRun(item, item.ToScope(run),
                         store.GetRecordedSteps(flow.Name, sourceKey, item.Key), store.GetInFlight(flow.Name, sourceKey, item.Key));
                 ApplyFilter(flow, itemRun);
                 batch.Add(itemRun);

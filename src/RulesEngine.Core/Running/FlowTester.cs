@@ -17,7 +17,7 @@ public sealed class FlowTester(TimeProvider? clock = null)
     {
         var runId = "test-" + _clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd-HHmmss");
         var run = new RunInfo(flow.Name, runId, _clock.GetUtcNow(), FlowRunner.LinkFor(flow, runId));
-        var itemRun = new ItemRun(item, new ItemScope(new SourceRow(item.Number, item.Fields), run), new Dictionary<string, State.RecordedStep>());
+        var itemRun = new ItemRun(item, item.ToScope(run), new Dictionary<string, State.RecordedStep>());
         if (flow.Filter is not null && !flow.Filter.Evaluate(itemRun.Scope))
         {
             itemRun.Status = State.RowStatus.Skipped;

@@ -4,7 +4,14 @@ namespace RulesEngine.Core.Steps;
 /// <param name="Key">Stable identity of the item's content, used to recognise it as processed even when it moved.</param>
 /// <param name="Number">Where the item is in the source (the sheet row number), for people.</param>
 /// <param name="PositionAfter">The source position to store once this item and every item before it are recorded.</param>
-public sealed record SourceItem(string Key, int Number, IReadOnlyDictionary<string, string> Fields, string PositionAfter);
+/// <param name="Locale">The culture the source formats numbers and dates in (a spreadsheet's locale, e.g. "de_DE");
+/// "" when unknown. Typed reads in expressions (<c>Row.AsNumber("Amount")</c>) use it.</param>
+public sealed record SourceItem(string Key, int Number, IReadOnlyDictionary<string, string> Fields, string PositionAfter, string Locale = "")
+{
+    /// <summary>What conditions and templates see of this item, in one run.</summary>
+    public Expressions.ItemScope ToScope(Expressions.RunInfo run) =>
+        new(new Expressions.SourceRow(Number, Fields) { Locale = Locale }, run);
+}
 
 /// <summary>The new items found by one read, in source order.</summary>
 public sealed record SourceRead(IReadOnlyList<SourceItem> Items, string? PositionWhenNoItems = null);
