@@ -125,7 +125,10 @@ internal static class ExpressionValidator
         }
         if (errors.Count > 0) return errors;
 
-        var operation = model.GetOperation(expression);
+        // Parentheses are not an operation in C#'s operation tree: analyse what they enclose.
+        var inner = expression;
+        while (inner is ParenthesizedExpressionSyntax parenthesized) inner = parenthesized.Expression;
+        var operation = model.GetOperation(inner);
         if (operation is null)
         {
             errors.Add((expression.Span, "the expression could not be analysed"));

@@ -98,4 +98,21 @@ public sealed class FlowLoaderTests
         Assert.Contains("second", error.Message);
         Assert.Contains("after", error.Message);
     }
+
+    [Fact]
+    public void Load_AcceptsConditionsAndPlaceholdersWrappedInParentheses()
+    {
+        var set = new TestRegistry().Load("""
+            {
+              "source": { "type": "memory.rows" },
+              "steps": [
+                { "id": "update", "type": "test.call", "text": "Hi {(Name == \"\" ? \"there\" : Name)}" },
+                { "id": "check", "type": "if", "condition": "(update.Failed) && (Email != \"\")", "then": [] },
+                { "id": "again", "type": "if", "condition": "((update.Failed))", "then": [] }
+              ]
+            }
+            """);
+
+        Assert.True(set.Succeeded, string.Join("\n", set.Diagnostics));
+    }
 }
