@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
 using Newtonsoft.Json.Linq;
+using RulesEngine.Core.Expressions;
 using RulesEngine.Core.Flows;
 using RulesEngine.Core.Steps;
 
@@ -68,7 +69,7 @@ internal static class SampleCommand
     private static List<Variable> Variables(SourceItem item, IReadOnlyList<string>? declared, IReadOnlyList<string> steps) =>
         item.Fields.Select(field =>
         {
-            var identifier = Identifier(field.Key);
+            var identifier = ExpressionContext.IdentifierFor(field.Key);
             var bare = identifier.TrimStart('@');
             var isDeclared = declared?.Contains(field.Key) == true;
             // Same precedence as the expression compiler: Row and Run, then step ids, then fields.
@@ -76,21 +77,6 @@ internal static class SampleCommand
             var indexer = $"Row[{SymbolDisplay.FormatLiteral(field.Key, quote: true)}]";
             return new Variable(field.Key, identifier, usable ? identifier : indexer, isDeclared ? "{" + field.Key + "}" : "{" + indexer + "}", field.Value);
         }).ToList();
-
-    /// <summary>
-    /// The C# name a declared field gets: kept when valid, keywords prefixed with '@', otherwise spaces and punctuation
-    /// become '_' and a leading digit gets a '_' prefix. Mirrors the expression compiler's naming (internal to Core),
-    /// which the editing tests check by compiling a condition that uses the printed name.
-    /// </summary>
-    internal static string Identifier(string name)
-    {
-        if (SyntaxFacts.IsValidIdentifier(name))
-            return SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
-        var text = new StringBuilder(name.Length + 1);
-        foreach (var c in name) text.Append(SyntaxFacts.IsIdentifierPartCharacter(c) ? c : '_');
-        if (text.Length == 0 || !SyntaxFacts.IsIdentifierStartCharacter(text[0])) text.Insert(0, '_');
-        return text.ToString();
-    }
 
     private static void Print(Flow flow, SourceItem item, List<Variable> variables, List<string> steps, Console console)
     {

@@ -9,4 +9,9 @@ namespace RulesEngine.Core.Expressions;
 public sealed record ExpressionContext(
     IReadOnlyList<string>? Fields,
     IReadOnlyList<string> EarlierSteps,
-    IReadOnlyList<string> LaterSteps);
+    IReadOnlyList<string> LaterSteps)
+{
+    /// <summary>The C# name a declared field gets in conditions (<c>First Name</c> -> <c>First_Name</c>,
+    /// <c>class</c> -> <c>@class</c>), for tools that show users what to type.</summary>
+    public static string IdentifierFor(string field) => ExpressionNames.Identifier(field);
+}
