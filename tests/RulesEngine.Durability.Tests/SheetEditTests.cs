@@ -107,6 +107,50 @@ public sealed partial class SheetEditTests : IAsyncLifetime
         Assert.Equal(["a"], await RunAsync());
     }
 
+    [Fact]
+    public async Task WithKeyColumns_EditingAProcessedRowsOtherCells_DoesNotMakeItNew_EvenWhenTheTabIsReadAgain()
+    {
+        await _bed.WriteFlowAsync(new JObject { ["keyColumns"] = new JArray("Email") });
+        _bed.AppendRows([Row("a"), Row("b")]);
+        Assert.Equal(["a", "b"], await RunAsync());
+        _bed.Sheets.SetCell(Id, Tab, "C2", "u-17"); // a UserId filled in later
+        _bed.Sheets.SetCell(Id, Tab, "D3", "de");   // b's locale corrected (b is the anchor)
+        _bed.Sheets.InsertRow(Id, Tab, 2, Row("c")); // and a row above: the whole tab is read again
+        _bed.AppendRows([Row("d")]);
+        Assert.Equal(["c", "d"], await RunAsync());
+        Assert.Empty(await RunAsync());
+    }
+
+    [Fact]
+    public async Task WithKeyColumns_RowsWithTheSameKey_AreOneRow()
+    {
+        await _bed.WriteFlowAsync(new JObject { ["keyColumns"] = new JArray("Email") });
+        _bed.AppendRows([Row("a"), [Email("a"), "A second time", "u-2", "uk"]]);
+        Assert.Equal(["a"], await RunAsync());
+        Assert.Empty(await RunAsync());
+    }
+
+    [Fact]
+    public async Task WithKeyColumns_RowsAlikeButForTheKey_AreBothProcessed()
+    {
+        await _bed.WriteFlowAsync(new JObject { ["keyColumns"] = new JArray("UserId") });
+        _bed.AppendRows([[Email("a"), "A", "u-1", "en"], [Email("a"), "A", "u-2", "en"]]);
+        Assert.Equal(["a", "a"], await RunAsync());
+        Assert.Empty(await RunAsync());
+    }
+
+    [Fact]
+    public async Task WithKeyColumns_AKeyColumnMissingFromTheHeader_StopsTheRun_NamingIt()
+    {
+        await _bed.WriteFlowAsync(new JObject { ["keyColumns"] = new JArray("Email") });
+        _bed.AppendRows([Row("a")]);
+        _bed.Sheets.SetCell(Id, Tab, "A1", "E-mail");
+        var (exit, text) = await _bed.RunAsync();
+        Assert.Equal(2, exit);
+        Assert.Contains("'Email' (a key column", text, StringComparison.Ordinal);
+        Assert.Empty(_bed.HelpCrunch.Received);
+    }
+
     private static string Email(string name) => $"{name}@example.com";
 
     private static string[] Row(string name) => [Email(name), name.ToUpperInvariant(), "", "en"];

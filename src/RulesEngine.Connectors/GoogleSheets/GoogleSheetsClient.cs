@@ -111,6 +111,18 @@ public sealed class GoogleSheetsClient : IDisposable
         return [.. (json["sheets"] as JArray ?? []).Select(s => s["properties"]?["title"]?.ToString() ?? "")];
     }
 
+    /// <summary>
+    /// The spreadsheet's locale and time zone (<c>spreadsheets.get?fields=properties(locale,timeZone)</c>, one read).
+    /// Formatted cell values follow the locale, so "1.234,5" is a number in a "de_DE" spreadsheet.
+    /// </summary>
+    public async Task<SpreadsheetProperties> GetSpreadsheetPropertiesAsync(string spreadsheetId, CancellationToken cancellationToken)
+    {
+        var json = await SendJsonAsync(new Request(HttpMethod.Get,
+            $"v4/spreadsheets/{Uri.EscapeDataString(spreadsheetId)}?fields={Uri.EscapeDataString("properties(locale,timeZone)")}", null,
+            Idempotent: true), cancellationToken);
+        return new SpreadsheetProperties(json["properties"]?["locale"]?.ToString() ?? "", json["properties"]?["timeZone"]?.ToString() ?? "");
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static Request GetRequest(string spreadsheetId, string range) => new(HttpMethod.Get,

@@ -12,6 +12,7 @@ internal static class NewRowsSpec
     public const string FieldColumns = "columns";
     public const string FieldHeaderRow = "headerRow";
     public const string FieldRequiredColumns = "requiredColumns";
+    public const string FieldKeyColumns = "keyColumns";
     // Read by the engine, not by the source: declared here so loading, validation and the schema know them.
     public const string FieldExistingRows = "existingRows";
     public const string FieldFilter = "filter";
@@ -30,6 +31,11 @@ internal static class NewRowsSpec
             new(FieldHeaderRow, FieldKind.Number, "the row number of the header row (default 1); data starts below it", Example: "1"),
             new(FieldRequiredColumns, FieldKind.TextList,
                 "a row is taken only once all of these columns are filled in (default: any non-blank row); later rows wait for it",
+                Example: "[\"Email\"]"),
+            new(FieldKeyColumns, FieldKind.TextList,
+                "the columns that identify a row (e.g. an id or Email): rows with the same key are one row, and editing other cells " +
+                "(a Status the flow writes back) does not make a row new; a row is taken once one key cell is filled. " +
+                "Default: all cells. Changing it starts a new position",
                 Example: "[\"Email\"]"),
             new(FieldExistingRows, FieldKind.Text,
                 "on the first run: 'process' the rows already in the sheet, or 'skip' them and start with rows added afterwards (default process)",

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 
 namespace RulesEngine.Core.Expressions;
@@ -10,20 +11,34 @@ namespace RulesEngine.Core.Expressions;
 /// a handle used afterwards throws <see cref="InvalidOperationException"/>. The memory is freed by a later GC,
 /// once nothing holds a delegate of the set.
 /// </summary>
+/// <remarks>
+/// The explaining twins of the conditions (<see cref="CompiledCondition.Explain"/>) are not part of the set's
+/// assembly: the first explanation asked of any condition compiles them all, in a second compilation loaded into a
+/// second collectible context that unloads with the set, and keeps them in the disk cache under a key of their
+/// own. So validating and loading flows never pay for them, and a run pays once per set of flows (nothing on a
+/// cache hit).
+/// </remarks>
 public sealed class CompiledExpressions : IDisposable
 {
+    /// <summary>Appended to the set's cache key to name its twins in the disk cache.</summary>
+    internal const string TwinKeySuffix = "-explain";
+
     private readonly List<CompiledCondition> _conditions;
     private readonly List<CompiledTemplate> _templates;
+    private readonly TwinSource? _twinSource;
+    private readonly Lock _twinLock = new();
     private AssemblyLoadContext? _context;
-    private Assembly? _assembly;
-    private object[]? _explainTable;
+    private AssemblyLoadContext? _twinContext;
+    private Twin?[]? _twins;
 
-    internal CompiledExpressions(List<CompiledCondition> conditions, List<CompiledTemplate> templates, bool fromCache, string? cacheKey)
+    internal CompiledExpressions(List<CompiledCondition> conditions, List<CompiledTemplate> templates, bool fromCache, string? cacheKey,
+        TwinSource? twinSource = null)
     {
         _conditions = conditions;
         _templates = templates;
         FromCache = fromCache;
         CacheKey = cacheKey;
+        _twinSource = twinSource;
     }
 
     /// <summary>True when the set came from the disk cache: Roslyn was not used.</summary>
@@ -35,23 +50,32 @@ public sealed class CompiledExpressions : IDisposable
     /// <summary>False once <see cref="Unload"/> was called.</summary>
     public bool IsLoaded { get; private set; } = true;
 
-    /// <summary>Unbinds every condition and template of the set and unloads its assembly. Idempotent.</summary>
+    /// <summary>Unbinds every condition and template of the set and unloads its assemblies. Idempotent.</summary>
     public void Unload()
     {
         if (!IsLoaded) return;
         IsLoaded = false;
         foreach (var condition in _conditions) condition.Unbind();
         foreach (var template in _templates) template.Unbind();
-        _explainTable = null;
-        _assembly = null;
         _context?.Unload();
         _context = null;
+        lock (_twinLock)
+        {
+            _twins = [];
+            _twinContext?.Unload();
+            _twinContext = null;
+        }
     }
 
     public void Dispose() => Unload();
 
-    /// <summary>A weak reference to the load context, for tests that check unloading really frees it.</summary>
+    /// <summary>Weak references to the load contexts, for tests that check unloading really frees them.</summary>
     internal WeakReference? ContextReference { get; private set; }
+
+    internal WeakReference? TwinContextReference { get; private set; }
+
+    /// <summary>True when the twins were asked for, by any condition of the set (tests).</summary>
+    internal bool TwinsLoaded => Volatile.Read(ref _twins) is not null;
 
     /// <summary>Loads an emitted image into a new collectible context and returns its delegate table.</summary>
     internal object[] Load(byte[] image)
@@ -59,22 +83,74 @@ public sealed class CompiledExpressions : IDisposable
         var context = new ExpressionLoadContext();
         _context = context;
         ContextReference = new WeakReference(context);
-        _assembly = context.LoadFromStream(new MemoryStream(image));
-        return ReadTable(GeneratedNames.TableType);
+        return ReadTable(context.LoadFromStream(new MemoryStream(image)), GeneratedNames.TableType);
     }
 
-    /// <summary>The delegate that explains condition <paramref name="index"/>, read on first use: most processes
-    /// never explain, so they never pay for creating these delegates.</summary>
-    internal Delegate? Explainer(int index)
+    /// <summary>The explaining twin of the condition added as expression <paramref name="entry"/>, or null when it
+    /// has none (no part to record, or its twin did not compile). The first call compiles or reads the twins of
+    /// the whole set; later calls are an array read.</summary>
+    internal Twin? Twin(int entry)
     {
-        if (index < 0 || _assembly is null) return null;
-        var table = _explainTable ??= _assembly.GetType(GeneratedNames.ExplainTableType) is null ? [] : ReadTable(GeneratedNames.ExplainTableType);
-        return index < table.Length ? (Delegate)table[index] : null;
+        var twins = Volatile.Read(ref _twins) ?? LoadTwins();
+        return (uint)entry < (uint)twins.Length ? twins[entry] : null;
     }
 
-    private object[] ReadTable(string typeName)
+    private Twin?[] LoadTwins()
     {
-        var table = _assembly!.GetType(typeName, throwOnError: true)!;
+        lock (_twinLock)
+        {
+            if (_twins is { } loaded) return loaded;
+            var twins = _twinSource is { } source && IsLoaded ? ReadTwins(source) : [];
+            Volatile.Write(ref _twins, twins);
+            return twins;
+        }
+    }
+
+    private Twin?[] ReadTwins(TwinSource source)
+    {
+        var key = CacheKey is null ? null : CacheKey + TwinKeySuffix;
+        var cache = key is null ? null : source.Cache;
+        if (cache?.TryRead(key!, source.Entries.Count) is { } cached && TryLoadTwins(cached, fromCache: true) is { } fromCache)
+            return fromCache;
+        var plan = CompileTwins(source);
+        if (cache is not null) cache.TryWrite(key!, plan);
+        return TryLoadTwins(plan, fromCache: false) ?? throw new InvalidOperationException("the explaining twins could not be loaded");
+    }
+
+    // Not inlined, like ExpressionCompiler's: a cache hit must not load Roslyn.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ExpressionPlan CompileTwins(TwinSource source) =>
+        new ExpressionEmitter(source.Entries, source.Budget) { WithBudget = source.WithBudget }.CompileTwins();
+
+    /// <summary>Binds the twins of <paramref name="plan"/>; null when it does not fit (a damaged cache file).</summary>
+    private Twin?[]? TryLoadTwins(ExpressionPlan plan, bool fromCache)
+    {
+        var twins = new Twin?[plan.Entries.Count];
+        if (plan.Image is null) return twins;
+        var context = new ExpressionLoadContext();
+        try
+        {
+            var table = ReadTable(context.LoadFromStream(new MemoryStream(plan.Image)), GeneratedNames.ExplainTableType);
+            for (var i = 0; i < twins.Length; i++)
+            {
+                if (plan.Entries[i] is { Kind: PlanKind.Condition, ExplainMethod: >= 0 } planned)
+                    twins[i] = new Twin((Func<ItemScope, object?[], bool>)table[planned.ExplainMethod], planned.ExplainParts);
+            }
+        }
+        catch (Exception e) when (fromCache && e is BadImageFormatException or InvalidCastException or IndexOutOfRangeException
+            or TypeLoadException or MissingFieldException)
+        {
+            context.Unload();
+            return null;
+        }
+        _twinContext = context;
+        TwinContextReference = new WeakReference(context);
+        return twins;
+    }
+
+    private static object[] ReadTable(Assembly assembly, string typeName)
+    {
+        var table = assembly.GetType(typeName, throwOnError: true)!;
         return (object[])table.GetField("All", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
     }
 
@@ -86,6 +162,12 @@ public sealed class CompiledExpressions : IDisposable
             assemblyName.Name == typeof(ItemScope).Assembly.GetName().Name ? typeof(ItemScope).Assembly : null;
     }
 }
+
+/// <summary>What the explaining twins of a set are compiled from, when first asked for.</summary>
+internal sealed record TwinSource(IReadOnlyList<ExpressionEntry> Entries, TimeSpan Budget, bool WithBudget, ExpressionCache? Cache);
+
+/// <summary>A condition's explaining twin: it fills one value per part, in the order of <paramref name="Parts"/>.</summary>
+internal sealed record Twin(Func<ItemScope, object?[], bool> Explain, IReadOnlyList<string> Parts);
 
 /// <summary>Names shared by the generator and the loader (constants only: no Roslyn behind them).</summary>
 internal static class GeneratedNames

@@ -11,7 +11,9 @@ namespace RulesEngine.Core.Expressions;
 /// parts. Parts are the operands of <c>&amp;&amp;</c>, <c>||</c>, <c>!</c> and comparisons, the receivers and
 /// arguments of calls and the subject of <c>is</c>, outside lambdas; constants, types and anything whose wrapping
 /// could change the meaning (target-typed values, ref structs, pattern or <c>out</c> variables) are left alone.
-/// Runs after validation, on trusted syntax only; the twins are compiled with the conditions.
+/// Runs after validation, on trusted syntax only; the twins are compiled in a second compilation of their own, on the
+/// first explanation a set is asked for (<see cref="ExpressionEmitter.CompileTwins"/>), so loading flows never pays
+/// for them.
 /// </summary>
 internal static class ExplainRewriter
 {
@@ -54,7 +56,8 @@ internal static class ExplainRewriter
         var generated = root.DescendantNodes().OfType<ClassDeclarationSyntax>().First(c => c.Identifier.ValueText == "Expressions");
         var methods = generated.Members.OfType<MethodDeclarationSyntax>().ToDictionary(m => m.Identifier.ValueText, StringComparer.Ordinal);
         var twins = new List<MemberDeclarationSyntax>(marks.Count);
-        var table = new System.Text.StringBuilder("public static class ExplainTable\n{\npublic static readonly object[] All = new object[]\n{\n");
+        var table = new System.Text.StringBuilder("public static class ExplainTable\n{\nprivate static readonly Expressions Instance = new Expressions();\n\n"
+            + "public static readonly object[] All = new object[]\n{\n");
         foreach (var mark in marks)
         {
             var method = methods["E" + mark.Method.ToString(CultureInfo.InvariantCulture)];
@@ -64,7 +67,7 @@ internal static class ExplainRewriter
                 .WithIdentifier(SyntaxFactory.Identifier("X" + mark.Method.ToString(CultureInfo.InvariantCulture)))
                 .WithParameterList(method.ParameterList.AddParameters(explain))
                 .WithBody(body));
-            table.Append("new global::System.Func<").Append(GeneratedSource.ScopeType).Append(", object[], bool>(Expressions.X")
+            table.Append("new global::System.Func<").Append(GeneratedSource.ScopeType).Append(", object[], bool>(Instance.X")
                 .Append(mark.Method.ToString(CultureInfo.InvariantCulture)).Append("),\n");
         }
         table.Append("};\n}\n");
@@ -73,11 +76,14 @@ internal static class ExplainRewriter
         return withTwins.ReplaceNode(ns, ns.AddMembers(SyntaxFactory.ParseMemberDeclaration(table.ToString())!));
     }
 
-    /// <summary>True when a compile error sits in a twin or its table (then the set is compiled without twins).</summary>
-    public static bool IsInTwin(SyntaxNode? node) =>
-        node is not null && node.AncestorsAndSelf().Any(n =>
-            n is MethodDeclarationSyntax m && m.Identifier.ValueText.StartsWith('X')
-            || n is ClassDeclarationSyntax c && c.Identifier.ValueText == "ExplainTable");
+    /// <summary>The method number <c>n</c> of the twin <c>X{n}</c> that holds <paramref name="node"/> (where a compile
+    /// error sits), or null when the node is not in a twin.</summary>
+    public static int? TwinOf(SyntaxNode? node) =>
+        node?.AncestorsAndSelf().OfType<MethodDeclarationSyntax>().FirstOrDefault() is { } method
+        && method.Identifier.ValueText is ['X', .. var digits]
+        && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : null;
 
     private static void Walk(SemanticModel model, ExpressionSyntax expression, bool record, List<ExpressionSyntax> nodes)
     {

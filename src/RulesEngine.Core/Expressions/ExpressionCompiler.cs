@@ -11,8 +11,8 @@ namespace RulesEngine.Core.Expressions;
 /// <remarks>
 /// Each expression is checked three times before it may run: alone (exactly one C# expression), in the generated
 /// file (the compiler must see it in its slot, so it cannot close the method), and by the allow-list validator.
-/// Then every lambda gets a cooperative check of <see cref="TimeBudget"/>, and every condition an explaining twin
-/// (see <see cref="CompiledCondition.Explain"/>). A set that compiled cleanly is kept in <see cref="Cache"/>, so
+/// Then every lambda gets a cooperative check of <see cref="TimeBudget"/>. The explaining twins of the conditions
+/// (see <see cref="CompiledCondition.Explain"/>) are compiled later, on the first explanation asked of the set. A set that compiled cleanly is kept in <see cref="Cache"/>, so
 /// the next start with the same flows binds it without loading Roslyn. Flows are still trusted code: the
 /// allow-list keeps honest mistakes and casual misuse out, it is not a boundary against a determined attacker.
 /// </remarks>
@@ -39,9 +39,6 @@ public sealed class ExpressionCompiler
     /// the owner of the collectible assembly, which can unload it.</summary>
     public CompiledExpressions? Compiled { get; private set; }
 
-    /// <summary>Tests and benchmarks only: compile without the explaining twins.</summary>
-    internal bool WithTwins { get; init; } = true;
-
     /// <summary>Benchmarks only: compile without the time budget, to measure what it costs.</summary>
     internal bool WithBudget { get; init; } = true;
 
@@ -67,7 +64,7 @@ public sealed class ExpressionCompiler
     {
         ThrowIfCompiled();
         _compiled = true;
-        var cache = WithTwins && WithBudget ? Cache : null;
+        var cache = WithBudget ? Cache : null;
         string? key = null;
         if (cache is not null && _entries.Count > 0)
         {
@@ -98,14 +95,14 @@ public sealed class ExpressionCompiler
     // Not inlined: the JIT must not see Roslyn's types while compiling Compile(), or a cache hit would load them.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ExpressionPlan? CompileWithRoslyn(List<(int Entry, ExpressionProblem Problem)> problems) =>
-        new ExpressionEmitter(_entries, TimeBudget) { WithTwins = WithTwins, WithBudget = WithBudget }.Compile(problems);
+        new ExpressionEmitter(_entries, TimeBudget) { WithBudget = WithBudget }.Compile(problems);
 
     /// <summary>Binds every handle to <paramref name="plan"/>; false when the plan does not fit (a damaged cache file).</summary>
     private bool TryBind(ExpressionPlan plan, bool fromCache, string? key)
     {
         var conditions = new List<CompiledCondition>();
         var templates = new List<CompiledTemplate>();
-        var compiled = new CompiledExpressions(conditions, templates, fromCache, key);
+        var compiled = new CompiledExpressions(conditions, templates, fromCache, key, new TwinSource(_entries, TimeBudget, WithBudget, key is null ? null : Cache));
         object[] table = [];
         try
         {
@@ -116,7 +113,7 @@ public sealed class ExpressionCompiler
                 var planned = plan.Entries[i];
                 if (entry.Condition is { } condition && planned.Kind == PlanKind.Condition)
                 {
-                    condition.Bind((Func<ItemScope, bool>)table[planned.Method], compiled.Explainer, planned.ExplainMethod, planned.ExplainParts);
+                    condition.Bind((Func<ItemScope, bool>)table[planned.Method], compiled, i);
                     conditions.Add(condition);
                 }
                 else if (entry.Template is { } template && planned.Kind == PlanKind.CodeTemplate)

@@ -93,7 +93,8 @@ internal enum PlanKind : byte
 }
 
 /// <param name="Method">Index in the generated <c>Table.All</c>; -1 for a field template.</param>
-/// <param name="ExplainMethod">Index in the generated <c>ExplainTable.All</c>; -1 when the condition has no twin.</param>
+/// <param name="ExplainMethod">Index in the generated <c>ExplainTable.All</c> of the twins' plan (compiled apart, see
+/// <see cref="CompiledExpressions"/>); -1 when the condition has no twin, and always in the set's own plan.</param>
 /// <param name="ExplainParts">The text of every part the twin records, in the order of its slots.</param>
 /// <param name="Pieces">A field template's literal text and field reads.</param>
 internal sealed record PlanEntry(

@@ -242,6 +242,104 @@ public sealed class NewRowsSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task KeyColumns_AnEditedNonKeyCell_DoesNotMakeAProcessedRowNew_EvenAfterAFullRead()
+    {
+        Seed(["Email", "Name", "Status"], ["a@x.io", "Ann"], ["b@x.io", "Bob"]);
+        var engine = new RecordingEngine(_bed.Source(Sheet, keys: ["Email"]));
+        Assert.Equal(2, (await engine.RunAsync()).Count);
+        // The flow writes back into its own tab, someone fixes a name, and a row inserted above the anchor forces the
+        // whole tab to be read again.
+        _bed.Emulator.SetCell(SheetsTestBed.SpreadsheetId, Sheet, "C2", "created");
+        _bed.Emulator.SetCell(SheetsTestBed.SpreadsheetId, Sheet, "C3", "updated");
+        _bed.Emulator.SetCell(SheetsTestBed.SpreadsheetId, Sheet, "B2", "Ann Lee");
+        _bed.Emulator.InsertRow(SheetsTestBed.SpreadsheetId, Sheet, 2, "z@x.io", "Zoe");
+        _bed.Emulator.ClearReceived();
+
+        var fresh = await engine.RunAsync();
+
+        Assert.Equal(["Zoe"], fresh.Select(i => i.Fields["Name"]));
+        Assert.Contains("'Form responses 1'!A2:ZZ", _bed.RangesRead());
+        Assert.Empty(await engine.RunAsync());
+    }
+
+    [Fact]
+    public async Task KeyColumns_RowsWithTheSameKey_AreOneItem()
+    {
+        Seed(["Email", "Name"], ["a@x.io", "Ann"], ["a@x.io", "Annie"], [" a@x.io ", "Ann again"]);
+        var engine = new RecordingEngine(_bed.Source(Sheet, keys: ["Email"]));
+
+        var fresh = await engine.RunAsync();
+
+        Assert.Equal(["Ann"], fresh.Select(i => i.Fields["Name"]));
+        Assert.Equal(4, SheetPosition.Parse(engine.Position)!.Row);
+    }
+
+    [Fact]
+    public async Task KeyColumns_RowsAlikeButForTheKey_AreDistinctItems()
+    {
+        Seed(["Id", "Name", "Email"], ["17", "Ann", "a@x.io"], ["18", "Ann", "a@x.io"]);
+        var engine = new RecordingEngine(_bed.Source(Sheet, keys: ["Id"]));
+
+        Assert.Equal(["17", "18"], (await engine.RunAsync()).Select(i => i.Fields["Id"]));
+    }
+
+    [Fact]
+    public async Task KeyColumns_SeveralColumns_MakeOneKey_AndTheKeyDiffersFromTheContentKey()
+    {
+        Seed(["Order", "Line", "Sku"], ["1", "1", "X"], ["1", "2", "X"], ["1", "1", "Y"]);
+
+        var items = (await _bed.Source(Sheet, keys: ["Order", "Line"]).ReadNewAsync(null, default)).Items;
+        var byContent = (await _bed.Source(Sheet).ReadNewAsync(null, default)).Items;
+
+        Assert.Equal(2, items.Select(i => i.Key).Distinct().Count());
+        Assert.Equal(items[0].Key, items[2].Key);
+        Assert.NotEqual(byContent[0].Key, items[0].Key);
+    }
+
+    [Fact]
+    public async Task KeyColumns_ARowWithEveryKeyCellEmpty_IsNotReady_AndHoldsThePosition()
+    {
+        Seed(["Id", "Name"], ["1", "Ann"], ["", "Bob"], ["3", "Cy"]);
+        var engine = new RecordingEngine(_bed.Source(Sheet, keys: ["Id"]));
+
+        Assert.Equal(["Ann", "Cy"], (await engine.RunAsync()).Select(i => i.Fields["Name"]));
+        Assert.Equal(2, SheetPosition.Parse(engine.Position)!.Row);
+
+        _bed.Emulator.SetCell(SheetsTestBed.SpreadsheetId, Sheet, "A3", "2");
+        Assert.Equal(["Bob"], (await engine.RunAsync()).Select(i => i.Fields["Name"]));
+        Assert.Equal(4, SheetPosition.Parse(engine.Position)!.Row);
+    }
+
+    [Fact]
+    public async Task KeyColumns_ReadFailsNamingTheKeyColumn_WhenTheHeaderLacksIt()
+    {
+        Seed(["Name", "Mail"], ["Ann", "a@x.io"]);
+
+        var error = await Assert.ThrowsAsync<GoogleSheetsException>(() => _bed.Source(Sheet, keys: ["Email"]).ReadNewAsync(null, default));
+
+        Assert.Contains("'Email' (a key column", error.Message);
+        Assert.Contains("Name, Mail", error.Message);
+    }
+
+    [Fact]
+    public void KeyColumns_AreInThePositionKey_SoChangingThemStartsANewPosition()
+    {
+        Assert.Equal($"{SheetsTestBed.SpreadsheetId}/{Sheet}", _bed.Source(Sheet).PositionKey);
+        Assert.Equal($"{SheetsTestBed.SpreadsheetId}/{Sheet} (key: Email, Id)", _bed.Source(Sheet, keys: ["Email", "Id"]).PositionKey);
+    }
+
+    [Fact]
+    public async Task KeyColumns_SampleIsKnownByItsKey()
+    {
+        Seed(["Email", "Name"], ["a@x.io", "Ann"]);
+        var read = (await _bed.Source(Sheet, keys: ["Email"]).ReadNewAsync(null, default)).Items[0];
+
+        var sample = await _bed.Source(Sheet, keys: ["Email"]).ReadSampleAsync(2, default);
+
+        Assert.Equal(read.Key, sample!.Key);
+    }
+
+    [Fact]
     public async Task Key_IsTheSameForTheSameContent_WhereverTheRowIs()
     {
         Seed(["Name"], ["Ann"]);

@@ -44,7 +44,10 @@ public sealed class CacheTests : IDisposable
         Assert.Equal("update.Result == 0 = true; update.Result = 0; Plan == \"pro\" = true; Plan = \"pro\"", second.Condition.Explain(scope).ToString());
         Assert.Equal("Jane has 6 fields", second.Code.Render(scope));
         Assert.Equal("Jane <jane@acme.com>", second.Fields.Render(scope));
-        Assert.Single(Directory.GetFiles(_directory));
+        // the set, and its explaining twins (compiled by the first Explain)
+        Assert.Equal(
+            [second.Compiler.Compiled.CacheKey + "-explain.rexc", second.Compiler.Compiled.CacheKey + ".rexc"],
+            Directory.GetFiles(_directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -123,7 +126,7 @@ public sealed class CacheTests : IDisposable
     public void Unload_UnbindsHandles_AndFreesTheAssembly()
     {
         var (compiler, condition, template, fields) = Set();
-        var context = CompileAndUse(compiler, condition);
+        var (context, twins) = CompileAndUse(compiler, condition);
 
         compiler.Unload();
 
@@ -131,22 +134,62 @@ public sealed class CacheTests : IDisposable
         Assert.Contains("unloaded", Assert.Throws<InvalidOperationException>(() => condition.Evaluate(Scope())).Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => template.Render(Scope()));
         Assert.Throws<InvalidOperationException>(() => fields.Render(Scope()));
-        for (var i = 0; i < 20 && context.IsAlive; i++)
+        for (var i = 0; i < 20 && (context.IsAlive || twins.IsAlive); i++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
         }
         Assert.False(context.IsAlive, "the collectible load context is still alive after Unload");
+        Assert.False(twins.IsAlive, "the explaining twins' load context is still alive after Unload");
         compiler.Unload(); // idempotent
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static WeakReference CompileAndUse(ExpressionCompiler compiler, CompiledCondition condition)
+    private static (WeakReference Set, WeakReference Twins) CompileAndUse(ExpressionCompiler compiler, CompiledCondition condition)
     {
         Assert.Empty(compiler.Compile());
         Assert.True(condition.Evaluate(Scope(update: new StepResult(true, 0, ""))));
         Assert.True(condition.Explain(Scope(update: new StepResult(true, 0, ""))).Value);
-        return compiler.Compiled!.ContextReference!;
+        return (compiler.Compiled!.ContextReference!, compiler.Compiled.TwinContextReference!);
+    }
+
+    [Fact]
+    public void Compile_LeavesTheTwinsOut_UntilTheFirstExplain_ThenCachesThem()
+    {
+        var first = Set();
+        Assert.Empty(first.Compiler.Compile());
+        var scope = Scope(update: new StepResult(true, 0, ""));
+        Assert.True(first.Condition.Evaluate(scope));
+        Assert.False(first.Compiler.Compiled!.TwinsLoaded);
+        Assert.Single(Directory.GetFiles(_directory));
+
+        var explained = first.Condition.Explain(scope).ToString();
+
+        Assert.True(first.Compiler.Compiled.TwinsLoaded);
+        Assert.Equal(2, Directory.GetFiles(_directory).Length);
+        var second = Set();
+        Assert.Empty(second.Compiler.Compile());
+        Assert.True(second.Compiler.Compiled!.FromCache);
+        Assert.Equal(explained, second.Condition.Explain(scope).ToString());
+    }
+
+    [Fact]
+    public void Explain_RecompilesTheTwins_WhenTheirCacheFileIsDamaged()
+    {
+        var first = Set();
+        Assert.Empty(first.Compiler.Compile());
+        var scope = Scope(update: new StepResult(true, 0, ""));
+        var explained = first.Condition.Explain(scope).ToString();
+        var twins = Path.Combine(_directory, first.Compiler.Compiled!.CacheKey + "-explain.rexc");
+        var bytes = File.ReadAllBytes(twins);
+        bytes[bytes.Length / 2] ^= 0xff;
+        File.WriteAllBytes(twins, bytes);
+
+        var second = Set();
+        Assert.Empty(second.Compiler.Compile());
+
+        Assert.Equal(explained, second.Condition.Explain(scope).ToString());
+        Assert.NotEqual(bytes, File.ReadAllBytes(twins));
     }
 
     /// <summary>

@@ -11,8 +11,10 @@ namespace RulesEngine.Connectors.GoogleSheets.Emulator;
 /// <summary>
 /// A local Google Sheets API v4 for tests and the demo: <c>values.get</c> with real A1 parsing and Google's response
 /// shape, <c>values.append</c> and <c>values.update</c> (writes need a service-account token with the spreadsheets
-/// scope; an API key gets Google's 401, a read-only share its 403), <c>spreadsheets.get</c>, API keys and service-account tokens (with a JWT-bearer token endpoint at
-/// <see cref="TokenUrl"/>), Google's error envelope for injected faults, and an optional 60-reads-a-minute quota.
+/// scope; an API key gets Google's 401, a read-only share its 403), <c>spreadsheets.get</c> (the tabs, and the locale
+/// and time zone set with <see cref="SetLocale"/>; a <c>fields</c> mask is honoured one level deep), API keys and
+/// service-account tokens (with a JWT-bearer token endpoint at <see cref="TokenUrl"/>), Google's error envelope for
+/// injected faults, and an optional 60-reads-a-minute quota.
 /// Tests seed and edit sheets through the methods below while a flow polls them.
 /// </summary>
 public sealed class GoogleSheetsEmulator : IAsyncDisposable
@@ -22,6 +24,7 @@ public sealed class GoogleSheetsEmulator : IAsyncDisposable
     private readonly HashSet<string> _denied = new(StringComparer.Ordinal);
     private readonly HashSet<string> _readOnly = new(StringComparer.Ordinal);
     private readonly HashSet<string> _apiKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Locale, string TimeZone)> _locales = new(StringComparer.Ordinal);
     private readonly Queue<DateTimeOffset> _reads = new();
     private readonly EmulatedTokenServer _tokens = new();
     private EmulatorHost _host = null!;
@@ -110,6 +113,17 @@ public sealed class GoogleSheetsEmulator : IAsyncDisposable
     {
         lock (_gate) return [.. Find(spreadsheetId, sheetName).Rows.Select(r => (IReadOnlyList<string>)[.. r])];
     }
+
+    /// <summary>Sets the spreadsheet's locale (Google's form, e.g. "de_DE"; default "en_US") and time zone (default
+    /// "Etc/GMT"), as <c>spreadsheets.get</c> reports them under <c>properties</c>. Cells are stored as formatted text, so
+    /// seed them the way that locale shows them ("1.234,5").</summary>
+    public void SetLocale(string spreadsheetId, string locale, string timeZone = DefaultTimeZone)
+    {
+        lock (_gate) _locales[spreadsheetId] = (locale, timeZone);
+    }
+
+    private const string DefaultLocale = "en_US";
+    private const string DefaultTimeZone = "Etc/GMT";
 
     /// <summary>Makes the spreadsheet unreadable to every caller (403 PERMISSION_DENIED), as if not shared.</summary>
     public void DenyAccess(string spreadsheetId, bool denied = true)
@@ -369,13 +383,56 @@ public sealed class GoogleSheetsEmulator : IAsyncDisposable
                 ["gridProperties"] = new JObject { ["rowCount"] = s.RowCount, ["columnCount"] = s.ColumnCount },
             },
         }));
-        var body = new JObject { ["sheets"] = sheets };
-        if (fields.Length == 0)
+        var (locale, timeZone) = _locales.TryGetValue(id, out var set) ? set : (DefaultLocale, DefaultTimeZone);
+        var full = new JObject
         {
-            body.AddFirst(new JProperty("properties", new JObject { ["title"] = id, ["locale"] = "en_US", ["timeZone"] = "Etc/GMT" }));
-            body.AddFirst(new JProperty("spreadsheetId", id));
+            ["spreadsheetId"] = id,
+            ["properties"] = new JObject { ["title"] = id, ["locale"] = locale, ["timeZone"] = timeZone },
+            ["sheets"] = sheets,
+        };
+        return (200, fields.Length == 0 ? full : Mask(full, fields));
+    }
+
+    /// <summary>
+    /// A partial response: the parts of <paramref name="full"/> a <c>fields</c> mask names, one level deep
+    /// ("properties(locale,timeZone)", "sheets.properties", "spreadsheetId"); deeper parts of a named part are kept whole.
+    /// </summary>
+    private static JObject Mask(JObject full, string fields)
+    {
+        var masked = new JObject();
+        foreach (var entry in TopLevel(fields))
+        {
+            var open = entry.IndexOfAny(['(', '.']);
+            var name = open < 0 ? entry : entry[..open];
+            if (full[name] is not { } part) continue;
+            var inner = open < 0 ? null : entry[open] == '(' ? entry[(open + 1)..].TrimEnd(')') : entry[(open + 1)..];
+            if (part is JObject obj && inner is not null)
+            {
+                var target = masked[name] as JObject ?? [];
+                foreach (var sub in TopLevel(inner).Select(f => f.Split('.', '(')[0]))
+                    if (obj[sub] is { } value) target[sub] = value.DeepClone();
+                masked[name] = target;
+            }
+            else masked[name] = part.DeepClone();
         }
-        return (200, body);
+        return masked;
+    }
+
+    /// <summary>The comma-separated entries of a fields mask, commas inside parentheses left alone.</summary>
+    private static IEnumerable<string> TopLevel(string fields)
+    {
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i <= fields.Length; i++)
+        {
+            if (i == fields.Length || (fields[i] == ',' && depth == 0))
+            {
+                if (fields[start..i].Trim() is { Length: > 0 } entry) yield return entry;
+                start = i + 1;
+            }
+            else if (fields[i] == '(') depth++;
+            else if (fields[i] == ')') depth--;
+        }
     }
 
     private (int, JObject) GetValues(string id, string rangeText, string majorDimension)

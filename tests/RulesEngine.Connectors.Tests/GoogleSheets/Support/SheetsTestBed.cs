@@ -30,8 +30,9 @@ internal sealed class SheetsTestBed : IAsyncDisposable
 
     public GoogleSheetsClient Client(int maxAttempts = 4) => new(Options(maxAttempts));
 
-    public NewRowsSource Source(string sheet, IReadOnlyList<string>? columns = null, IReadOnlyList<string>? required = null, int headerRow = 1) =>
-        new(Client(), SpreadsheetId, sheet, headerRow, columns, required);
+    public NewRowsSource Source(string sheet, IReadOnlyList<string>? columns = null, IReadOnlyList<string>? required = null, int headerRow = 1,
+        IReadOnlyList<string>? keys = null) =>
+        new(Client(), SpreadsheetId, sheet, headerRow, columns, required, keys);
 
     /// <summary>The decoded ranges of the values.get requests received since the last clear.</summary>
     public IReadOnlyList<string> RangesRead() =>

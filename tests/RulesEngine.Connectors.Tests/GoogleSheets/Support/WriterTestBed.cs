@@ -57,6 +57,21 @@ internal sealed class WriterTestBed : IAsyncDisposable
     /// <summary>Loads a flow with <paramref name="step"/> (its "connection" is "sheets") and returns the step's receiver.</summary>
     public (IReceiver? Receiver, IReadOnlyList<Diagnostic> Diagnostics) Load(string step, bool apiKey = false)
     {
+        var (flow, diagnostics) = LoadFlow($$"""
+            {
+              "name": "write-{{Guid.NewGuid():N}}",
+              "source": { "type": "googleSheets.newRows", "connection": "sheets", "spreadsheetId": "{{SpreadsheetId}}", "sheet": "Contacts",
+                          "columns": ["Email", "Name"] },
+              "steps": [ {{step}} ]
+            }
+            """, apiKey);
+        var receiver = flow?.AllSteps().OfType<ReceiverStep>().Single().Receiver;
+        return (receiver, diagnostics);
+    }
+
+    /// <summary>Loads one flow file's text against a connections file whose "sheets" connection points at the emulator.</summary>
+    public (Flow? Flow, IReadOnlyList<Diagnostic> Diagnostics) LoadFlow(string flowJson, bool apiKey = false)
+    {
         Directory.CreateDirectory(_directory);
         var registry = new ConnectorRegistry();
         GoogleSheetsConnector.Register(registry);
@@ -66,21 +81,16 @@ internal sealed class WriterTestBed : IAsyncDisposable
         var connections = Path.Combine(_directory, $"connections-{Guid.NewGuid():N}.json");
         File.WriteAllText(connections, new JObject { ["sheets"] = connection }.ToString());
         var flow = Path.Combine(_directory, $"flow-{Guid.NewGuid():N}.json");
-        File.WriteAllText(flow, $$"""
-            {
-              "name": "write-{{Guid.NewGuid():N}}",
-              "source": { "type": "googleSheets.newRows", "connection": "sheets", "spreadsheetId": "{{SpreadsheetId}}", "sheet": "Contacts",
-                          "columns": ["Email", "Name"] },
-              "steps": [ {{step}} ]
-            }
-            """);
+        File.WriteAllText(flow, flowJson);
         var diagnostics = new List<Diagnostic>();
         var file = ConnectionsFile.Load(connections, registry, diagnostics);
         var set = new FlowLoader(registry, file).Load([flow]);
         diagnostics.AddRange(set.Diagnostics);
-        var receiver = set.Flows.SingleOrDefault()?.AllSteps().OfType<ReceiverStep>().Single().Receiver;
-        return (diagnostics.Count == 0 ? receiver : null, diagnostics);
+        return (diagnostics.Count == 0 ? set.Flows.SingleOrDefault() : null, diagnostics);
     }
+
+    /// <summary>A scratch path for a state database.</summary>
+    public string StatePath() => Path.Combine(_directory, $"state-{Guid.NewGuid():N}.db");
 
     public IReceiver Step(string step, bool apiKey = false)
     {
