@@ -49,15 +49,15 @@ internal static class ExplainRewriter
         _ => false,
     };
 
-    /// <summary>Adds the twins <c>X{n}</c> of the marked condition methods to the generated class, and the table of
-    /// their delegates (<c>ExplainTable.All</c>, in the order of <paramref name="marks"/>).</summary>
-    public static SyntaxNode AddTwins(SyntaxNode root, IReadOnlyList<Marks> marks)
+    /// <summary>Replaces the generated class's methods with the twins <c>X{n}</c> of the marked ones, and its table
+    /// with the table of the twins' delegates (<c>ExplainTable.All</c>, in the order of <paramref name="marks"/>):
+    /// the twins' assembly holds nothing else.</summary>
+    public static SyntaxNode ToTwins(SyntaxNode root, IReadOnlyList<Marks> marks)
     {
         var generated = root.DescendantNodes().OfType<ClassDeclarationSyntax>().First(c => c.Identifier.ValueText == "Expressions");
         var methods = generated.Members.OfType<MethodDeclarationSyntax>().ToDictionary(m => m.Identifier.ValueText, StringComparer.Ordinal);
         var twins = new List<MemberDeclarationSyntax>(marks.Count);
-        var table = new System.Text.StringBuilder("public static class ExplainTable\n{\nprivate static readonly Expressions Instance = new Expressions();\n\n"
-            + "public static readonly object[] All = new object[]\n{\n");
+        var table = new System.Text.StringBuilder("public static class ExplainTable\n{\npublic static readonly object[] All = new object[]\n{\n");
         foreach (var mark in marks)
         {
             var method = methods["E" + mark.Method.ToString(CultureInfo.InvariantCulture)];
@@ -67,13 +67,13 @@ internal static class ExplainRewriter
                 .WithIdentifier(SyntaxFactory.Identifier("X" + mark.Method.ToString(CultureInfo.InvariantCulture)))
                 .WithParameterList(method.ParameterList.AddParameters(explain))
                 .WithBody(body));
-            table.Append("new global::System.Func<").Append(GeneratedSource.ScopeType).Append(", object[], bool>(Instance.X")
+            table.Append("new global::System.Func<").Append(GeneratedSource.ScopeType).Append(", object[], bool>(Expressions.X")
                 .Append(mark.Method.ToString(CultureInfo.InvariantCulture)).Append("),\n");
         }
         table.Append("};\n}\n");
-        var withTwins = root.ReplaceNode(generated, generated.AddMembers([.. twins]));
-        var ns = withTwins.DescendantNodes().OfType<BaseNamespaceDeclarationSyntax>().First();
-        return withTwins.ReplaceNode(ns, ns.AddMembers(SyntaxFactory.ParseMemberDeclaration(table.ToString())!));
+        var ns = root.DescendantNodes().OfType<BaseNamespaceDeclarationSyntax>().First();
+        return root.ReplaceNode(ns, ns.WithMembers(SyntaxFactory.List<MemberDeclarationSyntax>(
+            [generated.WithMembers(SyntaxFactory.List(twins)), SyntaxFactory.ParseMemberDeclaration(table.ToString())!])));
     }
 
     /// <summary>The method number <c>n</c> of the twin <c>X{n}</c> that holds <paramref name="node"/> (where a compile

@@ -23,7 +23,7 @@ public sealed class ExpressionCache
     public const string EnvironmentVariable = "RULESENGINE_CACHE";
 
     // Bump when the allow-list or the validator changes: older sets were checked against other rules.
-    internal const int AllowListVersion = 4;
+    internal const int AllowListVersion = 3;
     private const int FormatVersion = 1;
 
     public ExpressionCache(string directory)

@@ -21,12 +21,8 @@ internal sealed class ExpressionEmitter(IReadOnlyList<ExpressionEntry> entries, 
     internal bool WithBudget { get; init; } = true;
 
     /// <summary>The compiled plan, or null with every problem (by entry index) when anything is wrong.</summary>
-    internal static readonly System.Diagnostics.Stopwatch T = System.Diagnostics.Stopwatch.StartNew();
-    internal static void Mark(string what) { if (Environment.GetEnvironmentVariable("RE_TRACE") is not null) Console.Error.WriteLine($"{(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds,6:F0} ms {what}"); }
-
     public ExpressionPlan? Compile(List<(int Entry, ExpressionProblem Problem)> problems)
     {
-        Mark("compile start");
         var source = new GeneratedSource();
         var plan = new PlanEntry?[entries.Count];
         var roslynEntries = new List<(int Entry, int Method)>();
@@ -66,7 +62,6 @@ internal sealed class ExpressionEmitter(IReadOnlyList<ExpressionEntry> entries, 
         }
 
         byte[]? image = null;
-        Mark("checked each expression");
         if (roslynEntries.Count > 0)
             image = Emit(source, problems);
         if (problems.Count > 0) return null;
@@ -130,49 +125,33 @@ internal sealed class ExpressionEmitter(IReadOnlyList<ExpressionEntry> entries, 
     {
         var text = source.Finish();
         var (compilation, tree, root) = Parse(text);
-        Mark("parsed");
-        _ = GeneratedAssembly.References;
-        Mark("references");
         var model = compilation.GetSemanticModel(tree);
         var slots = source.Slots;
         var starts = slots.Select(s => s.Start).ToArray();
         var ranges = new HashSet<InvocationExpressionSyntax>();
         var forbidden = new List<TextSpan>();
 
-        // Validating binds every method (most of a cold compile's time): the slots are independent and the semantic
-        // model is thread-safe, so they are checked in parallel, then merged in order.
-        var checks = new (bool IsExpression, List<(TextSpan Span, string Message)> Errors, HashSet<InvocationExpressionSyntax> Ranges)[slots.Count];
-        Parallel.For(0, slots.Count, i =>
+        foreach (var slot in slots)
         {
-            var expression = SlotExpression(root, slots[i]);
-            var found = new HashSet<InvocationExpressionSyntax>();
-            checks[i] = expression is null ? (false, [], found) : (true, ExpressionValidator.Validate(model, expression, found), found);
-        });
-        for (var i = 0; i < slots.Count; i++)
-        {
-            var slot = slots[i];
-            var (isExpression, errors, found) = checks[i];
-            ranges.UnionWith(found);
-            if (!isExpression)
+            var expression = SlotExpression(root, slot);
+            if (expression is null)
             {
                 problems.Add((slot.Entry, new ExpressionProblem(slot.ValueOffset, ExpressionCodes.NotOneExpression,
                     $"the {(slot.IsTemplate ? "placeholder" : "condition")} must be exactly one C# expression")));
                 continue;
             }
-            foreach (var (span, message) in errors)
+            foreach (var (span, message) in ExpressionValidator.Validate(model, expression, ranges))
             {
                 forbidden.Add(span);
                 problems.Add((slot.Entry, new ExpressionProblem(slot.ValueOffset + span.Start - slot.Start, ExpressionCodes.Forbidden, message)));
             }
         }
 
-        Mark("validated");
         if (problems.Count == 0)
         {
             // Emit straight away and take the compiler's errors from the emit: asking the semantic model for them
             // first bound every method once more (0.5-0.8 s of a cold compile of 1,000 expressions).
             var image = EmitImage(compilation, tree, root, ranges, [], out var errors, out var rewrote);
-            Mark("emitted");
             if (image is not null) return image;
             if (!rewrote)
             {
@@ -242,7 +221,7 @@ internal sealed class ExpressionEmitter(IReadOnlyList<ExpressionEntry> entries, 
         }
         // one pass over the tree (ReplaceNodes with thousands of nodes took seconds)
         var rewritten = annotations.Count == 0 ? root : new Annotator(annotations).Visit(root)!;
-        if (marks.Count > 0) rewritten = ExplainRewriter.AddTwins(rewritten, marks);
+        if (marks.Count > 0) rewritten = ExplainRewriter.ToTwins(rewritten, marks);
         if (WithBudget)
         {
             var budgetMs = (int)Math.Ceiling(budget.TotalMilliseconds);

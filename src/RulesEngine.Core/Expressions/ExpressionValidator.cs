@@ -105,8 +105,6 @@ internal static class ExpressionValidator
                 StackAllocArrayCreationExpressionSyntax or ImplicitStackAllocArrayCreationExpressionSyntax => "stackalloc is not allowed",
                 PointerTypeSyntax or FunctionPointerTypeSyntax => "pointers are not allowed",
                 MakeRefExpressionSyntax or RefTypeExpressionSyntax or RefValueExpressionSyntax => "__makeref, __reftype and __refvalue are not allowed",
-                // the generated methods are instance methods: 'this' would reach the other expressions (recursion)
-                ThisExpressionSyntax or BaseExpressionSyntax => "this and base are not allowed",
                 TypeOfExpressionSyntax => "typeof is not allowed",
                 SizeOfExpressionSyntax => "sizeof is not allowed",
                 AwaitExpressionSyntax => "await is not allowed",

@@ -19,6 +19,20 @@ public sealed class DiagnosticTests
     }
 
     [Theory]
+    [InlineData("Row.Fields.Values.Any(v => v == Emial)", "Emial")] // the error is in a method the time budget rewrites
+    [InlineData("Plan == \"pro\" && Emial == \"x\"", "Emial")] // ... or after one
+    public void Compile_ReportsJsonColumn_WhenAnotherExpressionHasALambda(string code, string at)
+    {
+        var compiler = new ExpressionCompiler { Cache = null };
+        compiler.AddCondition("Row.Fields.Values.Any(v => v == \"pro\")", Context, At("x"));
+        compiler.AddCondition(code, Context, At(code));
+
+        var error = Assert.Single(compiler.Compile());
+
+        Assert.Equal((FlowFile, Line, ColumnOf(code, at), "CS0103"), (error.File, error.Line, error.Column, error.Code));
+    }
+
+    [Theory]
     // raw JSON token as written in the file; the error is at "Emial"
     [InlineData("\"Plan == \\\"pro\\\" && Emial == \\\"x\\\"\"")]
     [InlineData("\"First_Name == \\\"Ren\\u00e9e\\\" || Emial == \\\"\\\"\"")]
