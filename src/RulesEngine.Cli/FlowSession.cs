@@ -14,7 +14,8 @@ internal static class FlowSession
         var diagnostics = new List<Diagnostic>();
         var connections = ConnectionsFile.Load(connectionsPath, registry, diagnostics);
         var files = FlowLoader.FindFlowFiles(paths);
-        var set = new FlowLoader(registry, connections).Load(files);
+        // one-shot verbs never replace their code: non-collectible, so Dynamic PGO applies (serve loads collectibly)
+        var set = new FlowLoader(registry, connections) { CollectibleCode = false }.Load(files);
         var all = diagnostics.Concat(set.Diagnostics)
             .Concat(wholeSet ? RulesEngine.Core.Scheduling.FlowTriggers.CheckChains(set.Flows) : [])
             .ToList();

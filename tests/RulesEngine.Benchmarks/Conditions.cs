@@ -64,9 +64,9 @@ public static class Conditions
     }
 
     /// <summary>Our compiler over <paramref name="codes"/> (no disk cache: benchmarks measure the compiler).</summary>
-    public static CompiledCondition[] Compile(IReadOnlyList<string> codes, bool budget = true)
+    public static CompiledCondition[] Compile(IReadOnlyList<string> codes, bool budget = true, bool collectible = true)
     {
-        var compiler = new ExpressionCompiler { Cache = null, WithBudget = budget };
+        var compiler = new ExpressionCompiler { Cache = null, WithBudget = budget, Collectible = collectible };
         var conditions = codes.Select((c, i) => compiler.AddCondition(c, Context, new SourceLocation("bench.json", i + 1, 1))).ToArray();
         var errors = compiler.Compile();
         if (errors.Count > 0) throw new InvalidOperationException(string.Join("\n", errors));

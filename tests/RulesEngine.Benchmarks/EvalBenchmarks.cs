@@ -17,6 +17,8 @@ public class EvalBenchmarks
     private Func<ItemScope, bool>[] _hand = null!;
     private CompiledCondition[] _ours = null!;
     private Func<ItemScope, bool>[] _oursRaw = null!;
+    private CompiledCondition[] _oursFixed = null!;
+    private Func<ItemScope, bool>[] _oursFixedRaw = null!;
     private ScriptRunner<bool>[] _script = null!;
     private Func<ItemScope, bool>[] _dynamicExpresso = null!;
     private Func<ItemScope, bool>[] _linqDynamic = null!;
@@ -31,6 +33,8 @@ public class EvalBenchmarks
         _hand = Conditions.HandWritten;
         _ours = Conditions.Compile(Conditions.Ours);
         _oursRaw = _ours.Select(Raw).ToArray();
+        _oursFixed = Conditions.Compile(Conditions.Ours, collectible: false);
+        _oursFixedRaw = _oursFixed.Select(Raw).ToArray();
 
         var options = ScriptOptions.Default
             .WithReferences(typeof(ItemScope).Assembly, typeof(Enumerable).Assembly)
@@ -62,6 +66,7 @@ public class EvalBenchmarks
         // every engine must agree before its speed means anything
         var expected = _hand.Select(h => h(_scope)).ToArray();
         Check("ours", _ours.Select(c => c.Evaluate(_scope)), expected);
+        Check("ours, non-collectible", _oursFixed.Select(c => c.Evaluate(_scope)), expected);
         Check("script", _script.Select(s => s(_scope).GetAwaiter().GetResult()), expected);
         Check("DynamicExpresso", _dynamicExpresso.Select(f => f(_scope)), expected);
         Check("Linq.Dynamic", _linqDynamic.Select(f => f(_scope)), expected);
@@ -106,6 +111,24 @@ public class EvalBenchmarks
     {
         var n = 0;
         foreach (var f in _oursRaw) if (f(_scope)) n++;
+        return n;
+    }
+
+    /// <summary>The generated delegates alone, loaded non-collectibly (what the one-shot CLI verbs do).</summary>
+    [Benchmark]
+    public int Ours_Delegate_NonCollectible()
+    {
+        var n = 0;
+        foreach (var f in _oursFixedRaw) if (f(_scope)) n++;
+        return n;
+    }
+
+    /// <summary>Through the public handle, loaded non-collectibly.</summary>
+    [Benchmark]
+    public int Ours_Evaluate_NonCollectible()
+    {
+        var n = 0;
+        foreach (var c in _oursFixed) if (c.Evaluate(_scope)) n++;
         return n;
     }
 

@@ -5,19 +5,25 @@ using System.Runtime.Loader;
 namespace RulesEngine.Core.Expressions;
 
 /// <summary>
-/// The code compiled for one set of expressions: a collectible assembly in its own load context, and the handles
-/// bound to it. <see cref="Unload"/> (or <see cref="Dispose"/>) unbinds every handle and unloads the context, so a
-/// daemon can replace a set of flows without leaking: call it once no evaluation of these handles is in flight;
-/// a handle used afterwards throws <see cref="InvalidOperationException"/>. The memory is freed by a later GC,
-/// once nothing holds a delegate of the set.
+/// The code compiled for one set of expressions: an assembly in its own load context, and the handles bound to it.
+/// <see cref="Unload"/> (or <see cref="Dispose"/>) unbinds every handle and unloads the context, so a daemon can
+/// replace a set of flows without leaking: call it once no evaluation of these handles is in flight; a handle used
+/// afterwards throws <see cref="InvalidOperationException"/>. The memory is freed by a later GC, once nothing holds
+/// a delegate of the set.
 /// </summary>
-/// <remarks>
+/// <remarks><para>
+/// The context is collectible unless <see cref="ExpressionCompiler.Collectible"/> was false (<see cref="IsCollectible"/>):
+/// the runtime does not apply Dynamic PGO to code in collectible assemblies, so a one-shot process, which never
+/// replaces its code, loads it non-collectibly to get profile-guided optimisation. On such a set
+/// <see cref="Unload"/> only unbinds the handles: the assembly stays loaded until the process ends.
+/// </para>
+/// <para>
 /// The explaining twins of the conditions (<see cref="CompiledCondition.Explain"/>) are not part of the set's
 /// assembly: the first explanation asked of any condition compiles them all, in a second compilation loaded into a
-/// second collectible context that unloads with the set, and keeps them in the disk cache under a key of their
+/// second context (collectible when the set's is) that unloads with the set, and keeps them in the disk cache under a key of their
 /// own. So validating and loading flows never pay for them, and a run pays once per set of flows (nothing on a
 /// cache hit).
-/// </remarks>
+/// </para></remarks>
 public sealed class CompiledExpressions : IDisposable
 {
     /// <summary>Appended to the set's cache key to name its twins in the disk cache.</summary>
@@ -32,8 +38,9 @@ public sealed class CompiledExpressions : IDisposable
     private Twin?[]? _twins;
 
     internal CompiledExpressions(List<CompiledCondition> conditions, List<CompiledTemplate> templates, bool fromCache, string? cacheKey,
-        TwinSource? twinSource = null)
+        TwinSource? twinSource = null, bool collectible = true)
     {
+        IsCollectible = collectible;
         _conditions = conditions;
         _templates = templates;
         FromCache = fromCache;
@@ -47,27 +54,39 @@ public sealed class CompiledExpressions : IDisposable
     /// <summary>The SHA-256 key of the set in the disk cache; null when caching is off.</summary>
     public string? CacheKey { get; }
 
+    /// <summary>True when the set's assemblies are in collectible contexts, which <see cref="Unload"/> frees; false
+    /// when they stay loaded for the life of the process (see <see cref="ExpressionCompiler.Collectible"/>).</summary>
+    public bool IsCollectible { get; }
+
     /// <summary>False once <see cref="Unload"/> was called.</summary>
     public bool IsLoaded { get; private set; } = true;
 
-    /// <summary>Unbinds every condition and template of the set and unloads its assemblies. Idempotent.</summary>
+    /// <summary>Unbinds every condition and template of the set and unloads its assemblies. Idempotent. On a
+    /// non-collectible set (<see cref="IsCollectible"/> false) it only unbinds: it does not throw, and the assemblies
+    /// stay loaded until the process ends.</summary>
     public void Unload()
     {
         if (!IsLoaded) return;
         IsLoaded = false;
         foreach (var condition in _conditions) condition.Unbind();
         foreach (var template in _templates) template.Unbind();
-        _context?.Unload();
+        UnloadContext(_context);
         _context = null;
         lock (_twinLock)
         {
             _twins = [];
-            _twinContext?.Unload();
+            UnloadContext(_twinContext);
             _twinContext = null;
         }
     }
 
     public void Dispose() => Unload();
+
+    /// <summary>Unloads a collectible context; a non-collectible one cannot unload (it would throw) and is left.</summary>
+    private static void UnloadContext(AssemblyLoadContext? context)
+    {
+        if (context is { IsCollectible: true }) context.Unload();
+    }
 
     /// <summary>Weak references to the load contexts, for tests that check unloading really frees them.</summary>
     internal WeakReference? ContextReference { get; private set; }
@@ -77,10 +96,11 @@ public sealed class CompiledExpressions : IDisposable
     /// <summary>True when the twins were asked for, by any condition of the set (tests).</summary>
     internal bool TwinsLoaded => Volatile.Read(ref _twins) is not null;
 
-    /// <summary>Loads an emitted image into a new collectible context and returns its delegate table.</summary>
+    /// <summary>Loads an emitted image into a new context (collectible per <see cref="IsCollectible"/>) and returns
+    /// its delegate table.</summary>
     internal object[] Load(byte[] image)
     {
-        var context = new ExpressionLoadContext();
+        var context = new ExpressionLoadContext(IsCollectible);
         _context = context;
         ContextReference = new WeakReference(context);
         return ReadTable(context.LoadFromStream(new MemoryStream(image)), GeneratedNames.TableType);
@@ -127,7 +147,7 @@ public sealed class CompiledExpressions : IDisposable
     {
         var twins = new Twin?[plan.Entries.Count];
         if (plan.Image is null) return twins;
-        var context = new ExpressionLoadContext();
+        var context = new ExpressionLoadContext(IsCollectible);
         try
         {
             var table = ReadTable(context.LoadFromStream(new MemoryStream(plan.Image)), GeneratedNames.ExplainTableType);
@@ -140,7 +160,7 @@ public sealed class CompiledExpressions : IDisposable
         catch (Exception e) when (fromCache && e is BadImageFormatException or InvalidCastException or IndexOutOfRangeException
             or TypeLoadException or MissingFieldException)
         {
-            context.Unload();
+            UnloadContext(context);
             return null;
         }
         _twinContext = context;
@@ -154,7 +174,9 @@ public sealed class CompiledExpressions : IDisposable
         return (object[])table.GetField("All", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
     }
 
-    private sealed class ExpressionLoadContext() : AssemblyLoadContext("RulesEngine expressions", isCollectible: true)
+    /// <summary>A context of its own per set even when not collectible: every set's assembly has the same name, so
+    /// they cannot share one (nor the default context).</summary>
+    private sealed class ExpressionLoadContext(bool collectible) : AssemblyLoadContext("RulesEngine expressions", isCollectible: collectible)
     {
         // The engine's own assembly, so ItemScope is the host's type and the delegates bind (also when the engine
         // itself was loaded into a plugin context); null for the rest: the default context's framework.

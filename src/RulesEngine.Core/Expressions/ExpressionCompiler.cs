@@ -6,7 +6,7 @@ namespace RulesEngine.Core.Expressions;
 
 /// <summary>
 /// Collects every condition and template of all loaded flows, then compiles them in one Roslyn compilation
-/// (one generated file, one collectible assembly). Until <see cref="Compile"/> succeeds, handles cannot evaluate.
+/// (one generated file, one assembly, collectible unless <see cref="Collectible"/> is false). Until <see cref="Compile"/> succeeds, handles cannot evaluate.
 /// </summary>
 /// <remarks>
 /// Each expression is checked three times before it may run: alone (exactly one C# expression), in the generated
@@ -35,8 +35,15 @@ public sealed class ExpressionCompiler
     /// <see cref="ExpressionCache.Default"/> (<c>RULESENGINE_CACHE</c>, else <c>~/.cache/rulesengine</c>).</summary>
     public ExpressionCache? Cache { get; init; } = ExpressionCache.Default;
 
+    /// <summary>True (default): the compiled set is loaded into a collectible context, which
+    /// <see cref="CompiledExpressions.Unload"/> frees, for a process that replaces its code (the daemon). False: a
+    /// non-collectible context, for a one-shot process that never replaces it; the runtime applies Dynamic PGO only
+    /// to non-collectible code, so the conditions run as fast as hand-written ones, and Unload only unbinds the
+    /// handles (the assembly stays until the process ends). The explaining twins follow the same setting.</summary>
+    public bool Collectible { get; init; } = true;
+
     /// <summary>The compiled set once <see cref="Compile"/> succeeded (null before, and after a failed compile):
-    /// the owner of the collectible assembly, which can unload it.</summary>
+    /// the owner of the assembly, which can unload it (when <see cref="Collectible"/>).</summary>
     public CompiledExpressions? Compiled { get; private set; }
 
     /// <summary>Benchmarks only: compile without the time budget, to measure what it costs.</summary>
@@ -102,7 +109,8 @@ public sealed class ExpressionCompiler
     {
         var conditions = new List<CompiledCondition>();
         var templates = new List<CompiledTemplate>();
-        var compiled = new CompiledExpressions(conditions, templates, fromCache, key, new TwinSource(_entries, TimeBudget, WithBudget, key is null ? null : Cache));
+        var compiled = new CompiledExpressions(conditions, templates, fromCache, key, new TwinSource(_entries, TimeBudget, WithBudget, key is null ? null : Cache),
+            Collectible);
         object[] table = [];
         try
         {

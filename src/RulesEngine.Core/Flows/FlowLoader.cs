@@ -13,11 +13,13 @@ public sealed record FlowSet(IReadOnlyList<Flow> Flows, IReadOnlyList<Diagnostic
 {
     public bool Succeeded => Diagnostics.Count == 0;
 
-    /// <summary>The code compiled for these flows (one collectible assembly per set).</summary>
+    /// <summary>The code compiled for these flows (one assembly per set, collectible unless
+    /// <see cref="FlowLoader.CollectibleCode"/> was false).</summary>
     internal IDisposable? Code { get; init; }
 
     /// <summary>Unloads the code compiled for these flows. Call it when a newer version replaces them and no run of
-    /// them is in flight: their conditions and templates cannot run afterwards.</summary>
+    /// them is in flight: their conditions and templates cannot run afterwards. Code loaded non-collectibly
+    /// (<see cref="FlowLoader.CollectibleCode"/> false) is only unbound, not freed.</summary>
     public void Unload() => Code?.Dispose();
 }
 
@@ -34,6 +36,10 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
     private static readonly string[] EngineSourceFields = ["existingRows", "filter"];
     private static readonly string[] IfFields = ["id", "type", "comment", "$comment", "condition", "then", "else"];
 
+    /// <summary>True (default): the compiled code is collectible, so <see cref="FlowSet.Unload"/> frees it (the daemon).
+    /// False for one-shot processes: faster code (see <see cref="ExpressionCompiler.Collectible"/>), never freed.</summary>
+    public bool CollectibleCode { get; init; } = true;
+
     /// <summary>Flow files named directly, and every *.json file in named folders (recursively).</summary>
     public static IReadOnlyList<string> FindFlowFiles(IEnumerable<string> paths) =>
         paths.SelectMany<string, string>(p => Directory.Exists(p)
@@ -46,7 +52,7 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
     public FlowSet Load(IEnumerable<string> files)
     {
         var diagnostics = new List<Diagnostic>();
-        var compiler = new ExpressionCompiler();
+        var compiler = new ExpressionCompiler { Collectible = CollectibleCode };
         var flows = new List<Flow>();
         foreach (var file in files)
         {

@@ -18,9 +18,9 @@ public sealed class CacheTests : IDisposable
     }
 
     private (ExpressionCompiler Compiler, CompiledCondition Condition, CompiledTemplate Code, CompiledTemplate Fields) Set(
-        TimeSpan? budget = null, ExpressionContext? context = null, string condition = "update.Result == 0 && Plan == \"pro\"")
+        TimeSpan? budget = null, ExpressionContext? context = null, string condition = "update.Result == 0 && Plan == \"pro\"", bool collectible = true)
     {
-        var compiler = new ExpressionCompiler { Cache = new ExpressionCache(_directory), TimeBudget = budget ?? TimeSpan.FromSeconds(1) };
+        var compiler = new ExpressionCompiler { Cache = new ExpressionCache(_directory), TimeBudget = budget ?? TimeSpan.FromSeconds(1), Collectible = collectible };
         return (compiler,
             compiler.AddCondition(condition, context ?? Context, At("c")),
             compiler.AddTemplate("{First Name} has {Row.Fields.Count(f => f.Value != \"\")} fields", context ?? Context, At("t")),
@@ -142,6 +142,47 @@ public sealed class CacheTests : IDisposable
         Assert.False(context.IsAlive, "the collectible load context is still alive after Unload");
         Assert.False(twins.IsAlive, "the explaining twins' load context is still alive after Unload");
         compiler.Unload(); // idempotent
+    }
+
+    [Fact]
+    public void NonCollectible_Evaluates_AndUnloadOnlyUnbinds()
+    {
+        // compiled by Roslyn, then the same set from the disk cache: both bind non-collectibly, twins included
+        foreach (var fromCache in new[] { false, true })
+        {
+            var (compiler, condition, template, fields) = Set(collectible: false);
+            Assert.Empty(compiler.Compile());
+            var compiled = compiler.Compiled!;
+            Assert.Equal(fromCache, compiled.FromCache);
+            Assert.False(compiled.IsCollectible);
+            var scope = Scope(update: new StepResult(true, 0, ""));
+            Assert.True(condition.Evaluate(scope));
+            Assert.False(condition.Evaluate(Scope(update: new StepResult(true, 1, ""))));
+            Assert.Equal("update.Result == 0 = true; update.Result = 0; Plan == \"pro\" = true; Plan = \"pro\"", condition.Explain(scope).ToString());
+            Assert.Equal("Jane has 6 fields", template.Render(scope));
+            Assert.Equal("Jane <jane@acme.com>", fields.Render(scope));
+            Assert.False(((AssemblyLoadContext)compiled.ContextReference!.Target!).IsCollectible);
+            Assert.False(((AssemblyLoadContext)compiled.TwinContextReference!.Target!).IsCollectible);
+
+            compiler.Unload(); // must not throw: a non-collectible context cannot unload, so it only unbinds
+
+            Assert.False(compiled.IsLoaded);
+            Assert.Throws<InvalidOperationException>(() => condition.Evaluate(scope));
+            Assert.Throws<InvalidOperationException>(() => template.Render(scope));
+            compiler.Unload(); // idempotent
+            compiled.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Collectible_IsTheDefault()
+    {
+        var (compiler, _, _, _) = Set();
+        Assert.True(compiler.Collectible);
+        Assert.Empty(compiler.Compile());
+        Assert.True(compiler.Compiled!.IsCollectible);
+        Assert.True(((AssemblyLoadContext)compiler.Compiled.ContextReference!.Target!).IsCollectible);
+        compiler.Unload();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

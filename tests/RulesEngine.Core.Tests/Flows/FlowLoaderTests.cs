@@ -115,4 +115,26 @@ public sealed class FlowLoaderTests
 
         Assert.True(set.Succeeded, string.Join("\n", set.Diagnostics));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Load_CompilesCollectiblyOrNot_AsAsked_AndUnloadNeverThrows(bool collectible)
+    {
+        var set = new TestRegistry().Load("""
+            {
+              "source": { "type": "memory.rows" },
+              "steps": [
+                { "id": "update", "type": "test.call", "text": "Hi {Name}" },
+                { "id": "check", "type": "if", "condition": "update.Failed && Email != \"\"", "then": [] }
+              ]
+            }
+            """, collectible: collectible);
+
+        Assert.True(set.Succeeded, string.Join("\n", set.Diagnostics));
+        var code = Assert.IsType<RulesEngine.Core.Expressions.CompiledExpressions>(set.Code);
+        Assert.Equal(collectible, code.IsCollectible);
+        set.Unload();
+        Assert.False(code.IsLoaded);
+    }
 }

@@ -32,13 +32,13 @@ internal sealed class TestRegistry
 
     public ConnectorRegistry Registry { get; }
 
-    public FlowSet Load(string json, string name = "flow.json")
+    public FlowSet Load(string json, string name = "flow.json", bool collectible = true)
     {
         var dir = Path.Combine(Path.GetTempPath(), "re-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var path = Path.Combine(dir, name);
         File.WriteAllText(path, json);
-        return new FlowLoader(Registry, ConnectionsFile.Empty(Registry)).Load([path]);
+        return new FlowLoader(Registry, ConnectionsFile.Empty(Registry)) { CollectibleCode = collectible }.Load([path]);
     }
 
     public Flow LoadValid(string json)
