@@ -132,6 +132,10 @@ public sealed class TelegramClient : IDisposable
                     if (!repeatable) throw new StopRetrying(e);
                     throw;
                 }
+                finally
+                {
+                    if (chat is not null) _pacer.Finished(chat);
+                }
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -29,6 +29,20 @@ internal sealed class TelegramPacer(TimeSpan perChatInterval, int messagesPerSec
         return wait > TimeSpan.Zero ? Task.Delay(wait, time, cancellationToken) : Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Called when a send to <paramref name="chat"/> has finished: the next one to that chat starts no earlier than
+    /// an interval after this. Telegram counts arrivals, and a request that was slow to arrive would otherwise let
+    /// the next one land inside the window although their starts were an interval apart.
+    /// </summary>
+    public void Finished(string chat)
+    {
+        lock (_gate)
+        {
+            var after = time.GetUtcNow() + perChatInterval;
+            if (!_nextPerChat.TryGetValue(chat, out var next) || next < after) _nextPerChat[chat] = after;
+        }
+    }
+
     // Chats whose slot has passed carry no information; dropping them keeps a long-running daemon's memory flat.
     private void Forget(DateTimeOffset now)
     {
