@@ -1,11 +1,6 @@
 using Newtonsoft.Json.Linq;
-using RulesEngine.Connectors.Email.Emulator;
-using RulesEngine.Connectors.GoogleSheets;
-using RulesEngine.Connectors.GoogleSheets.Emulator;
-using RulesEngine.Connectors.HelpCrunch;
-using RulesEngine.Connectors.HelpCrunch.Emulator;
-using RulesEngine.Connectors.Telegram;
-using RulesEngine.Connectors.Telegram.Emulator;
+using RulesEngine.Cli;
+using RulesEngine.Cli.Demo;
 using RulesEngine.Core.Connections;
 using RulesEngine.Core.Flows;
 using RulesEngine.Core.Running;
@@ -22,14 +17,11 @@ namespace RulesEngine.Connectors.Email.Tests;
 [Collection(nameof(ShippedFlowsTests))] // they set process-wide environment variables
 public sealed class ShippedFlowsTests
 {
-    private const string SmtpUser = "alerts@example.com";
-    private const string SmtpPassword = "emulated-smtp-password";
-
     /// <summary>Per flow: the rows of its source tab (by header name), extra tabs, and what must be true afterwards.</summary>
     private sealed record Scenario(
         IReadOnlyList<IReadOnlyDictionary<string, string>> Rows,
-        Action<Services> Seed,
-        Action<Services, RunReport> Check);
+        Action<EmulatedServices> Seed,
+        Action<EmulatedServices, RunReport> Check);
 
     private static Dictionary<string, string> Row(params (string Column, string Value)[] cells) => cells.ToDictionary(c => c.Column, c => c.Value);
 
@@ -59,7 +51,7 @@ public sealed class ShippedFlowsTests
                 Assert.Equal("HelpCrunch: could not add lead chloe@example.com", mail.Subject);
                 Assert.Contains("ops@example.com", mail.Recipients);
                 Assert.Contains(run.Link, mail.TextBody, StringComparison.Ordinal);
-                Assert.Equal(SmtpUser, mail.SignedInAs);
+                Assert.Equal(EmulatedServices.SmtpUser, mail.SignedInAs);
             }),
         ["sheet-status-writeback.json"] = new(
             [
@@ -125,10 +117,9 @@ public sealed class ShippedFlowsTests
     [Fact]
     public async Task EveryShippedFlow_Validates_WithTheRootConnectionsFile()
     {
-        await using var sheets = await GoogleSheetsEmulator.StartAsync();
-        var scratch = Scratch();
-        SetSecrets(sheets.WriteServiceAccountKey(scratch));
-        var registry = Registry();
+        // Starting the emulators sets every secret the root connections file names.
+        await using var services = await EmulatedServices.StartAsync(Scratch());
+        var registry = Composition.Registry();
         var diagnostics = new List<Diagnostic>();
         var connections = ConnectionsFile.Load(Path.Combine(RepositoryRoot(), "connections.json"), registry, diagnostics);
 
@@ -143,7 +134,7 @@ public sealed class ShippedFlowsTests
     public async Task ShippedFlow_RunsAgainstTheEmulators(string file)
     {
         var scenario = Scenarios[file];
-        await using var services = await Services.StartAsync(Scratch());
+        await using var services = await EmulatedServices.StartAsync(Scratch(), paced: false);
         var json = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "rules", file)));
         var source = (JObject)json["source"]!;
         var header = source["columns"]!.Select(c => c.ToString()).ToList();
@@ -151,7 +142,7 @@ public sealed class ShippedFlowsTests
             [header, .. scenario.Rows.Select(r => (IReadOnlyList<string>)[.. header.Select(h => r.TryGetValue(h, out var v) ? v : "")])]);
         scenario.Seed(services);
 
-        var registry = Registry();
+        var registry = Composition.Registry();
         var diagnostics = new List<Diagnostic>();
         var connections = ConnectionsFile.Load(services.ConnectionsPath, registry, diagnostics);
         var flowPath = Path.Combine(services.Directory, file);
@@ -174,25 +165,6 @@ public sealed class ShippedFlowsTests
         Assert.DoesNotContain(again.Items, i => i.Status == RowStatus.Done);
     }
 
-    private static ConnectorRegistry Registry()
-    {
-        var registry = new ConnectorRegistry();
-        EmailConnector.Register(registry);
-        GoogleSheetsConnector.Register(registry);
-        HelpCrunchConnector.Register(registry);
-        TelegramConnector.Register(registry);
-        return registry;
-    }
-
-    private static void SetSecrets(string serviceAccountKeyFile)
-    {
-        Environment.SetEnvironmentVariable("GOOGLE_API_KEY", Services.GoogleApiKey);
-        Environment.SetEnvironmentVariable("GOOGLE_SERVICE_ACCOUNT_KEY_FILE", serviceAccountKeyFile);
-        Environment.SetEnvironmentVariable("HELPCRUNCH_API_KEY", Services.HelpCrunchApiKey);
-        Environment.SetEnvironmentVariable("TELEGRAM_BOT_TOKEN", TelegramEmulator.DefaultToken);
-        Environment.SetEnvironmentVariable("SMTP_PASSWORD", SmtpPassword);
-    }
-
     private static IReadOnlyList<string> FlowFiles() => FlowLoader.FindFlowFiles([Path.Combine(RepositoryRoot(), "rules")])
         .Where(f => !f.EndsWith(".schema.json", StringComparison.Ordinal)).ToList();
 
@@ -208,65 +180,5 @@ public sealed class ShippedFlowsTests
         var path = Path.Combine(Path.GetTempPath(), "shipped-flows-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
-    }
-
-    /// <summary>The four emulators and a connections file with the root file's names, pointed at them.</summary>
-    private sealed class Services : IAsyncDisposable
-    {
-        public const string GoogleApiKey = "AIza-shipped-flows-key-0001";
-        public const string HelpCrunchApiKey = "hc-shipped-flows-key-0001";
-
-        private Services(string directory, GoogleSheetsEmulator sheets, HelpCrunchEmulator helpCrunch, TelegramEmulator telegram, SmtpEmulator smtp)
-        {
-            Directory = directory;
-            Sheets = sheets;
-            HelpCrunch = helpCrunch;
-            Telegram = telegram;
-            Smtp = smtp;
-        }
-
-        public string Directory { get; }
-        public GoogleSheetsEmulator Sheets { get; }
-        public HelpCrunchEmulator HelpCrunch { get; }
-        public TelegramEmulator Telegram { get; }
-        public SmtpEmulator Smtp { get; }
-        public string ConnectionsPath => Path.Combine(Directory, "connections.json");
-
-        public static async Task<Services> StartAsync(string directory)
-        {
-            var sheets = await GoogleSheetsEmulator.StartAsync();
-            sheets.AddApiKey(GoogleApiKey);
-            var services = new Services(directory, sheets, await HelpCrunchEmulator.StartAsync(HelpCrunchApiKey), await TelegramEmulator.StartAsync(),
-                SmtpEmulator.Start(SmtpUser, SmtpPassword));
-            SetSecrets(sheets.WriteServiceAccountKey(directory));
-            var connections = new JObject
-            {
-                ["google"] = new JObject { ["type"] = "googleSheets", ["apiKey"] = "${env:GOOGLE_API_KEY}", ["baseUrl"] = sheets.BaseUrl },
-                ["googleWriter"] = new JObject { ["type"] = "googleSheets", ["serviceAccountKeyFile"] = "${env:GOOGLE_SERVICE_ACCOUNT_KEY_FILE}", ["baseUrl"] = sheets.BaseUrl },
-                ["helpcrunch"] = new JObject
-                {
-                    ["type"] = "helpCrunch", ["apiKey"] = "${env:HELPCRUNCH_API_KEY}", ["baseUrl"] = services.HelpCrunch.BaseUrl, ["requestsPerMinute"] = 0,
-                },
-                ["telegram"] = new JObject
-                {
-                    ["type"] = "telegram", ["botToken"] = "${env:TELEGRAM_BOT_TOKEN}", ["baseUrl"] = services.Telegram.BaseUrl, ["perChatIntervalSeconds"] = 0,
-                },
-                ["email"] = new JObject
-                {
-                    ["type"] = "email", ["host"] = services.Smtp.Host, ["port"] = services.Smtp.Port, ["security"] = "none",
-                    ["username"] = SmtpUser, ["password"] = "${env:SMTP_PASSWORD}", ["from"] = "RulesEngine alerts <alerts@example.com>",
-                },
-            };
-            await File.WriteAllTextAsync(services.ConnectionsPath, connections.ToString());
-            return services;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Sheets.DisposeAsync();
-            await HelpCrunch.DisposeAsync();
-            await Telegram.DisposeAsync();
-            await Smtp.DisposeAsync();
-        }
     }
 }
