@@ -6,7 +6,7 @@ namespace RulesEngine.Cli;
 /// <summary>The command line: verb dispatch, help, and exit codes. Tests call it in-process.</summary>
 public static class CliApp
 {
-    public const int Usage = 64;
+    public const int Usage = ExitCode.Usage;
 
     private delegate Task<int> Verb(Arguments args, Console console, CancellationToken cancellationToken);
 
@@ -39,6 +39,7 @@ public static class CliApp
           test <flow.json>              show what the flow would do with one real row, without side effects
           demo                          run the canonical flow against built-in emulators of the three services
           history [flow]                show recorded runs and what happened to each row
+          replay <flow.json>            run chosen rows again through the journal (--run ID, --row N or --failed)
           serve [--rules DIR]           the daemon: run every switched-on flow on its triggers, reload edited files
           enable|disable <flow>         switch a flow on or off for the daemon (takes effect within a second)
           status [--rules DIR]          each flow: on/off, running, last run, next run, last error
@@ -48,15 +49,22 @@ public static class CliApp
           sample <flow.json>            print one real row of the source and the names conditions use for its fields
 
         Run 'rulesengine <verb> --help' for a verb's options and examples.
+        Exit codes: 0 done, 1 invalid or failed, 2 source unreadable, 3 flow busy, 4 no row matched (replay),
+        64 wrong command line, 130 stopped by Ctrl+C. --json outputs are camelCase JSON (docs/json-output.md).
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, CancellationToken cancellationToken) =>
+        RunAsync(args, output, errors, CliEnvironment.Redirected, cancellationToken);
+
+    /// <param name="environment">Whether the error output is a terminal, and the clock progress is paced by.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, CliEnvironment environment, CancellationToken cancellationToken)
     {
-        var console = new Console(output, errors);
+        var console = new Console(output, errors, environment);
+        // Bare 'rulesengine' is someone asking what this is: the overview, and success.
         if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
         {
             console.Out(Overview);
-            return args.Length == 0 ? Usage : 0;
+            return ExitCode.Ok;
         }
         if (!Verbs.TryGetValue(args[0], out var verb))
         {
@@ -82,22 +90,12 @@ public static class CliApp
         catch (OperationCanceledException)
         {
             console.Error("cancelled");
-            return 130;
+            return ExitCode.Cancelled;
         }
         catch (Exception e)
         {
             console.Error($"{args[0]} failed: {e.Message}");
-            return 1;
+            return ExitCode.Failed;
         }
     }
-}
-
-/// <summary>Where a verb writes: people's output and errors, both passed through the secret redactor.</summary>
-internal sealed class Console(TextWriter output, TextWriter errors)
-{
-    public TextWriter Writer => output;
-
-    public void Out(string line) => output.WriteLine(SecretRedactor.Redact(line));
-
-    public void Error(string line) => errors.WriteLine(SecretRedactor.Redact(line));
 }

@@ -8,4 +8,6 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancellation.Cancel();
 };
-return await RulesEngine.Cli.CliApp.RunAsync(args, Console.Out, Console.Error, cancellation.Token);
+// Progress is drawn as a live line only on an interactive terminal; piped or captured output gets plain lines.
+var environment = new RulesEngine.Cli.CliEnvironment(ErrorsIsTerminal: !Console.IsErrorRedirected, TimeProvider.System);
+return await RulesEngine.Cli.CliApp.RunAsync(args, Console.Out, Console.Error, environment, cancellation.Token);

@@ -1,4 +1,3 @@
-using Newtonsoft.Json;
 using RulesEngine.Core.State;
 
 namespace RulesEngine.Cli.Commands;
@@ -50,7 +49,7 @@ internal static class HistoryCommand
                 return Task.FromResult(1);
             }
             var rows = store.ListRows(runId).Where(r => !failedOnly || IsFailed(r)).ToList();
-            if (json) console.Out(Json(new { run, rows = rows.Select(r => new { r.Number, r.Key, status = Shown(r), r.Status, r.LatestStatus, r.LatestRunId, r.FailedSteps, r.Error, r.Fields, r.Steps }) }));
+            if (json) console.Out(Json(new { run, rows = rows.Select(r => new { r.Number, r.Key, status = Shown(r), rowStatus = r.Status, r.LatestStatus, r.LatestRunId, r.FailedSteps, r.Error, r.Fields, r.Steps }) }));
             else
             {
                 PrintRun(run, console);
@@ -78,8 +77,8 @@ internal static class HistoryCommand
         return Task.FromResult(0);
     }
 
-    private static string Json(object value) =>
-        JsonConvert.SerializeObject(value, Formatting.Indented, new Newtonsoft.Json.Converters.StringEnumConverter());
+    // One convention for every --json output (camelCase, docs/json-output.md): never serialize on your own here.
+    private static string Json(object value) => Output.CliJson.Serialize(value);
 
     private static bool IsFailed(RowRecord row) => row.FailedSteps > 0 || row.Status is RowStatus.Error or RowStatus.Held;
 

@@ -37,7 +37,7 @@ internal static class ListCommand
                 ["connectionTypes"] = new JArray(registry.ConnectionTypes),
                 ["flowFields"] = new JArray(EngineFields.Root.Select(f => new JObject { ["name"] = f.Name, ["description"] = f.Description })),
             };
-            console.Out(json.ToString());
+            console.Json(json);
             return Task.FromResult(0);
         }
         console.Out("Source types (\"source\": {\"type\": ...}):");

@@ -91,7 +91,7 @@ internal static class ReplayCommand
             console.Error(e.Message);
             return 3;
         }
-        ReportPrinter.PrintRun(report, console);
+        ReportPrinter.PrintRun(report, console, replayed: true);
         return report.Status == RunStatus.Completed ? 0 : 2;
     }
 

@@ -61,7 +61,7 @@ internal static class SampleCommand
         }
         var steps = flow.AllSteps().Select(s => s.Id).ToList();
         var variables = Variables(item, flow.Source.DeclaredFields, steps);
-        if (args.Has("json")) console.Out(Json(flow, item, variables, steps).ToString());
+        if (args.Has("json")) console.Json(Json(flow, item, variables, steps));
         else Print(flow, item, variables, steps, console);
         return 0;
     }

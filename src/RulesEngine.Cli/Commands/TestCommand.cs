@@ -1,4 +1,5 @@
 using RulesEngine.Core.Running;
+using RulesEngine.Core.Steps;
 
 namespace RulesEngine.Cli.Commands;
 
@@ -13,6 +14,8 @@ internal static class TestCommand
 
         With --send, that one row really goes through the steps ("send test data"), and each step's result fields
         are shown. The position still does not move and nothing is recorded in the history.
+        Exit code 0 when the row was shown (whatever its steps did: that is data), 1 when the flow does not load,
+        2 when the source cannot be read or has no such row.
 
         Options:
           --row N              the sheet row number to use (default: the last row)
@@ -31,17 +34,26 @@ internal static class TestCommand
         args.Allow("connections", "row", "send", "explain");
         if (args.Positionals.Count != 1) throw new UsageException("name exactly one flow file");
         var flow = FlowSession.LoadOne(args.Positionals[0], args.ConnectionsPath(), console);
-        if (flow is null) return 1;
+        if (flow is null) return ExitCode.Failed;
         var row = args.Int("row");
-        var item = await flow.Source.ReadSampleAsync(row, cancellationToken);
+        SourceItem? item;
+        try
+        {
+            item = await flow.Source.ReadSampleAsync(row, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            console.Error($"the source could not be read: {e.Message}");
+            return ExitCode.SourceUnreadable;
+        }
         if (item is null)
         {
             console.Error(row is null ? "the source has no rows to test with" : $"row {row} is empty or does not exist");
-            return 2;
+            return ExitCode.SourceUnreadable;
         }
         var send = args.Has("send");
         var report = await new FlowTester().TestAsync(flow, item, send, cancellationToken);
-        ReportPrinter.PrintTest(report, send, console, explain: args.Has("explain"));
-        return 0;
+        ReportPrinter.PrintTest(report, flow, send, console, explain: args.Has("explain"));
+        return ExitCode.Ok;
     }
 }

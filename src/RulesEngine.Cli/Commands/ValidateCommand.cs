@@ -36,7 +36,7 @@ internal static class ValidateCommand
         {
             // Diagnostics go into the document, not to the error output, so the output is one parseable thing.
             var quiet = FlowSession.Load(args.Positionals, args.ConnectionsPath(), new Console(console.Writer, TextWriter.Null), wholeSet: args.Positionals.Any(Directory.Exists));
-            console.Out(Json(quiet, FlowLoader.FindFlowFiles(args.Positionals).Count).ToString());
+            console.Json(Json(quiet, FlowLoader.FindFlowFiles(args.Positionals).Count));
             return Task.FromResult(quiet.Succeeded ? 0 : 1);
         }
         var set = FlowSession.Load(args.Positionals, args.ConnectionsPath(), console, wholeSet: args.Positionals.Any(Directory.Exists));

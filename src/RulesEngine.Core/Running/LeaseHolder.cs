@@ -43,6 +43,18 @@ internal static partial class LeaseHolder
         }
     }
 
+    /// <summary>The holder as a person reads it: <c>pid 4242 on host, started 2026-12-04 22:46:38Z</c> (the raw
+    /// form keeps the start time in ticks, exact for <see cref="IsGone"/>, unreadable in a message).</summary>
+    public static string Describe(string holder)
+    {
+        var match = Format().Match(holder);
+        if (!match.Success || !long.TryParse(match.Groups["started"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            || ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks)
+            return holder;
+        var started = new DateTime(ticks, DateTimeKind.Utc).ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        return $"pid {match.Groups["pid"].Value} on {match.Groups["host"].Value}, started {started}";
+    }
+
     [GeneratedRegex(@"^pid (?<pid>\d+) on (?<host>\S+) \(started (?<started>\d+)\), ")]
     private static partial Regex Format();
 }

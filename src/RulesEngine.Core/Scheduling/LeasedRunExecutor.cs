@@ -25,8 +25,8 @@ public sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILo
         }
         catch (FlowBusyException e)
         {
-            logger.LogWarning("Skipped a run of {Flow}: it is already running in another process ({Holder})", flow.Name, e.Holder);
-            return RunResult.Busy(e.Holder);
+            logger.LogWarning("Skipped a run of {Flow}: it is already running in another process ({Holder})", flow.Name, e.HolderDescription);
+            return RunResult.Busy(e.HolderDescription);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
