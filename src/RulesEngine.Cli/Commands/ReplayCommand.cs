@@ -1,3 +1,4 @@
+using RulesEngine.Cli.Progress;
 using RulesEngine.Core.Running;
 using RulesEngine.Core.State;
 using RulesEngine.Core.Steps;
@@ -82,9 +83,10 @@ internal static class ReplayCommand
         }
 
         RunReport report;
+        using (var progress = new RunProgressReporter(console, "replay", cancellationToken)) // a line every few seconds; on Ctrl+C what was done
         try
         {
-            report = await new FlowRunner(store).ReplayAsync(flow, items, args.Has("force"), cancellationToken, waitForLease: args.Has("wait"));
+            report = await new FlowRunner(store) { Progress = progress }.ReplayAsync(flow, items, args.Has("force"), cancellationToken, waitForLease: args.Has("wait"));
         }
         catch (FlowBusyException e)
         {

@@ -1,3 +1,4 @@
+using RulesEngine.Cli.Progress;
 using RulesEngine.Core.Running;
 using RulesEngine.Core.State;
 
@@ -32,9 +33,10 @@ internal static class RunCommand
         if (flow is null) return 1;
         using var store = new SqliteStateStore(args.StatePath());
         RunReport report;
+        using (var progress = new RunProgressReporter(console, "run", cancellationToken)) // a line every few seconds; on Ctrl+C what was done
         try
         {
-            report = await new FlowRunner(store).RunAsync(flow, cancellationToken, waitForLease: args.Has("wait"));
+            report = await new FlowRunner(store) { Progress = progress }.RunAsync(flow, cancellationToken, waitForLease: args.Has("wait"));
         }
         catch (FlowBusyException e)
         {

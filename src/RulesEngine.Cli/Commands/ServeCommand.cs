@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using RulesEngine.Cli.Hosting;
+using RulesEngine.Cli.Hosting.Logging;
 using RulesEngine.Core.Connections;
 using RulesEngine.Core.Flows;
 using RulesEngine.Core.Scheduling;
@@ -62,21 +63,11 @@ internal static class ServeCommand
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Environment.CurrentDirectory });
         builder.Services.AddSystemd(); // notify systemd when ready (Type=notify) when run as a unit; nothing otherwise
         builder.Logging.ClearProviders();
-        if (args.Has("json-logs"))
-            builder.Logging.AddJsonConsole(o =>
-            {
-                o.IncludeScopes = true;
-                o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-            });
-        else
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.IncludeScopes = true;
-                o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fffZ ";
-            });
+        // Our own formatters: the stock ones print the engine's key/value scopes as a type name, and their JSON
+        // keys are PascalCase (docs/json-output.md is the contract for both).
+        builder.Logging.AddConsole(o => o.FormatterName = args.Has("json-logs") ? JsonLogFormatter.FormatterName : PlainLogFormatter.FormatterName);
+        builder.Logging.AddConsoleFormatter<JsonLogFormatter, ConsoleFormatterOptions>();
+        builder.Logging.AddConsoleFormatter<PlainLogFormatter, ConsoleFormatterOptions>();
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.StopTimeout + TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(TimeProvider.System);

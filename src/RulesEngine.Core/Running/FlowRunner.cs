@@ -20,6 +20,9 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>Told the row count when it is known and each row as it is recorded (the CLI's progress line).</summary>
+    public IRunProgress? Progress { get; init; }
     private readonly string _owner = LeaseHolder.ForThisProcess();
 
     /// <summary>Runs the flow once, holding its lease. Throws <see cref="FlowBusyException"/> when another run holds
@@ -52,7 +55,9 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             var reports = new List<ItemReport>();
             try
             {
-                await ProcessAsync(flow, run, items.DistinctBy(i => i.Key).Select(i => (i, false)).ToList(), movePosition: false, force, reports, cancellationToken);
+                var chosen = items.DistinctBy(i => i.Key).Select(i => (i, false)).ToList();
+                Progress?.Started(runId, chosen.Count);
+                await ProcessAsync(flow, run, chosen, movePosition: false, force, reports, cancellationToken);
                 store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());
                 return new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", reports, 0,
                     force ? "replay --force: every step was called again" : "replay: steps with recorded answers were not called again", stopwatch.Elapsed);
@@ -105,6 +110,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             // same item, passed over like one an earlier run recorded; walking both could create a contact twice.
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var items = read.Items.Select(i => (i, !seen.Add(i.Key) || store.IsItemRecorded(flow.Name, sourceKey, i.Key))).ToList();
+            Progress?.Started(runId, items.Count(i => !i.Item2));
             await ProcessAsync(flow, run, items, movePosition: true, force: false, reports, cancellationToken);
             var alreadyRecorded = items.Count(i => i.Item2);
             store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());
@@ -178,6 +184,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 store.CompleteItem(run.Id, flow.Name, sourceKey, item, itemRun.Status, report.FailedSteps, itemRun.Error,
                     movePosition && !blocked ? item.PositionAfter : null);
                 reports.Add(report);
+                Progress?.RowDone(report);
             }
         }
     }
