@@ -1,10 +1,10 @@
 #!/usr/bin/env pwsh
 # Developer entry point. Runs under PowerShell installed as a local dotnet tool:
 #   dotnet tool restore
-#   dotnet pwsh run.ps1 <build|test|demo|validate|run|history> [arguments]
+#   dotnet pwsh run.ps1 <build|test|demo|validate|run|test-flow|history|replay|serve|status|enable|disable> [arguments]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'validate', 'run', 'test-flow', 'history', 'help')]
+    [ValidateSet('build', 'test', 'demo', 'validate', 'run', 'test-flow', 'history', 'replay', 'serve', 'status', 'enable', 'disable', 'help')]
     [string] $Command = 'help',
     [Parameter(Position = 1, ValueFromRemainingArguments = $true)]
     [string[]] $Rest = @()
@@ -26,6 +26,11 @@ switch ($Command) {
     'run'       { Invoke-Cli (@('run') + $Rest) }
     'test-flow' { Invoke-Cli (@('test') + $Rest) }
     'history'   { Invoke-Cli (@('history') + $Rest) }
+    'replay'    { Invoke-Cli (@('replay') + $Rest) }
+    'serve'     { Invoke-Cli (@('serve') + $Rest) }
+    'status'    { Invoke-Cli (@('status') + $Rest) }
+    'enable'    { Invoke-Cli (@('enable') + $Rest) }
+    'disable'   { Invoke-Cli (@('disable') + $Rest) }
     default {
         Write-Output @'
 Usage: dotnet pwsh run.ps1 <command> [arguments]
@@ -35,7 +40,12 @@ Usage: dotnet pwsh run.ps1 <command> [arguments]
   validate [files or folders]   validate flows (default: rules/)
   run <flow.json> [options]     run a flow once (see: run --help)
   test-flow <flow.json> [opts]  the CLI's `test` verb: one row, no side effects (--send to send it)
-  history [flow] [options]      show recorded runs
+  history [flow] [options]      show recorded runs (--json: camelCase JSON, ConvertFrom-Json reads it)
+  replay <flow.json> (--run ID | --row N | --failed)   run chosen rows again through the journal
+  serve [options]               the daemon: run every switched-on flow of rules/ on its triggers
+  status [options]              each flow: on/off, running, last run, next run, last error
+  enable <flow name>            switch a flow on for the daemon
+  disable <flow name>           switch a flow off for the daemon
 '@
     }
 }

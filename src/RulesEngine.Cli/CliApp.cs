@@ -28,6 +28,9 @@ public static class CliApp
         ["sample"] = (SampleCommand.Help, SampleCommand.RunAsync),
     };
 
+    /// <summary>Every verb (run.ps1 must offer each that people run).</summary>
+    internal static IReadOnlyCollection<string> VerbNames => Verbs.Keys;
+
     private const string Overview = """
         rulesengine: runs automation flows kept as JSON files (Google Sheets rows -> HelpCrunch, Telegram, ...).
 

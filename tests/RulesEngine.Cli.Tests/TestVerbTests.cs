@@ -26,8 +26,8 @@ public sealed class TestVerbTests
         Assert.Contains("anna@example.com", result.Output, StringComparison.Ordinal);
         Assert.Contains("\"name\": \"Anna Kovalenko\"", result.Output, StringComparison.Ordinal);
         Assert.Contains("  update: predicted: execution result 1", result.Output, StringComparison.Ordinal);
-        Assert.Contains("  ifUpdateFailed: condition does not hold -> else", lines);
-        Assert.Contains("  ifCreateFailed: condition does not hold -> else", lines);
+        Assert.Contains("  ifUpdateFailed: condition does not hold -> skipped (no else)", lines);
+        Assert.Contains("  ifCreateFailed: condition does not hold -> skipped (no else)", lines);
         Assert.DoesNotContain(lines, l => l.StartsWith("  create:", StringComparison.Ordinal));
 
         Assert.Empty(sandbox.HelpCrunchWrites);
