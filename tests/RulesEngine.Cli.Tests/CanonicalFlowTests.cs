@@ -98,8 +98,8 @@ public sealed class CanonicalFlowTests
         Assert.Contains("(0 with failed steps", result.Output, StringComparison.Ordinal);
         var history = await sandbox.HistoryAsync("--run", Sandbox.RunIdOf(result), "--json");
         var row = Assert.Single((JArray)JObject.Parse(history.Output)["rows"]!);
-        Assert.Equal(0, row.Value<int>("FailedSteps"));
-        var steps = row["Steps"]!.Select(s => (s.Value<string>("StepId"), s.Value<int>("Result"))).ToList();
+        Assert.Equal(0, row.Value<int>("failedSteps"));
+        var steps = row["steps"]!.Select(s => (s.Value<string>("stepId"), s.Value<int>("result"))).ToList();
         Assert.Equal([("update", 1), ("ifUpdateFailed", 0), ("ifCreateFailed", 0)], steps);
     }
 }

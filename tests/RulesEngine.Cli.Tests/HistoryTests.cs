@@ -49,14 +49,14 @@ public sealed class HistoryTests
 
         Assert.True(list.ExitCode == 0 && one.ExitCode == 0, list + "\n" + one);
         var runs = JArray.Parse(list.Output);
-        Assert.Equal(runId, Assert.Single(runs).Value<string>("Id"));
+        Assert.Equal(runId, Assert.Single(runs).Value<string>("id"));
         var json = JObject.Parse(one.Output);
-        Assert.Equal(runId, json["run"]!.Value<string>("Id"));
+        Assert.Equal(runId, json["run"]!.Value<string>("id"));
         var row = Assert.Single((JArray)json["rows"]!);
-        Assert.Equal(2, row.Value<int>("Number"));
-        Assert.Equal("chloe@example.com", row["Fields"]!.Value<string>("Email"));
-        var create = row["Steps"]!.Single(s => s.Value<string>("StepId") == "create");
-        Assert.Equal(0, create.Value<int>("Result"));
-        Assert.StartsWith(LocaleError, create.Value<string>("Error"), StringComparison.Ordinal);
+        Assert.Equal(2, row.Value<int>("number"));
+        Assert.Equal("chloe@example.com", row["fields"]!.Value<string>("Email"));
+        var create = row["steps"]!.Single(s => s.Value<string>("stepId") == "create");
+        Assert.Equal(0, create.Value<int>("result"));
+        Assert.StartsWith(LocaleError, create.Value<string>("error"), StringComparison.Ordinal);
     }
 }
