@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using RulesEngine.Connectors.Telegram.Emulator;
 using RulesEngine.Connectors.Telegram.Tests.Support;
@@ -86,13 +85,20 @@ public sealed class SendMessageTests : IAsyncLifetime
     [Fact]
     public async Task SendMessage_WaitsRetryAfter_ThenSucceeds_When429()
     {
+        // On a fake clock: the retry must wait retry_after (1 s) and not a moment less, however loaded the machine.
+        var time = new RecordingTimeProvider();
+        using var client = new TelegramClient(TestTelegram.Options(_emulator.BaseUrl), timeProvider: time);
         _emulator.Faults.FailNext(Fault.RateLimited(retryAfterSeconds: 1), "sendMessage");
-        var clock = Stopwatch.StartNew();
 
-        var outcome = await TestTelegram.Sender(_client).SendAsync("-1001", "hello", default);
+        var sending = TestTelegram.Sender(client).SendAsync("-1001", "hello", default);
+        await time.WaitForScheduledAsync(TimeSpan.FromSeconds(1), () => sending.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(1, TestTelegram.SendRequests(_emulator));
+        Assert.False(sending.IsCompleted, "the send finished before retry_after had passed");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var outcome = await sending.WaitAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal(OutcomeStatus.Succeeded, outcome.Status);
-        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(950), $"retried after {clock.Elapsed}, before retry_after");
         Assert.Equal(2, TestTelegram.SendRequests(_emulator));
         Assert.Equal(429, _emulator.Received[0].FaultStatus);
         Assert.Single(_emulator.SentMessages);
@@ -172,16 +178,19 @@ public sealed class SendMessageTests : IAsyncLifetime
     [Fact]
     public async Task SendMessage_IsHeld_WhenEveryAttemptTimesOut()
     {
-        using var client = new TelegramClient(TestTelegram.Options(_emulator.BaseUrl, timeout: TimeSpan.FromMilliseconds(500)));
-        for (var i = 0; i < 3; i++) _emulator.Faults.FailNext(Fault.Slow(TimeSpan.FromSeconds(5)), "sendMessage");
-        var clock = Stopwatch.StartNew();
+        // The service would take 10 minutes; on a fake clock, the 0.5 s timeout must cut the attempt.
+        var time = new RecordingTimeProvider();
+        using var client = new TelegramClient(TestTelegram.Options(_emulator.BaseUrl, timeout: TimeSpan.FromMilliseconds(500)), timeProvider: time);
+        for (var i = 0; i < 3; i++) _emulator.Faults.FailNext(Fault.Slow(TimeSpan.FromMinutes(10)), "sendMessage");
 
-        var outcome = await TestTelegram.Sender(client).SendAsync("-1001", "hello", default);
+        var sending = TestTelegram.Sender(client).SendAsync("-1001", "hello", default);
+        await time.WaitForScheduledAsync(TimeSpan.FromMilliseconds(500), () => sending.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        var outcome = await sending.WaitAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal(OutcomeStatus.Held, outcome.Status);
         Assert.Equal("Telegram did not answer within 0.5 s (gave up after 1 attempt)", outcome.Error);
         Assert.False(outcome.NoEffect);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}: the timeout did not cut the attempts short");
     }
 
     [Fact]
@@ -271,17 +280,22 @@ public sealed class SendMessageTests : IAsyncLifetime
     [Fact]
     public async Task SendMessage_PacesMessagesToOneChat_InsteadOfHitting429()
     {
-        _emulator.LimitPerChat(TimeSpan.FromMilliseconds(200));
-        using var client = new TelegramClient(TestTelegram.Options(_emulator.BaseUrl, perChatInterval: TimeSpan.FromMilliseconds(400)));
+        // On a fake clock: the second message to a chat waits the whole interval after the first, and not less.
+        var time = new RecordingTimeProvider();
+        using var client = new TelegramClient(TestTelegram.Options(_emulator.BaseUrl, perChatInterval: TimeSpan.FromMilliseconds(400)), timeProvider: time);
         var sender = TestTelegram.Sender(client);
-        var clock = Stopwatch.StartNew();
+        Assert.Equal(OutcomeStatus.Succeeded, (await sender.SendAsync("-1001", "message 0", default)).Status);
 
-        for (var i = 0; i < 3; i++)
-            Assert.Equal(OutcomeStatus.Succeeded, (await sender.SendAsync("-1001", $"message {i}", default)).Status);
+        var second = sender.SendAsync("-1001", "message 1", default);
+        await time.WaitForScheduledAsync(TimeSpan.FromMilliseconds(400), () => second.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(399));
+        Assert.Single(_emulator.SentMessages);
+        Assert.False(second.IsCompleted, "the second message went out before the interval had passed");
+        time.Advance(TimeSpan.FromMilliseconds(1));
 
-        // Pacing spaces the starts of sends; the margin over the emulator's limit absorbs a slow first request.
-        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(2 * 400 - 20), $"3 messages in {clock.Elapsed}");
-        Assert.Equal(3, TestTelegram.SendRequests(_emulator)); // no 429, so no retries
+        Assert.Equal(OutcomeStatus.Succeeded, (await second.WaitAsync(TimeSpan.FromMinutes(1))).Status);
+        Assert.Equal(["message 0", "message 1"], _emulator.SentMessages.Select(m => m.Text));
+        Assert.Equal(2, TestTelegram.SendRequests(_emulator)); // no 429, so no retries
     }
 
     [Fact]
