@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Newtonsoft.Json.Linq;
 using RulesEngine.Cli.Demo;
 using RulesEngine.Scheduling.Tests.Support;
@@ -34,7 +33,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         catch (IOException) { /* scratch */ }
     }
 
-    private string[] Serve() => ["serve", "--rules", Rules, "--connections", _services.ConnectionsPath, "--state", State, "--json-logs", "--stop-timeout", "20"];
+    private string[] Serve(string stopTimeout = "20") => ["serve", "--rules", Rules, "--connections", _services.ConnectionsPath, "--state", State, "--json-logs", "--stop-timeout", stopTimeout];
 
     [Fact]
     public async Task Serve_RunsAnIntervalFlow_ThenItsChainedFlow_AndPicksUpAnEditedFile()
@@ -59,7 +58,8 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         var starts = daemon.Lines.Count(l => l.Contains("Starting contacts (schedule)", StringComparison.Ordinal));
         Assert.True(starts >= 3, $"the one-second flow started {starts} times");
         var runLine = JObject.Parse(daemon.Lines.First(l => l.Contains("\"Run ", StringComparison.Ordinal) && l.Contains("completed", StringComparison.Ordinal)));
-        Assert.Contains(runLine["Scopes"]!, s => s["flow"] is not null);
+        Assert.Equal("RulesEngine.Runs", runLine.Value<string>("category"));
+        Assert.False(string.IsNullOrEmpty(runLine["scopes"]?.Value<string>("flow")), runLine.ToString());
 
         daemon.Terminate();
         var exit = await daemon.WaitForExitAsync(Patience);
@@ -76,13 +76,11 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         using var daemon = DaemonProcess.Start(Serve());
 
         await daemon.WaitUntilAsync(() => Messages().Count >= 1, Patience, "the first message of the run");
-        var stopwatch = Stopwatch.StartNew();
         daemon.Terminate();
         var exit = await daemon.WaitForExitAsync(Patience);
         Assert.True(exit == 0, $"exit code {exit}:\n{string.Join("\n", daemon.Lines.TakeLast(15))}");
         var sentBeforeStop = Messages().Count;
-        Assert.InRange(sentBeforeStop, 1, 5);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopwatch.Elapsed}");
+        Assert.InRange(sentBeforeStop, 1, 5); // the stop did not wait for the rest of the run (no wall-clock bound: it flaked under load)
         Assert.Contains(daemon.Lines, l => l.Contains("held", StringComparison.Ordinal));
 
         // The next run (a force run from another process) sends exactly the rows the stopped run did not reach.
@@ -96,18 +94,18 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     [Fact]
     public async Task SecondSignal_StopsAtOnce_EvenInTheMiddleOfASlowCall()
     {
-        _services.Telegram.Faults.FailRandomly(1.0, 7, RulesEngine.Emulation.Fault.Slow(TimeSpan.FromSeconds(20)));
+        // The call and the stop bound both outlast the test's patience: only the second signal can end the daemon in
+        // time, so no wall-clock bound is needed (one flaked under load).
+        _services.Telegram.Faults.FailRandomly(1.0, 7, RulesEngine.Emulation.Fault.Slow(TimeSpan.FromMinutes(10)));
         await File.WriteAllTextAsync(Path.Combine(Rules, "notify.json"), NotifyFlow("hello", triggers: """{"interval": 3600}"""));
-        using var daemon = DaemonProcess.Start(Serve());
+        using var daemon = DaemonProcess.Start(Serve(stopTimeout: "3600"));
         await daemon.WaitForLineAsync("Starting notify", Patience);
         await daemon.WaitUntilAsync(() => _services.Telegram.Received.Count > 0, Patience, "the slow call");
 
-        var stopwatch = Stopwatch.StartNew();
         daemon.Terminate();
         await daemon.WaitForLineAsync("Stopping: waiting", Patience);
         daemon.Terminate();
         Assert.Equal(130, await daemon.WaitForExitAsync(Patience));
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopwatch.Elapsed}");
     }
 
     private List<string> Messages() => _services.Telegram.SentMessages.Select(m => m.Text).ToList();
