@@ -67,6 +67,9 @@ internal sealed class RunProgressReporter : IRunProgress, IDisposable
         }
     }
 
+    public void WaitingForLease(string holder) =>
+        _console.Error($"{_verb}: the flow is already running ({holder}); waiting for that run to end (--wait)");
+
     /// <summary>The counts now (for the line, the summary and tests).</summary>
     public ProgressSnapshot Snapshot()
     {

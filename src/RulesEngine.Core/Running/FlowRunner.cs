@@ -191,12 +191,15 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
 
     private async Task AcquireLeaseAsync(Flow flow, bool waitForLease, CancellationToken cancellationToken)
     {
+        var waitSaid = false;
         while (store.TryAcquireLease(flow.Name, _owner, LeaseDuration, _clock.GetUtcNow()) is { } holder)
         {
             // A run on this machine that crashed (kill -9, power loss) cannot release its lease; do not make the
             // next run wait for it to expire.
             if (LeaseHolder.IsGone(holder) && store.TakeOverLease(flow.Name, _owner, holder, LeaseDuration, _clock.GetUtcNow())) return;
             if (!waitForLease) throw new FlowBusyException(flow.Name, holder);
+            if (!waitSaid) Progress?.WaitingForLease(LeaseHolder.Describe(holder));
+            waitSaid = true;
             await Task.Delay(TimeSpan.FromMilliseconds(500), _clock, cancellationToken);
         }
     }

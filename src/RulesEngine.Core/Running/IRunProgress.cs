@@ -13,4 +13,8 @@ public interface IRunProgress
 
     /// <summary>One row's outcome has just been recorded.</summary>
     void RowDone(ItemReport row);
+
+    /// <summary>Another process holds the flow and the run waits for it (<c>--wait</c>); said once, before waiting.
+    /// <paramref name="holder"/> is readable (pid, host, start time).</summary>
+    void WaitingForLease(string holder);
 }
