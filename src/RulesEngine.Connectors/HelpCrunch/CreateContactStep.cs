@@ -117,13 +117,23 @@ public sealed class CreateContactStep : IResumableReceiver
     {
         if (!ContactFieldMapping.TryBuild(fields, out var body, out var invalid)) return StepOutcome.Failure(invalid);
         var uncertain = false;
-        return await _retry.ExecuteAsync(async token =>
+        var createRequests = 0;
+        var final = await _retry.ExecuteAsync(async token =>
         {
             if (uncertain && await FindCreatedAsync(body, token).ConfigureAwait(false) is { } found) return found;
             var outcome = await CreateOnceAsync(body, token).ConfigureAwait(false);
+            createRequests += outcome.Cause is HelpCrunchException { Attempts: > 0 } counted ? counted.Attempts : 1;
             uncertain |= outcome.Cause is HelpCrunchException { MayHaveActed: true };
             return outcome;
         }, cancellationToken).ConfigureAwait(false);
+        // The client counts the requests of one try; this step tried again itself, so the error counts them all.
+        if (final is { Status: OutcomeStatus.Held, Cause: HelpCrunchException cause } && cause.Attempts > 0 && createRequests > cause.Attempts
+            && final.Error == $"creating contact: {cause.Message}")
+        {
+            var all = cause.WithAttempts(createRequests);
+            return final with { Error = $"creating contact: {all.Message}", Cause = all };
+        }
+        return final;
     }
 
     /// <summary>

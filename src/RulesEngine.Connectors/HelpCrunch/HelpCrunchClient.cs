@@ -197,12 +197,13 @@ public sealed class HelpCrunchClient : IDisposable
         if (answer.Status is >= 200 and < 300) return answer;
         var (text, codes) = HelpCrunchErrors.Describe(answer.Status, answer.Body);
         var transient = HelpCrunchErrors.IsTransient(answer.Status);
-        if (transient) text += $" (still failing after {Plural(attempts, "attempt")})";
-        throw new HelpCrunchException(text, answer.Status, codes, transient, mayHaveActed: transient && answer.Status != 429);
+        throw HelpCrunchException.Counted(text, answer.Status, codes, transient, null, mayHaveActed: transient && answer.Status != 429,
+            attempts, transient ? HelpCrunchException.AttemptNote.StillFailing : HelpCrunchException.AttemptNote.None);
     }
 
     private static HelpCrunchException Unreachable(string what, int attempts, Exception cause) =>
-        new(SecretRedactor.Redact($"{what} ({Plural(attempts, "attempt")})"), null, [], isTransient: true, cause, mayHaveActed: !NeverConnected(cause));
+        HelpCrunchException.Counted(SecretRedactor.Redact(what), null, [], isTransient: true, cause, mayHaveActed: !NeverConnected(cause),
+            attempts, HelpCrunchException.AttemptNote.Count);
 
     /// <summary>The connection was never made (refused, no route, name not found): the request was not sent.</summary>
     private static bool NeverConnected(Exception e) => e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
@@ -210,8 +211,6 @@ public sealed class HelpCrunchClient : IDisposable
     // HttpRequestException often says only "An error occurred while sending the request"; the cause is inside.
     private static string Describe(Exception e) =>
         e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{e.Message} ({inner.Message})" : e.Message;
-
-    private static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
 

@@ -9,13 +9,49 @@ namespace RulesEngine.Connectors.HelpCrunch;
 public sealed class HelpCrunchException : Exception
 {
     public HelpCrunchException(string message, int? statusCode, IReadOnlyList<string> codes, bool isTransient, Exception? inner = null, bool mayHaveActed = false)
-        : base(message, inner)
+        : this(message, statusCode, codes, isTransient, inner, mayHaveActed, attempts: 0, AttemptNote.None)
     {
+    }
+
+    private HelpCrunchException(string reason, int? statusCode, IReadOnlyList<string> codes, bool isTransient, Exception? inner, bool mayHaveActed,
+        int attempts, AttemptNote note)
+        : base(note switch
+        {
+            AttemptNote.StillFailing => $"{reason} (still failing after {Plural(attempts)})",
+            AttemptNote.Count => $"{reason} ({Plural(attempts)})",
+            _ => reason,
+        }, inner)
+    {
+        Reason = reason;
         StatusCode = statusCode;
         Codes = codes;
         IsTransient = isTransient;
         MayHaveActed = mayHaveActed;
+        Attempts = attempts;
+        _note = note;
     }
+
+    private readonly AttemptNote _note;
+
+    /// <summary>How the message counts the requests: not at all, "(still failing after N attempts)" (answered with a
+    /// transient status every time), or "(N attempts)" (no answer).</summary>
+    internal enum AttemptNote { None, StillFailing, Count }
+
+    /// <summary>A failure after <paramref name="attempts"/> requests, counted in the message.</summary>
+    internal static HelpCrunchException Counted(string reason, int? statusCode, IReadOnlyList<string> codes, bool isTransient, Exception? inner,
+        bool mayHaveActed, int attempts, AttemptNote note) =>
+        new(reason, statusCode, codes, isTransient, inner, mayHaveActed, attempts, note);
+
+    /// <summary>The same failure counted over <paramref name="attempts"/> requests in all: a step that repeats the
+    /// call itself (create, after looking the contact up) must not say "after 1 attempt" when it sent 4.</summary>
+    internal HelpCrunchException WithAttempts(int attempts) =>
+        _note == AttemptNote.None ? this : new(Reason, StatusCode, Codes, IsTransient, InnerException, MayHaveActed, attempts, _note);
+
+    /// <summary>The message without the count of attempts.</summary>
+    public string Reason { get; }
+
+    /// <summary>How many requests the call sent (0: not counted).</summary>
+    public int Attempts { get; }
 
     /// <summary>
     /// True when HelpCrunch may have done what was asked although no success came back: a timeout, a connection
@@ -33,4 +69,6 @@ public sealed class HelpCrunchException : Exception
     public bool IsTransient { get; }
 
     public bool HasCode(string code) => Codes.Contains(code, StringComparer.OrdinalIgnoreCase);
+
+    private static string Plural(int n) => n == 1 ? "1 attempt" : $"{n} attempts";
 }

@@ -75,6 +75,26 @@ public sealed class CreateContactStepTests
     }
 
     [Fact]
+    public async Task CreateContact_CountsEveryCreateRequest_WhenItKeepsGetting500()
+    {
+        await using var emulator = await HelpCrunchEmulator.StartAsync(TestConnection.ApiKey);
+        // Each create answers 500; each look-up before the next create (an instant "delay" fault) finds nothing.
+        for (var i = 0; i < 4; i++)
+        {
+            if (i > 0) emulator.Faults.FailNext(Fault.Slow(TimeSpan.Zero));
+            emulator.Faults.FailNext(Fault.Status(500));
+        }
+        using var client = TestConnection.Connect(emulator, s => s["maxAttempts"] = 4);
+
+        var outcome = await Step(client).CreateAsync(new JObject { ["email"] = "ann@example.com" }, default);
+
+        Assert.Equal(OutcomeStatus.Held, outcome.Status);
+        Assert.Equal(4, emulator.Received.Count(r => r.Method == "POST" && r.Path == "/v1/customers"));
+        Assert.StartsWith("creating contact: HelpCrunch 500", outcome.Error, StringComparison.Ordinal);
+        Assert.EndsWith("(still failing after 4 attempts)", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreateContact_LooksForTheContact_BeforeCreatingAgainAfterA500()
     {
         await using var emulator = await HelpCrunchEmulator.StartAsync(TestConnection.ApiKey);
