@@ -1,5 +1,4 @@
 using RulesEngine.Cli.Commands;
-using RulesEngine.Core.Connections;
 
 namespace RulesEngine.Cli;
 
