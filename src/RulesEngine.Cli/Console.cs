@@ -28,7 +28,9 @@ internal sealed class Console(TextWriter output, TextWriter errors, CliEnvironme
 /// <param name="ErrorsIsTerminal">True when the error output is an interactive terminal (progress is then one live
 /// line rewritten in place; otherwise a plain line every few seconds).</param>
 /// <param name="Clock">The time progress reports are paced by.</param>
-public sealed record CliEnvironment(bool ErrorsIsTerminal, TimeProvider Clock)
+/// <param name="TerminalWidth">Columns of that terminal (0: unknown); a live line longer than this would wrap, and a
+/// wrapped line cannot be rewritten in place.</param>
+public sealed record CliEnvironment(bool ErrorsIsTerminal, TimeProvider Clock, int TerminalWidth = 0)
 {
     /// <summary>Output captured or piped (tests, CI, scripts), on the system clock.</summary>
     public static readonly CliEnvironment Redirected = new(false, TimeProvider.System);

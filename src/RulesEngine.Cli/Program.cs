@@ -9,5 +9,18 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 // Progress is drawn as a live line only on an interactive terminal; piped or captured output gets plain lines.
-var environment = new RulesEngine.Cli.CliEnvironment(ErrorsIsTerminal: !Console.IsErrorRedirected, TimeProvider.System);
+var terminal = !Console.IsErrorRedirected;
+var environment = new RulesEngine.Cli.CliEnvironment(terminal, TimeProvider.System, terminal ? TerminalWidth() : 0);
 return await RulesEngine.Cli.CliApp.RunAsync(args, Console.Out, Console.Error, environment, cancellation.Token);
+
+static int TerminalWidth()
+{
+    try
+    {
+        return Console.WindowWidth;
+    }
+    catch (Exception e) when (e is IOException or PlatformNotSupportedException or InvalidOperationException)
+    {
+        return 0; // no size known: the line is drawn as it is
+    }
+}

@@ -67,6 +67,22 @@ public sealed class ProgressTests
             errors.ToString());
     }
 
+    [Fact]
+    public void Terminal_CutsTheLiveLineToTheTerminalWidth_SoItNeverWraps()
+    {
+        var clock = new FakeTimeProvider(Start);
+        using var errors = new StringWriter();
+        var console = new Console(TextWriter.Null, errors, new CliEnvironment(ErrorsIsTerminal: true, clock, TerminalWidth: 40));
+        using var progress = new RunProgressReporter(console, "run", CancellationToken.None);
+        progress.Started("20261204-090000-a1b2c3", 10_000);
+
+        clock.Advance(TimeSpan.FromMilliseconds(250));
+
+        var line = errors.ToString()["\r\u001b[2K".Length..];
+        Assert.Equal(39, line.Length);
+        Assert.Equal("run 20261204-090000-a1b2c3: 0 of 10000…", line);
+    }
+
     [Theory]
     [InlineData(0, "0 s")]
     [InlineData(59.4, "59 s")]

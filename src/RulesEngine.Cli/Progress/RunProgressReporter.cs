@@ -84,6 +84,8 @@ internal sealed class RunProgressReporter : IRunProgress, IDisposable
             var line = $"{_verb} {_runId}: " + new ProgressSnapshot(_total, _rows.Count, _failed, _held, _clock.GetElapsedTime(_startedAt)).Describe();
             if (_live)
             {
+                var width = _console.Environment.TerminalWidth;
+                if (width > 10 && line.Length >= width) line = line[..(width - 2)] + "…";
                 _console.ErrorWriter.Write(ClearLine + line);
                 _console.ErrorWriter.Flush();
                 _drawn = true;
