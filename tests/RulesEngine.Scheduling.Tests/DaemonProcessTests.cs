@@ -56,8 +56,8 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         Assert.Contains("welcome chloe@example.com", Messages());
 
         // The interval flow ran every second; structured logs carry the flow and the run.
-        var starts = daemon.Lines.Count(l => l.Contains("Starting contacts (schedule)", StringComparison.Ordinal));
-        Assert.True(starts >= 3, $"the one-second flow started {starts} times");
+        await daemon.WaitUntilAsync(() => daemon.Lines.Count(l => l.Contains("Starting contacts (schedule)", StringComparison.Ordinal)) >= 3,
+            Patience, "the one-second flow's third scheduled start");
         var runLine = JObject.Parse(daemon.Lines.First(l => l.Contains("\"Run ", StringComparison.Ordinal) && l.Contains("completed", StringComparison.Ordinal)));
         Assert.Equal("RulesEngine.Runs", runLine.Value<string>("category"));
         Assert.False(string.IsNullOrEmpty(runLine["scopes"]?.Value<string>("flow")), runLine.ToString());
