@@ -52,6 +52,18 @@ public sealed class FlowText
         return new SourceLocation(Path, sl, sc);
     }
 
+    /// <summary>The place of an object key whose reader position (Newtonsoft's: just past the key, or past its
+    /// colon) is given: its opening quote.</summary>
+    public SourceLocation LocateKey(int line, int position)
+    {
+        var close = Math.Min(_text.Length - 1, Offset(line, position) - 1);
+        while (close > 0 && !(_text[close] == '"' && EvenBackslashesBefore(close))) close--;
+        var open = close - 1;
+        while (open >= 0 && !(_text[open] == '"' && EvenBackslashesBefore(open))) open--;
+        var (l, c) = LineColumn(Math.Max(0, open));
+        return new SourceLocation(Path, l, c);
+    }
+
     /// <summary>
     /// The 1-based position of a JSON syntax error. Newtonsoft's <c>LinePosition</c> is the 0-based index of the
     /// offending character for "unexpected character" errors, and one past the token otherwise: point at the
