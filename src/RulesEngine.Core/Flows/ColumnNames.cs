@@ -49,4 +49,19 @@ public static class ColumnNames
             .Select(c => new ColumnCollision(declaredByIdentifier[c.Identifier], c.Column, c.Identifier))
             .ToList();
     }
+
+    /// <summary>Stops a run whose rows bring a column that shares its C# name with a declared one, before anything is
+    /// sent: which column the flow's expressions would read is a guess, and a guess here writes wrong data.</summary>
+    /// <exception cref="InvalidOperationException">Naming both columns and how to reach each.</exception>
+    public static void EnsureUnambiguous(IReadOnlyList<string>? declared, IEnumerable<IReadOnlyDictionary<string, string>> rows)
+    {
+        if (declared is null || declared.Count == 0) return;
+        var header = rows.SelectMany(r => r.Keys).Distinct(StringComparer.Ordinal).ToList();
+        var collisions = InHeader(declared, header);
+        if (collisions.Count == 0) return;
+        throw new InvalidOperationException(
+            "the run stopped before sending anything: the source's header has " +
+            string.Join("; and ", collisions.Select(c => c.Describe())) +
+            " (the flow declares '" + string.Join("', '", collisions.Select(c => c.First).Distinct()) + "')");
+    }
 }
