@@ -51,7 +51,7 @@ internal static class ValidateCommand
             return Task.FromResult(quiet.Succeeded ? 0 : 1);
         }
         var set = FlowSession.Load(args.Positionals, args.ConnectionsPath(), console, wholeSet, secretsRequired);
-        var warnings = set.WarningCount > 0 ? $", {set.WarningCount} warning(s)" : "";
+        var warnings = set.WarningCount > 0 ? $"; {set.WarningCount} warning(s)" : "";
         if (!set.Succeeded)
         {
             console.Out($"{set.ErrorCount} error(s){warnings}");

@@ -123,7 +123,9 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
         CheckKnownFields(json, RootFields, text, diagnostics, "a flow");
         var name = json["name"]?.ToString() ?? Path.GetFileNameWithoutExtension(file);
         var triggers = TriggerParser.Parse(json["triggers"], text, diagnostics);
-        outlines.Add(new FlowOutline(name, file, displayPath, triggers));
+        var outline = new FlowOutline(name, file, displayPath, triggers);
+        outlines.Add(outline);
+        diagnostics.AddRange(ChainCycles.Find([outline])); // a flow after itself is wrong in any company
 
         var stepsToken = json["steps"];
         if (stepsToken is not JArray stepsArray)
@@ -242,9 +244,14 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
     /// </summary>
     private static void CheckColumns(IReadOnlyList<string> fields, StepConfig sourceConfig, IReadOnlyList<(string Id, SourceLocation At)> ids, List<Diagnostic> diagnostics)
     {
-        var columnsAt = sourceConfig.DeclaredFieldsSetting is { } setting ? sourceConfig.At(setting) : sourceConfig.At("type");
+        var setting = sourceConfig.DeclaredFieldsSetting;
+        var columnsAt = setting is null ? sourceConfig.At("type") : sourceConfig.At(setting);
         foreach (var collision in ColumnNames.Collisions(fields))
-            diagnostics.Add(columnsAt.Error("RE0025", collision.Describe() + "; keep one of them in the declared columns"));
+        {
+            // at the second of the two, where the ambiguity begins
+            var at = setting is null ? columnsAt : sourceConfig.At(setting, fields.ToList().IndexOf(collision.Second));
+            diagnostics.Add(at.Error("RE0025", collision.Describe()));
+        }
         foreach (var (id, at) in ids)
         {
             var column = fields.FirstOrDefault(f => f == id || ColumnNames.Identifier(f) == id);

@@ -55,6 +55,10 @@ public sealed class StepConfig
     /// <summary>Where a setting is written (or the step itself, when the setting is absent).</summary>
     public SourceLocation At(string field) => _text.Locate(_json[field] ?? (JToken)_json);
 
+    /// <summary>Where one entry of a list setting is written (or the setting, when there is no such entry).</summary>
+    public SourceLocation At(string field, int index) =>
+        _json[field] is JArray list && index >= 0 && index < list.Count ? _text.Locate(list[index]) : At(field);
+
     public void Error(string field, string code, string message) => _diagnostics.Add(At(field).Error(code, message));
 
     /// <summary>Reports a problem at a precise place, e.g. one leaf of a mapping (<see cref="CompiledTemplate.Location"/>).</summary>
@@ -193,6 +197,10 @@ public sealed class StepConfig
         }
         var problems = new List<Diagnostic>();
         var connection = _connections.Get(token.ToString(), type, _text.Locate(token), problems) as T;
+        // A connector that checks a setting whose secret did not resolve sees an empty value and says so too ("key
+        // file '' does not exist"): one error naming the secret is the whole story.
+        var missing = problems.Where(IsMissingSecret).ToList();
+        problems.RemoveAll(p => !IsMissingSecret(p) && missing.Any(m => m.File == p.File && m.Line == p.Line && m.Column == p.Column));
         if (!_secretsRequired && problems.Count > 0 && problems.All(IsMissingSecret))
         {
             // A CI that lints flows has no production secrets: the flow is still checked in full, and the one
