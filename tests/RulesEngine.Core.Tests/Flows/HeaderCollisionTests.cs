@@ -37,6 +37,20 @@ public sealed class HeaderCollisionTests : IDisposable
     }
 
     [Fact]
+    public async Task Test_WithSend_StopsBeforeSendingAnything_OnTheSameCollision()
+    {
+        var registry = new TestRegistry(["Email", "First Name"]);
+        var flow = registry.LoadValid(Flow);
+        registry.Source.Add(("Email", "a@x.io"), ("First Name", "Ann"), ("First-Name", "Bob"));
+        var item = (await registry.Source.ReadSampleAsync(null, CancellationToken.None))!;
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new FlowTester().TestAsync(flow, item, send: true, CancellationToken.None));
+
+        Assert.Contains("Row[\"First Name\"] and Row[\"First-Name\"]", error.Message, StringComparison.Ordinal);
+        Assert.Empty(registry.Receivers["hello"].Calls);
+    }
+
+    [Fact]
     public async Task Run_GoesOn_WhenOnlyTheDeclaredColumnIsThere()
     {
         var registry = new TestRegistry(["Email", "First Name"]);
