@@ -70,17 +70,22 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
         // Expressions of flows whose source (and so whose columns) did not load: compiled for their own errors
         // only, never run, so a broken source hides none of them and adds no code to the set.
         var withoutColumns = new ExpressionCompiler { Cache = null };
+        var anyWithoutColumns = false;
         var flows = new List<Flow>();
         var outlines = new List<FlowOutline>();
         foreach (var file in files)
         {
-            var flow = LoadOne(file, compiler, withoutColumns, diagnostics, outlines);
+            var flow = LoadOne(file, compiler, withoutColumns, diagnostics, outlines, out var columnsUnknown);
+            anyWithoutColumns |= columnsUnknown;
             if (flow is not null) flows.Add(flow);
         }
         // Always compiled: a structural error elsewhere must not hide the C# errors of steps that did load.
         diagnostics.AddRange(compiler.Compile());
-        diagnostics.AddRange(withoutColumns.Compile().Where(d => d.Code != UnknownNameCode));
-        withoutColumns.Unload();
+        if (anyWithoutColumns) // never otherwise: a set of valid flows must not load Roslyn when its code is cached
+        {
+            diagnostics.AddRange(withoutColumns.Compile().Where(d => d.Code != UnknownNameCode));
+            withoutColumns.Unload();
+        }
         var names = flows.GroupBy(f => f.Name).Where(g => g.Count() > 1);
         foreach (var group in names)
             foreach (var flow in group.Skip(1))
@@ -92,8 +97,10 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
     /// <summary>Roslyn's "the name does not exist": without the source's columns every column reads so.</summary>
     private const string UnknownNameCode = "CS0103";
 
-    private Flow? LoadOne(string file, ExpressionCompiler compiler, ExpressionCompiler withoutColumns, List<Diagnostic> diagnostics, List<FlowOutline> outlines)
+    private Flow? LoadOne(string file, ExpressionCompiler compiler, ExpressionCompiler withoutColumns, List<Diagnostic> diagnostics,
+        List<FlowOutline> outlines, out bool columnsUnknown)
     {
+        columnsUnknown = false;
         var displayPath = Path.GetRelativePath(Environment.CurrentDirectory, file);
         if (!File.Exists(file))
         {
@@ -152,7 +159,8 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
         if (fields is not null && sourceConfig is not null)
             CheckColumns(fields, sourceConfig, ids, diagnostics);
         var earlier = new List<string>();
-        var steps = LoadSteps(stepsArray, text, sourceConfig is null ? withoutColumns : compiler, fields, allIds, earlier, diagnostics);
+        columnsUnknown = sourceConfig is null;
+        var steps = LoadSteps(stepsArray, text, columnsUnknown ? withoutColumns : compiler, fields, allIds, earlier, diagnostics);
 
         var runLink = DefaultRunLink;
         if (json["runLink"] is { } runLinkToken)
