@@ -48,10 +48,6 @@ public sealed class StepConfig
     /// <summary>The setting <see cref="DeclaredFields"/> came from, for reporting problems with the columns there.</summary>
     internal string? DeclaredFieldsSetting { get; private set; }
 
-    /// <summary>The connection was not created only because a secret is missing, and the loader was told to treat
-    /// that as a warning (<c>validate</c> without <c>--require-secrets</c>).</summary>
-    public bool ConnectionLacksSecrets { get; private set; }
-
     /// <summary>Where a setting is written (or the step itself, when the setting is absent).</summary>
     public SourceLocation At(string field) => _text.Locate(_json[field] ?? (JToken)_json);
 
@@ -206,7 +202,6 @@ public sealed class StepConfig
             // A CI that lints flows has no production secrets: the flow is still checked in full, and the one
             // thing it cannot check is said once, as a warning naming the connection and the variable.
             _diagnostics.AddRange(problems.Select(p => p.AsWarning()));
-            ConnectionLacksSecrets = true;
             return null;
         }
         _diagnostics.AddRange(problems);

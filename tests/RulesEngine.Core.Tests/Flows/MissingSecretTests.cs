@@ -43,6 +43,15 @@ public sealed class MissingSecretTests
     }
 
     [Fact]
+    public void Loader_RequiresSecretsByDefault_AsRunAndServeLoadFlows()
+    {
+        var set = Load(Flow, secretsRequired: null);
+
+        Assert.Equal(("RE0302", DiagnosticSeverity.Error), (Assert.Single(set.Diagnostics).Code, set.Diagnostics[0].Severity));
+        Assert.False(set.Succeeded);
+    }
+
+    [Fact]
     public void MissingSecret_DoesNotHideTheOtherErrorsOfTheFlow()
     {
         var set = Load(Flow.Replace("First_Name.Length", "First_Nmae.Length").Replace("\"text\": \"Hi", "\"txt\": \"x\", \"text\": \"Hi"), secretsRequired: false);
@@ -52,7 +61,8 @@ public sealed class MissingSecretTests
         Assert.False(set.Succeeded);
     }
 
-    private static FlowSet Load(string flow, bool secretsRequired)
+    /// <param name="secretsRequired">null: the loader's default.</param>
+    private static FlowSet Load(string flow, bool? secretsRequired)
     {
         var registry = new TestRegistry();
         registry.Registry.AddConnectionType("vault", settings =>
@@ -75,7 +85,10 @@ public sealed class MissingSecretTests
         var diagnostics = new List<Diagnostic>();
         var connections = ConnectionsFile.Load(Path.Combine(dir, "connections.json"), registry.Registry, diagnostics);
         Assert.Empty(diagnostics);
-        return new FlowLoader(registry.Registry, connections) { SecretsRequired = secretsRequired }.Load([Path.Combine(dir, "flow.json")]);
+        var loader = secretsRequired is { } required
+            ? new FlowLoader(registry.Registry, connections) { SecretsRequired = required }
+            : new FlowLoader(registry.Registry, connections);
+        return loader.Load([Path.Combine(dir, "flow.json")]);
     }
 
     private sealed record VaultClient(string Token);
