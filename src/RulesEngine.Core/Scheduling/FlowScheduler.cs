@@ -165,7 +165,7 @@ public sealed class FlowScheduler(
                 if (chain.Contains(next.Name))
                 {
                     logger.LogError("Flow {Flow} is not run after {Other}: it already ran in this chain ({Chain}); a cycle of \"after\" triggers is cut here",
-                        next.Name, flow.Name, string.Join(" -> ", chain.Order(StringComparer.Ordinal)));
+                        next.Name, flow.Name, string.Join(", ", chain.Order(StringComparer.Ordinal)));
                     continue;
                 }
                 next.PendingChain = next.PendingChain is { } pending ? new HashSet<string>(pending.Concat(chain), StringComparer.Ordinal) : chain;
