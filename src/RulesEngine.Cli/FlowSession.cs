@@ -7,17 +7,21 @@ namespace RulesEngine.Cli;
 internal static class FlowSession
 {
     /// <summary>Loads the flows, printing every problem to the error output. <paramref name="wholeSet"/>: the
-    /// paths name every flow there is (a rules folder), so an "after" trigger naming a missing flow is an error.</summary>
-    public static FlowSet Load(IEnumerable<string> paths, string connectionsPath, Console console, bool wholeSet = false)
+    /// paths name every flow there is (a rules folder), so an "after" trigger naming a missing flow is an error.
+    /// A cycle of "after" triggers among the loaded flows is always an error. <paramref name="secretsRequired"/>
+    /// false (<c>validate</c> without <c>--require-secrets</c>): a secret that is not set is a warning.</summary>
+    public static FlowSet Load(IEnumerable<string> paths, string connectionsPath, Console console, bool wholeSet = false, bool secretsRequired = true)
     {
         var registry = Composition.Registry();
         var diagnostics = new List<Diagnostic>();
         var connections = ConnectionsFile.Load(connectionsPath, registry, diagnostics);
         var files = FlowLoader.FindFlowFiles(paths);
         // one-shot verbs never replace their code: non-collectible, so Dynamic PGO applies (serve loads collectibly)
-        var set = new FlowLoader(registry, connections) { CollectibleCode = false }.Load(files);
+        var set = new FlowLoader(registry, connections) { CollectibleCode = false, SecretsRequired = secretsRequired }.Load(files);
         var all = diagnostics.Concat(set.Diagnostics)
-            .Concat(wholeSet ? RulesEngine.Core.Scheduling.FlowTriggers.CheckChains(set.Flows) : [])
+            .Concat(wholeSet ? RulesEngine.Core.Scheduling.FlowTriggers.CheckChains(set.Outlines) : [])
+            .Concat(RulesEngine.Core.Scheduling.ChainCycles.Find(set.Outlines))
+            .Distinct() // the loader reports a flow after itself too
             .ToList();
         foreach (var diagnostic in all) console.Error(diagnostic.ToString());
         return set with { Diagnostics = all };

@@ -52,7 +52,7 @@ internal sealed class NewRowsSource : ISource
             config.Error(NewRowsSpec.FieldHeaderRow, "RE1012", $"\"{NewRowsSpec.FieldHeaderRow}\" must be a row number (1 or more), not {headerRow}");
             headerRow = 1;
         }
-        var columns = config.TextList(NewRowsSpec.FieldColumns);
+        var columns = config.FieldNames(NewRowsSpec.FieldColumns);
         var required = config.TextList(NewRowsSpec.FieldRequiredColumns);
         if (columns is not null && required is not null && required.FirstOrDefault(r => !columns.Contains(r)) is { } stray)
             config.Error(NewRowsSpec.FieldRequiredColumns, "RE1013",

@@ -11,7 +11,16 @@ namespace RulesEngine.Core.Flows;
 /// <summary>The result of loading a set of flow files: the flows that loaded, and every problem found.</summary>
 public sealed record FlowSet(IReadOnlyList<Flow> Flows, IReadOnlyList<Diagnostic> Diagnostics)
 {
-    public bool Succeeded => Diagnostics.Count == 0;
+    /// <summary>No errors (warnings, such as a secret a linting CI does not have, do not count).</summary>
+    public bool Succeeded => !Diagnostics.Any(d => d.IsError);
+
+    public int ErrorCount => Diagnostics.Count(d => d.IsError);
+
+    public int WarningCount => Diagnostics.Count(d => !d.IsError);
+
+    /// <summary>Name, file and triggers of every flow file that parsed, including those that did not load, so checks
+    /// across files (unknown "after" names, cycles) see every flow.</summary>
+    public IReadOnlyList<FlowOutline> Outlines { get; init; } = [];
 
     /// <summary>The code compiled for these flows (one assembly per set, collectible unless
     /// <see cref="FlowLoader.CollectibleCode"/> was false).</summary>
@@ -36,6 +45,11 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
     private static readonly string[] EngineSourceFields = ["existingRows", "filter"];
     private static readonly string[] IfFields = ["id", "type", "comment", "$comment", "condition", "then", "else"];
 
+    /// <summary>True (default; <c>run</c>, <c>serve</c>): a secret that does not resolve is an error. False
+    /// (<c>validate</c> without <c>--require-secrets</c>): it is one warning naming the connection and the variable,
+    /// and everything else about the flow is still checked; the flow is not built (it could not run).</summary>
+    public bool SecretsRequired { get; init; } = true;
+
     /// <summary>True (default): the compiled code is collectible, so <see cref="FlowSet.Unload"/> frees it (the daemon).
     /// False for one-shot processes: faster code (see <see cref="ExpressionCompiler.Collectible"/>), never freed.</summary>
     public bool CollectibleCode { get; init; } = true;
@@ -53,39 +67,56 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
     {
         var diagnostics = new List<Diagnostic>();
         var compiler = new ExpressionCompiler { Collectible = CollectibleCode };
+        // Expressions of flows whose source (and so whose columns) did not load: compiled for their own errors
+        // only, never run, so a broken source hides none of them and adds no code to the set.
+        var withoutColumns = new ExpressionCompiler { Cache = null };
+        var anyWithoutColumns = false;
         var flows = new List<Flow>();
+        var outlines = new List<FlowOutline>();
         foreach (var file in files)
         {
-            var flow = LoadOne(file, compiler, diagnostics);
+            var flow = LoadOne(file, compiler, withoutColumns, diagnostics, outlines, out var columnsUnknown);
+            anyWithoutColumns |= columnsUnknown;
             if (flow is not null) flows.Add(flow);
         }
-        if (diagnostics.Count == 0 || flows.Count > 0)
-            diagnostics.AddRange(compiler.Compile());
+        // Always compiled: a structural error elsewhere must not hide the C# errors of steps that did load.
+        diagnostics.AddRange(compiler.Compile());
+        if (anyWithoutColumns) // never otherwise: a set of valid flows must not load Roslyn when its code is cached
+        {
+            diagnostics.AddRange(withoutColumns.Compile().Where(d => d.Code != UnknownNameCode));
+            withoutColumns.Unload();
+        }
         var names = flows.GroupBy(f => f.Name).Where(g => g.Count() > 1);
         foreach (var group in names)
             foreach (var flow in group.Skip(1))
                 diagnostics.Add(new Diagnostic(flow.FilePath, 1, 1, "RE0006", $"another flow is also named '{flow.Name}' ({group.First().FilePath}); flow names must be unique"));
         var ordered = diagnostics.Distinct().OrderBy(d => d.File, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).ToList();
-        return new FlowSet(flows, ordered) { Code = compiler.Compiled };
+        return new FlowSet(flows, ordered) { Code = compiler.Compiled, Outlines = outlines };
     }
 
-    private Flow? LoadOne(string file, ExpressionCompiler compiler, List<Diagnostic> diagnostics)
+    /// <summary>Roslyn's "the name does not exist": without the source's columns every column reads so.</summary>
+    private const string UnknownNameCode = "CS0103";
+
+    private Flow? LoadOne(string file, ExpressionCompiler compiler, ExpressionCompiler withoutColumns, List<Diagnostic> diagnostics,
+        List<FlowOutline> outlines, out bool columnsUnknown)
     {
+        columnsUnknown = false;
         var displayPath = Path.GetRelativePath(Environment.CurrentDirectory, file);
         if (!File.Exists(file))
         {
             diagnostics.Add(new Diagnostic(displayPath, 1, 1, "RE0000", "file not found"));
             return null;
         }
-        var text = new FlowText(displayPath, File.ReadAllText(file));
+        var content = File.ReadAllText(file);
+        var text = new FlowText(displayPath, content);
         JToken root;
         try
         {
-            root = JToken.Parse(File.ReadAllText(file), new JsonLoadSettings { LineInfoHandling = LineInfoHandling.Load, CommentHandling = CommentHandling.Ignore });
+            root = JToken.Parse(content, new JsonLoadSettings { LineInfoHandling = LineInfoHandling.Load, CommentHandling = CommentHandling.Ignore });
         }
         catch (JsonReaderException e)
         {
-            var (line, column) = FlowText.ReaderErrorPosition(File.ReadAllText(file), e);
+            var (line, column) = FlowText.ReaderErrorPosition(content, e);
             diagnostics.Add(new Diagnostic(displayPath, line, column, "RE0001", $"invalid JSON: {FirstSentence(e.Message)}"));
             return null;
         }
@@ -94,9 +125,14 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
             diagnostics.Add(new Diagnostic(displayPath, 1, 1, "RE0002", "a flow file must be a JSON object with \"source\" and \"steps\""));
             return null;
         }
-        var errorsBefore = diagnostics.Count;
+        var before = diagnostics.Count;
+        diagnostics.AddRange(DuplicateKeys.Find(text, content));
         CheckKnownFields(json, RootFields, text, diagnostics, "a flow");
         var name = json["name"]?.ToString() ?? Path.GetFileNameWithoutExtension(file);
+        var triggers = TriggerParser.Parse(json["triggers"], text, diagnostics);
+        var outline = new FlowOutline(name, file, displayPath, triggers);
+        outlines.Add(outline);
+        diagnostics.AddRange(ChainCycles.Find([outline])); // a flow after itself is wrong in any company
 
         var stepsToken = json["steps"];
         if (stepsToken is not JArray stepsArray)
@@ -104,25 +140,52 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
             diagnostics.Add(text.Locate(stepsToken ?? json).Error("RE0007", "the flow needs \"steps\": a list of steps, e.g. [{\"id\": \"update\", \"type\": \"helpCrunch.updateContact\", ...}]"));
             stepsArray = [];
         }
-        var allIds = CollectIds(stepsArray, text, diagnostics);
+        var ids = CollectIds(stepsArray, text, diagnostics);
+        var allIds = ids.Select(i => i.Id).ToList();
 
-        if (json["source"] is not JObject sourceJson)
-        {
+        ISource? source = null;
+        StepConfig? sourceConfig = null;
+        var sourceType = "";
+        CompiledCondition? filter = null;
+        var existingRows = ExistingRows.Process;
+        if (json["source"] is JObject sourceJson)
+            source = LoadSource(sourceJson, text, compiler, allIds, diagnostics, out sourceType, out filter, out existingRows, out sourceConfig);
+        else
             diagnostics.Add(text.Locate(json["source"] ?? json).Error("RE0008", $"the flow needs \"source\": an object with a \"type\" (one of: {string.Join(", ", registry.Sources.Select(s => s.Type))})"));
-            return null;
-        }
-        var source = LoadSource(sourceJson, text, compiler, allIds, diagnostics, out var sourceType, out var filter, out var existingRows);
 
+        // The source's settings were read (its type is known): its columns are what the flow declares, even when
+        // the source itself could not be set up. Otherwise the steps are still checked, against no columns.
+        var fields = source?.DeclaredFields ?? sourceConfig?.DeclaredFields;
+        if (fields is not null && sourceConfig is not null)
+            CheckColumns(fields, sourceConfig, ids, diagnostics);
         var earlier = new List<string>();
-        var steps = LoadSteps(stepsArray, text, compiler, source?.DeclaredFields, allIds, earlier, diagnostics);
+        columnsUnknown = sourceConfig is null;
+        var steps = LoadSteps(stepsArray, text, columnsUnknown ? withoutColumns : compiler, fields, allIds, earlier, diagnostics);
 
-        var runLink = json["runLink"]?.ToString() ?? DefaultRunLink;
-        var batchSize = json["batchSize"] is { Type: JTokenType.Integer } b ? b.Value<int>() : 10;
-        if (batchSize < 1) diagnostics.Add(text.Locate(json["batchSize"]!).Error("RE0009", "\"batchSize\" must be at least 1"));
+        var runLink = DefaultRunLink;
+        if (json["runLink"] is { } runLinkToken)
+        {
+            if (runLinkToken.Type == JTokenType.String) runLink = runLinkToken.ToString();
+            else diagnostics.Add(text.Locate(runLinkToken).Error("RE0024", $"\"runLink\" must be text in quotes, e.g. \"https://logs.example.com/runs/{{flow}}/{{runId}}\", not {Describe(runLinkToken)}"));
+        }
+        var batchSize = 10;
+        if (json["batchSize"] is { } batchToken)
+        {
+            // Only a whole-number literal: "10" or 2.5 would be a guess (parse the text? round?), and a guess here
+            // changes how many rows share a service call.
+            if (batchToken.Type == JTokenType.Integer && batchToken.Value<long>() is >= 1 and <= MaxBatchSize)
+                batchSize = batchToken.Value<int>();
+            else
+                diagnostics.Add(text.Locate(batchToken).Error("RE0009", $"\"batchSize\" must be a whole number from 1 to {MaxBatchSize} written without quotes (e.g. 10), not {Describe(batchToken)}"));
+        }
 
-        var triggers = TriggerParser.Parse(json["triggers"], text, diagnostics);
-
-        if (source is null || diagnostics.Count > errorsBefore) return null;
+        var errors = diagnostics.Skip(before).Count(d => d.IsError);
+        var lacksSecrets = diagnostics.Skip(before).Any(d => !d.IsError && StepConfig.IsMissingSecret(d));
+        if (source is null && sourceConfig is not null && errors == 0 && !lacksSecrets)
+            diagnostics.Add(text.Locate(json["source"]!).Error("RE0011", $"source {sourceType} could not be set up"));
+        // A flow whose connection lacks a secret (validate without --require-secrets) was checked in full, but is
+        // not built: it cannot run.
+        if (source is null || errors > 0 || lacksSecrets) return null;
         return new Flow
         {
             Name = name,
@@ -133,17 +196,21 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
             ExistingRows = existingRows,
             Steps = steps,
             RunLink = runLink,
-            BatchSize = Math.Max(1, batchSize),
+            BatchSize = batchSize,
             Triggers = triggers,
         };
     }
 
+    /// <summary>A batch is held in memory and sent together; past this, a typo (100000) is likelier than intent.</summary>
+    private const int MaxBatchSize = 10_000;
+
     private ISource? LoadSource(JObject json, FlowText text, ExpressionCompiler compiler, IReadOnlyList<string> allIds,
-        List<Diagnostic> diagnostics, out string type, out CompiledCondition? filter, out ExistingRows existingRows)
+        List<Diagnostic> diagnostics, out string type, out CompiledCondition? filter, out ExistingRows existingRows, out StepConfig? config)
     {
         type = json["type"]?.ToString() ?? "";
         filter = null;
         existingRows = ExistingRows.Process;
+        config = null;
         if (!registry.TryGetSource(type, out var spec, out var create))
         {
             var known = registry.Sources.Select(s => s.Type).ToList();
@@ -151,8 +218,8 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
             return null;
         }
         CheckKnownFields(json, [.. StepSpec.CommonFields, .. spec.Fields.Select(f => f.Name), .. EngineSourceFields], text, diagnostics, $"source {type}");
-        var config = new StepConfig("source", spec, json, text, compiler, new ExpressionContext(null, [], allIds), connections, diagnostics);
-        ISource? source;
+        config = new StepConfig("source", spec, json, text, compiler, new ExpressionContext(null, [], allIds), connections, diagnostics, SecretsRequired);
+        ISource? source = null;
         try
         {
             source = create(config);
@@ -160,7 +227,6 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
         catch (Exception e)
         {
             diagnostics.Add(text.Locate(json).Error("RE0011", $"source {type} could not be set up: {SecretRedactor.Redact(e.Message)}"));
-            return null;
         }
 
         if (json["existingRows"] is { } existing)
@@ -173,11 +239,35 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
         if (json["filter"] is { } filterToken)
         {
             if (filterToken.Type == JTokenType.String && !string.IsNullOrWhiteSpace(filterToken.ToString()))
-                filter = compiler.AddCondition(filterToken.ToString(), new ExpressionContext(source?.DeclaredFields, [], allIds), text.Locate(filterToken));
+                filter = compiler.AddCondition(filterToken.ToString(), new ExpressionContext(source?.DeclaredFields ?? config.DeclaredFields, [], allIds), text.Locate(filterToken));
             else
                 diagnostics.Add(text.Locate(filterToken).Error("RE0013", "\"filter\" must be a C# condition in a string, e.g. \"Email.Contains('@')\""));
         }
         return source;
+    }
+
+    /// <summary>
+    /// Names that would mislead in expressions: two declared columns with one C# name (which one does
+    /// <c>First_Name</c> read?), and a step id that is also a column (the step would hide the column).
+    /// </summary>
+    private static void CheckColumns(IReadOnlyList<string> fields, StepConfig sourceConfig, IReadOnlyList<(string Id, SourceLocation At)> ids, List<Diagnostic> diagnostics)
+    {
+        var setting = sourceConfig.DeclaredFieldsSetting;
+        var columnsAt = setting is null ? sourceConfig.At("type") : sourceConfig.At(setting);
+        foreach (var collision in ColumnNames.Collisions(fields))
+        {
+            // at the second of the two, where the ambiguity begins
+            var at = setting is null ? columnsAt : sourceConfig.At(setting, fields.ToList().IndexOf(collision.Second));
+            diagnostics.Add(at.Error("RE0025", collision.Describe()));
+        }
+        foreach (var (id, at) in ids)
+        {
+            var column = fields.FirstOrDefault(f => f == id || ColumnNames.Identifier(f) == id);
+            if (column is null) continue;
+            var how = column == id ? $"the column '{column}'" : $"the C# name of the column '{column}'";
+            diagnostics.Add(at.Error("RE0026",
+                $"step id '{id}' is also {how} (declared at line {columnsAt.Line}): in expressions '{id}' would mean the step and hide the column; rename the step, e.g. \"{id}Step\""));
+        }
     }
 
     private List<FlowStep> LoadSteps(JArray array, FlowText text, ExpressionCompiler compiler, IReadOnlyList<string>? fields,
@@ -216,7 +306,7 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
                 continue;
             }
             CheckKnownFields(json, [.. StepSpec.CommonFields, .. spec.Fields.Select(f => f.Name)], text, diagnostics, $"step type {type}");
-            var config = new StepConfig(id, spec, json, text, compiler, Context(), connections, diagnostics);
+            var config = new StepConfig(id, spec, json, text, compiler, Context(), connections, diagnostics, SecretsRequired);
             try
             {
                 steps.Add(new ReceiverStep { Id = id, Type = type, Location = location, Receiver = create(config) });
@@ -247,10 +337,10 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
         return LoadSteps(array, text, compiler, fields, allIds, earlier, diagnostics);
     }
 
-    /// <summary>Every step id in document order, checked: present, a C# identifier, unique.</summary>
-    private static List<string> CollectIds(JArray steps, FlowText text, List<Diagnostic> diagnostics)
+    /// <summary>Every step id in document order with its place, checked: present, a C# identifier, not reserved, unique.</summary>
+    private static List<(string Id, SourceLocation At)> CollectIds(JArray steps, FlowText text, List<Diagnostic> diagnostics)
     {
-        var ids = new List<string>();
+        var ids = new List<(string Id, SourceLocation At)>();
         void Walk(JArray array)
         {
             foreach (var token in array)
@@ -266,11 +356,13 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
                     diagnostics.Add(text.Locate(step).Error("RE0019", "this step needs an \"id\" (a name later conditions use, e.g. \"update\")"));
                 else if (!Identifier().IsMatch(id) || CSharpKeywords.IsReserved(id) || id is "Row" or "Run")
                     diagnostics.Add(text.Locate(idToken!).Error("RE0020", $"step id '{id}' must be a C# identifier (letters, digits, _; not a keyword, not Row or Run), e.g. \"{Sanitize(id)}\""));
-                else if (ids.Contains(id))
+                else if (id.StartsWith(ReservedPrefix, StringComparison.Ordinal))
+                    diagnostics.Add(text.Locate(idToken!).Error("RE0023", $"step id '{id}' starts with '{ReservedPrefix}', which is reserved for the engine's own names; use e.g. \"{id.TrimStart('_')}\""));
+                else if (ids.Any(i => i.Id == id))
                     diagnostics.Add(text.Locate(idToken!).Error("RE0021", $"step id '{id}' is used twice; ids must be unique within a flow"));
                 if (step["type"] is null)
                     diagnostics.Add(text.Locate(step).Error("RE0022", $"step '{id}' needs a \"type\""));
-                if (id.Length > 0) ids.Add(id);
+                if (id.Length > 0) ids.Add((id, text.Locate(idToken!)));
                 if (step["then"] is JArray then) Walk(then);
                 if (step["else"] is JArray otherwise) Walk(otherwise);
             }
@@ -278,6 +370,17 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
         Walk(steps);
         return ids;
     }
+
+    /// <summary>The engine names its own variables in generated code so (<c>__scope</c>); a step id must not clash.</summary>
+    private const string ReservedPrefix = "__";
+
+    private static string Describe(JToken token) => token.Type switch
+    {
+        JTokenType.String => $"the text \"{token}\"",
+        JTokenType.Float => $"the fraction {token.ToString(Formatting.None)}",
+        JTokenType.Integer => $"{token.ToString(Formatting.None)}",
+        _ => token.Type.ToString().ToLowerInvariant(),
+    };
 
     private static void CheckKnownFields(JObject json, IReadOnlyCollection<string> known, FlowText text, List<Diagnostic> diagnostics, string what)
     {

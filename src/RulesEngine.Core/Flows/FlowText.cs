@@ -52,6 +52,28 @@ public sealed class FlowText
         return new SourceLocation(Path, sl, sc);
     }
 
+    /// <summary>The place of an object key whose reader position (Newtonsoft's: just past the key, or past its
+    /// colon) is given: its opening quote, or its first character when written without quotes (Newtonsoft allows it).</summary>
+    public SourceLocation LocateKey(int line, int position)
+    {
+        var end = Math.Min(_text.Length - 1, Offset(line, position) - 1);
+        while (end > 0 && (char.IsWhiteSpace(_text[end]) || _text[end] == ':')) end--;
+        int start;
+        if (_text[end] is '"' or '\'')
+        {
+            var quote = _text[end];
+            start = end - 1;
+            while (start > 0 && !(_text[start] == quote && EvenBackslashesBefore(start))) start--;
+        }
+        else
+        {
+            start = end;
+            while (start > 0 && (char.IsLetterOrDigit(_text[start - 1]) || _text[start - 1] is '_' or '$')) start--;
+        }
+        var (l, c) = LineColumn(Math.Max(0, start));
+        return new SourceLocation(Path, l, c);
+    }
+
     /// <summary>
     /// The 1-based position of a JSON syntax error. Newtonsoft's <c>LinePosition</c> is the 0-based index of the
     /// offending character for "unexpected character" errors, and one past the token otherwise: point at the

@@ -20,10 +20,12 @@ public sealed class StepConfig
     private readonly ExpressionContext _context;
     private readonly ConnectionsFile _connections;
     private readonly List<Diagnostic> _diagnostics;
+    private readonly bool _secretsRequired;
 
     internal StepConfig(string id, StepSpec spec, JObject json, FlowText text, ExpressionCompiler compiler,
-        ExpressionContext context, ConnectionsFile connections, List<Diagnostic> diagnostics)
+        ExpressionContext context, ConnectionsFile connections, List<Diagnostic> diagnostics, bool secretsRequired = true)
     {
+        _secretsRequired = secretsRequired;
         Id = id;
         Spec = spec;
         _json = json;
@@ -38,8 +40,20 @@ public sealed class StepConfig
     public StepSpec Spec { get; }
     public string FlowFile => _text.Path;
 
+    /// <summary>The item field names read with <see cref="FieldNames"/> (a source's declared columns), kept by the
+    /// loader even when the source cannot be set up, so expressions still know the columns and a missing secret or a
+    /// typo in the source does not turn every column in every condition into "name does not exist".</summary>
+    public IReadOnlyList<string>? DeclaredFields { get; private set; }
+
+    /// <summary>The setting <see cref="DeclaredFields"/> came from, for reporting problems with the columns there.</summary>
+    internal string? DeclaredFieldsSetting { get; private set; }
+
     /// <summary>Where a setting is written (or the step itself, when the setting is absent).</summary>
     public SourceLocation At(string field) => _text.Locate(_json[field] ?? (JToken)_json);
+
+    /// <summary>Where one entry of a list setting is written (or the setting, when there is no such entry).</summary>
+    public SourceLocation At(string field, int index) =>
+        _json[field] is JArray list && index >= 0 && index < list.Count ? _text.Locate(list[index]) : At(field);
 
     public void Error(string field, string code, string message) => _diagnostics.Add(At(field).Error(code, message));
 
@@ -78,6 +92,19 @@ public sealed class StepConfig
             return null;
         }
         return array.Select(t => t.ToString()).ToList();
+    }
+
+    /// <summary>A list of the names of the item's fields (a source's "columns"): read like <see cref="TextList"/> and
+    /// remembered as <see cref="DeclaredFields"/>.</summary>
+    public IReadOnlyList<string>? FieldNames(string field)
+    {
+        var names = TextList(field);
+        if (names is not null)
+        {
+            DeclaredFields = names;
+            DeclaredFieldsSetting = field;
+        }
+        return names;
     }
 
     public double? Number(string field)
@@ -164,8 +191,28 @@ public sealed class StepConfig
             _diagnostics.Add(_text.Locate(_json).Error("RE0205", $"step '{Id}' ({Spec.Type}) needs \"connection\": the name of a '{type}' connection in the connections file"));
             return null;
         }
-        return _connections.Get(token.ToString(), type, _text.Locate(token), _diagnostics) as T;
+        var problems = new List<Diagnostic>();
+        var connection = _connections.Get(token.ToString(), type, _text.Locate(token), problems) as T;
+        // A connector that checks a setting whose secret did not resolve sees an empty value and says so too ("key
+        // file '' does not exist"): one error naming the secret is the whole story.
+        var missing = problems.Where(IsMissingSecret).ToList();
+        problems.RemoveAll(p => !IsMissingSecret(p) && missing.Any(m => m.File == p.File && m.Line == p.Line && m.Column == p.Column));
+        if (!_secretsRequired && problems.Count > 0 && problems.All(IsMissingSecret))
+        {
+            // A CI that lints flows has no production secrets: the flow is still checked in full, and the one
+            // thing it cannot check is said once, as a warning naming the connection and the variable.
+            _diagnostics.AddRange(problems.Select(p => p.AsWarning()));
+            return null;
+        }
+        _diagnostics.AddRange(problems);
+        return connection;
     }
+
+    /// <summary>The codes the connections file reports for a secret reference that does not resolve: an unset
+    /// <c>${env:NAME}</c> (RE0302) or a missing <c>${file:path}</c> (RE0303).</summary>
+    private static readonly HashSet<string> MissingSecretCodes = new(StringComparer.Ordinal) { "RE0302", "RE0303" };
+
+    internal static bool IsMissingSecret(Diagnostic diagnostic) => MissingSecretCodes.Contains(diagnostic.Code);
 
     private static List<JValue> StringLeaves(JToken root) =>
         root.SelectTokens("..*").OfType<JValue>().Where(v => v.Type == JTokenType.String).ToList();

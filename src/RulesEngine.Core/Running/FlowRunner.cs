@@ -143,6 +143,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     private async Task ProcessAsync(Flow flow, RunInfo run, IReadOnlyList<(SourceItem Item, bool Recorded)> items, bool movePosition, bool force,
         List<ItemReport> reports, CancellationToken cancellationToken)
     {
+        ColumnNames.EnsureUnambiguous(flow.Source.DeclaredFields, items.Select(i => i.Item.Fields));
         var sourceKey = flow.Source.PositionKey;
         var walker = new StepWalker(
             async (step, batch) => await step.Receiver.ExecuteAsync(batch.Select(i => i.Scope).ToList(), cancellationToken),

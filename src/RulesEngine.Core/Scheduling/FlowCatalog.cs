@@ -15,6 +15,10 @@ public sealed class FlowCatalog(string directory, Func<string, FlowSet> loadFile
 
     public string Directory { get; } = Path.GetFullPath(directory);
 
+    /// <summary>True (always, outside tests): a version that would close a cycle of "after" triggers is refused.
+    /// Tests turn it off to prove that the scheduler's own guard cuts a loop that got past loading.</summary>
+    internal bool RefuseCycles { get; init; } = true;
+
     /// <summary>The flows in service, one per file that loaded at least once.</summary>
     public IEnumerable<LoadedFlow> Flows => _files.Values.Select(e => e.Current).OfType<LoadedFlow>();
 
@@ -40,6 +44,16 @@ public sealed class FlowCatalog(string directory, Func<string, FlowSet> loadFile
         foreach (var file in present.Order(StringComparer.Ordinal))
         {
             if (Check(file) is { } change) changes.Add(change);
+        }
+        // A file refused because it closed a cycle may be fine now that another flow changed: check it again.
+        if (changes.Any(c => c.Kind != CatalogChangeKind.Failed))
+        {
+            foreach (var (file, entry) in _files.Where(f => f.Value.ClosedCycle).OrderBy(f => f.Key, StringComparer.Ordinal).ToList())
+            {
+                entry.FailedHash = null;
+                entry.Stamp = default;
+                if (Check(file) is { } change) changes.Add(change);
+            }
         }
         return changes;
     }
@@ -78,11 +92,20 @@ public sealed class FlowCatalog(string directory, Func<string, FlowSet> loadFile
 
         var set = loadFile(file);
         var problems = set.Diagnostics.ToList();
-        if (problems.Count == 0 && set.Flows.Count == 1)
+        entry.ClosedCycle = false;
+        if (set.Succeeded && set.Flows.Count == 1)
         {
             var flow = set.Flows[0];
             var clash = _files.Where(f => f.Key != file && f.Value.Current?.Name == flow.Name).Select(f => f.Key).FirstOrDefault();
-            if (clash is null)
+            // A version that would close a cycle of "after" triggers with the flows in service is refused like a
+            // broken file (the last good version keeps running), so the daemon never holds a loop to run.
+            var cycle = clash is null && RefuseCycles
+                ? ChainCycles.Find(_files.Where(f => f.Key != file).Select(f => f.Value.Current).OfType<LoadedFlow>()
+                    .Select(f => FlowOutline.Of(f.Flow)).Append(FlowOutline.Of(flow)), involving: flow.Name)
+                : [];
+            entry.ClosedCycle = cycle.Count > 0;
+            problems.AddRange(cycle);
+            if (clash is null && cycle.Count == 0)
             {
                 var loaded = new LoadedFlow(flow, set, hash);
                 var old = entry.Current;
@@ -91,7 +114,8 @@ public sealed class FlowCatalog(string directory, Func<string, FlowSet> loadFile
                 entry.FailedHash = null;
                 return old is null ? CatalogChange.Added(loaded) : CatalogChange.Replaced(old, loaded);
             }
-            problems.Add(new Diagnostic(file, 1, 1, "RE0006", $"another flow is also named '{flow.Name}' ({clash}); flow names must be unique"));
+            if (clash is not null)
+                problems.Add(new Diagnostic(file, 1, 1, "RE0006", $"another flow is also named '{flow.Name}' ({clash}); flow names must be unique"));
         }
         if (problems.Count == 0) problems.Add(new Diagnostic(file, 1, 1, "RE0409", "the file holds no flow"));
         set.Unload();
@@ -112,5 +136,8 @@ public sealed class FlowCatalog(string directory, Func<string, FlowSet> loadFile
         public LoadedFlow? Current { get; set; }
         public string? FailedHash { get; set; }
         public IReadOnlyList<Diagnostic> Problems { get; set; } = [];
+
+        /// <summary>The current text loads but was refused because it closed a cycle of "after" triggers.</summary>
+        public bool ClosedCycle { get; set; }
     }
 }

@@ -99,12 +99,15 @@ public sealed class FlowScheduler(
             {
                 if (flow.NextDue <= now) flow.NextDue = TriggerTimes.Next(flow.Triggers, flow.NextDue.Value, now); // times pass while off
                 flow.ChainedAfter = null;
+                flow.PendingChain = null;
                 continue;
             }
             if (!flow.IsDue(now) || flow.Run is not null || _running >= options.MaxParallel) continue; // stays due
             var reason = flow.NextDue <= now ? "schedule" : $"after {flow.ChainedAfter}";
             if (flow.NextDue <= now) flow.NextDue = TriggerTimes.Next(flow.Triggers, flow.NextDue.Value, now);
+            flow.RunChain = new HashSet<string>(flow.ChainedAfter is not null && flow.PendingChain is { } pending ? pending : [], StringComparer.Ordinal) { flow.Name };
             flow.ChainedAfter = null;
+            flow.PendingChain = null;
             Start(flow, reason);
         }
     }
@@ -152,9 +155,20 @@ public sealed class FlowScheduler(
             foreach (var retired in flow.Retired) retired.Unload();
             flow.Retired.Clear();
             if (_removed.Remove(flow)) flow.Version.Unload();
+            var chain = flow.RunChain ?? new HashSet<string>(StringComparer.Ordinal) { flow.Name };
+            flow.RunChain = null;
             if (result.Status is not { } status) continue;
             foreach (var next in _flows.Values.Where(f => f.Triggers.After.Any(a => a.Flow == flow.Name && a.Matches(status))))
             {
+                // Loading refuses cycles of "after" triggers; this is the guard that holds whatever slips past it:
+                // a chain never starts a flow that already ran in it.
+                if (chain.Contains(next.Name))
+                {
+                    logger.LogError("Flow {Flow} is not run after {Other}: it already ran in this chain ({Chain}); a cycle of \"after\" triggers is cut here",
+                        next.Name, flow.Name, string.Join(", ", chain.Order(StringComparer.Ordinal)));
+                    continue;
+                }
+                next.PendingChain = next.PendingChain is { } pending ? new HashSet<string>(pending.Concat(chain), StringComparer.Ordinal) : chain;
                 next.ChainedAfter = flow.Name;
                 logger.LogInformation("Flow {Flow} will run after {Other} ({Status})", next.Name, flow.Name, status);
             }

@@ -28,7 +28,11 @@ public sealed record FlowTriggers(TimeSpan? Interval, IReadOnlyList<CronSchedule
 
     /// <summary>Checks every "after" against the names of <paramref name="flows"/> (all flows of a folder):
     /// an unknown name is an error at the "after" entry.</summary>
-    public static IReadOnlyList<Diagnostic> CheckChains(IReadOnlyCollection<Flow> flows)
+    public static IReadOnlyList<Diagnostic> CheckChains(IReadOnlyCollection<Flow> flows) =>
+        CheckChains(flows.Select(FlowOutline.Of).ToList());
+
+    /// <inheritdoc cref="CheckChains(IReadOnlyCollection{Flow})"/>
+    public static IReadOnlyList<Diagnostic> CheckChains(IReadOnlyCollection<FlowOutline> flows)
     {
         var names = flows.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         var problems = new List<Diagnostic>();

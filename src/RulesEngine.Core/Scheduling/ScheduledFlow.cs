@@ -13,6 +13,13 @@ internal sealed class ScheduledFlow(LoadedFlow version)
     /// <summary>A flow this one runs after has ended as asked: run at the next chance.</summary>
     public string? ChainedAfter { get; set; }
 
+    /// <summary>The flows whose runs led to the pending chained run (see <see cref="ChainedAfter"/>).</summary>
+    public IReadOnlySet<string>? PendingChain { get; set; }
+
+    /// <summary>The flows whose runs led to the run in flight, this flow included: the flows a run's end must not
+    /// start again, so that a chain of "after" triggers never runs in a loop.</summary>
+    public IReadOnlySet<string>? RunChain { get; set; }
+
     public bool Enabled { get; set; } = true;
     public Task? Run { get; set; }
     public RunResult? LastResult { get; set; }

@@ -60,6 +60,9 @@ public static class FlowCases
         { "no source", """{ "name": "case", "steps": [] }""" },
         { "unknown root field", """{ "name": "case", "stpes": [], "steps": [], "source": { "type": "googleSheets.newRows", "connection": "google", "spreadsheetId": "abc", "sheet": "Contacts" } }""" },
         { "batchSize 0", """{ "name": "case", "batchSize": 0, "steps": [], "source": { "type": "googleSheets.newRows", "connection": "google", "spreadsheetId": "abc", "sheet": "Contacts" } }""" },
+        { "batchSize as text", """{ "name": "case", "batchSize": "10", "steps": [], "source": { "type": "googleSheets.newRows", "connection": "google", "spreadsheetId": "abc", "sheet": "Contacts" } }""" },
+        { "batchSize as a fraction", """{ "name": "case", "batchSize": 2.5, "steps": [], "source": { "type": "googleSheets.newRows", "connection": "google", "spreadsheetId": "abc", "sheet": "Contacts" } }""" },
+        { "runLink as a number", """{ "name": "case", "runLink": 7, "steps": [], "source": { "type": "googleSheets.newRows", "connection": "google", "spreadsheetId": "abc", "sheet": "Contacts" } }""" },
         { "mapping that is not an object", Flow("""{ "id": "create", "type": "helpCrunch.createContact", "connection": "helpcrunch", "fields": "{Email}" }""") },
     };
 }

@@ -12,11 +12,13 @@ internal sealed class SchedulerBed : IDisposable
     /// <summary>Monday 3 March 2025, 08:00 UTC.</summary>
     public static readonly DateTimeOffset Start = new(2025, 3, 3, 8, 0, 0, TimeSpan.Zero);
 
-    public SchedulerBed(int maxParallel = 4, DateTimeOffset? start = null)
+    /// <param name="refuseCycles">False: the catalog lets cycles of "after" triggers through, to test the
+    /// scheduler's own guard against running a chain in a loop.</param>
+    public SchedulerBed(int maxParallel = 4, DateTimeOffset? start = null, bool refuseCycles = true)
     {
         Clock = new FakeTimeProvider(start ?? Start);
         Store = new SqliteStateStore(System.IO.Path.Combine(Rules.Path, ".state", "state.db"));
-        Catalog = new FlowCatalog(Rules.Path, TestConnectors.Loader());
+        Catalog = new FlowCatalog(Rules.Path, TestConnectors.Loader()) { RefuseCycles = refuseCycles };
         Scheduler = new FlowScheduler(Catalog, Store, Executor, new SchedulerOptions { MaxParallel = maxParallel }, Clock, NullLogger.Instance);
     }
 
