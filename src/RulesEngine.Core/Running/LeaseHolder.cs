@@ -43,6 +43,13 @@ internal static partial class LeaseHolder
         }
     }
 
+    /// <summary>The holder as people read it: <c>pid 4242 on host</c> (the start time and nonce are for machines).</summary>
+    public static string Describe(string holder)
+    {
+        var match = Format().Match(holder);
+        return match.Success ? $"pid {match.Groups["pid"].Value} on {match.Groups["host"].Value}" : holder;
+    }
+
     [GeneratedRegex(@"^pid (?<pid>\d+) on (?<host>\S+) \(started (?<started>\d+)\), ")]
     private static partial Regex Format();
 }
