@@ -57,6 +57,23 @@ public sealed class SqliteStateStore : IStateStore
         AddColumn("runs", "holder", "TEXT NOT NULL DEFAULT ''");
         AddColumn("run_items", "attention", "TEXT");
         Execute("CREATE INDEX IF NOT EXISTS steps_by_run ON steps(run_id);");
+        JudgeOldRows();
+    }
+
+    /// <summary>Rows recorded before the judgement was kept with them are judged once from their recorded steps
+    /// (see <see cref="Running.RowAttention.For(RowStatus, string, IReadOnlyList{RecordedStep}, Running.FlowShape?)"/>),
+    /// so that old runs count their rows the way new ones do.</summary>
+    private void JudgeOldRows()
+    {
+        List<RowRecord> old;
+        using (var command = Command($"SELECT {RowColumns}, NULL, NULL, r.flow FROM run_items r WHERE r.attention IS NULL"))
+            old = ReadRows(command);
+        if (old.Count == 0) return;
+        using var transaction = _db.BeginTransaction();
+        foreach (var row in old)
+            Run(transaction, "UPDATE run_items SET attention=$attention WHERE run_id=$run AND item_key=$item AND attention IS NULL",
+                ("$attention", SecretRedactor.Redact(row.Attention.Reason)), ("$run", row.RunId), ("$item", row.Key));
+        transaction.Commit();
     }
 
     public string Path { get; }

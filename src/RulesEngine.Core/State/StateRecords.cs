@@ -30,7 +30,7 @@ public sealed record RunRecord(
     int Rows, int Done, int Failed, int Held, int Skipped, string Error)
 {
     /// <summary>Rows that need a person (see <see cref="Running.RowAttention"/>). Rows recorded before that
-    /// judgement was recorded count when they had a failed step, an error or were held.</summary>
+    /// judgement was kept are judged from their recorded steps when the file is first opened.</summary>
     public int NeedsPerson { get; init; }
 
     /// <summary>Rows the run took but did not finish: it is still running, or it was interrupted.</summary>
