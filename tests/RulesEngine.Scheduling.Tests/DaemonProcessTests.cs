@@ -34,7 +34,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         catch (IOException) { /* scratch */ }
     }
 
-    private string[] Serve() => ["serve", "--rules", Rules, "--connections", _services.ConnectionsPath, "--state", State, "--json-logs", "--stop-timeout", "20"];
+    private string[] Serve() => ["serve", "--rules", Rules, "--connections", _services.ConnectionsPath, "--state", State, "--create-state", "--json-logs", "--stop-timeout", "20"];
 
     [Fact]
     public async Task Serve_RunsAnIntervalFlow_ThenItsChainedFlow_AndPicksUpAnEditedFile()
