@@ -52,6 +52,7 @@ internal static class ReplayCommand
         var flow = FlowSession.LoadOne(args.Positionals[0], args.ConnectionsPath(), console);
         if (flow is null) return 1;
         using var store = new SqliteStateStore(args.StatePath());
+        if (store.IsNew) console.Out(RunCommand.NewStateLine(store.Path, null)); // a replay on it has no history to act on
         var sourceKey = flow.Source.PositionKey;
 
         IReadOnlyList<SourceItem> items;

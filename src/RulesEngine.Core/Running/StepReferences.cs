@@ -1,14 +1,13 @@
-using RulesEngine.Core.Expressions;
-
 namespace RulesEngine.Core.Running;
 
 /// <summary>
-/// Which steps a C# condition reads: the identifiers in its code that name a step, the way the expression compiler
-/// resolves names (a step id under its C# identifier, see <see cref="ExpressionContext.IdentifierFor"/>).
+/// Which steps a C# condition reads: the identifiers in its code that name a step (step ids are C# identifiers,
+/// checked when the flow loads).
 /// </summary>
 /// <remarks>
-/// A lexical scan rather than Roslyn: the compiled set of a flow usually comes from the disk cache, which binds
-/// without loading Roslyn at all, and parsing here would load it on every start just to learn names. Text in
+/// A lexical scan rather than Roslyn (not even its <c>SyntaxFacts</c>): the compiled set of a flow usually comes from
+/// the disk cache, which binds without loading Roslyn at all, and asking Roslyn here would load it on every start
+/// just to learn names. Text in
 /// string and character literals and in comments is not code; a name after <c>.</c> or <c>?.</c> is a member
 /// (<c>Row.update</c>), not a step; the holes of an interpolated string are code.
 /// </remarks>
@@ -17,11 +16,10 @@ internal static class StepReferences
     /// <summary>The ids among <paramref name="stepIds"/> that <paramref name="code"/> names.</summary>
     public static IReadOnlySet<string> In(string code, IEnumerable<string> stepIds)
     {
-        var byIdentifier = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var id in stepIds) byIdentifier.TryAdd(ExpressionContext.IdentifierFor(id).TrimStart('@'), id);
+        var ids = stepIds.ToHashSet(StringComparer.Ordinal);
         var found = new HashSet<string>(StringComparer.Ordinal);
         foreach (var identifier in Identifiers(code))
-            if (byIdentifier.TryGetValue(identifier, out var id)) found.Add(id);
+            if (ids.Contains(identifier)) found.Add(identifier);
         return found;
     }
 

@@ -65,14 +65,56 @@ public sealed class SqliteStateStore : IStateStore
     /// so that old runs count their rows the way new ones do.</summary>
     private void JudgeOldRows()
     {
-        List<RowRecord> old;
-        using (var command = Command($"SELECT {RowColumns}, NULL, NULL, r.flow FROM run_items r WHERE r.attention IS NULL"))
-            old = ReadRows(command);
-        if (old.Count == 0) return;
+        // One pass over the old lines joined with their items' steps (in the order they were recorded), so a large
+        // file is judged in seconds, not one query per row.
+        var judged = new List<(string RunId, string Key, string Attention)>();
+        using (var command = Command("""
+            SELECT r.run_id, r.item_key, r.status, r.error, s.step_id, s.result, s.error, s.output, s.run_id
+            FROM run_items r LEFT JOIN steps s ON s.flow=r.flow AND s.source_key=r.source_key AND s.item_key=r.item_key
+            WHERE r.attention IS NULL
+            ORDER BY r.run_id, r.item_key, s.recorded_at, s.rowid
+            """))
+        using (var reader = command.ExecuteReader())
+        {
+            (string RunId, string Key, RowStatus Status, string Error)? current = null;
+            var steps = new List<RecordedStep>();
+            void Judge()
+            {
+                if (current is { } row)
+                    judged.Add((row.RunId, row.Key, Running.RowAttention.For(row.Status, row.Error, steps).Reason));
+                steps = [];
+            }
+            while (reader.Read())
+            {
+                var (runId, key) = (reader.GetString(0), reader.GetString(1));
+                if (current is not { } row || row.RunId != runId || row.Key != key)
+                {
+                    Judge();
+                    current = (runId, key, Enum.Parse<RowStatus>(reader.GetString(2)), reader.GetString(3));
+                }
+                if (reader.IsDBNull(4)) continue;
+                // Only an If's explanation and a delivery-unknown mark matter here: most outputs need no parsing.
+                var output = reader.GetString(7);
+                steps.Add(new RecordedStep(reader.GetString(4), reader.GetInt32(5), reader.GetString(6),
+                    output.Contains(Running.StepWalker.ExplanationKey, StringComparison.Ordinal) || output.Contains(Running.RowAttention.DeliveryUnknownKey, StringComparison.Ordinal)
+                        ? JsonConvert.DeserializeObject<Dictionary<string, string>>(output) ?? new()
+                        : NoOutput,
+                    reader.GetString(8), default));
+            }
+            Judge();
+        }
+        if (judged.Count == 0) return;
         using var transaction = _db.BeginTransaction();
-        foreach (var row in old)
-            Run(transaction, "UPDATE run_items SET attention=$attention WHERE run_id=$run AND item_key=$item AND attention IS NULL",
-                ("$attention", SecretRedactor.Redact(row.Attention.Reason)), ("$run", row.RunId), ("$item", row.Key));
+        using var update = Command("UPDATE run_items SET attention=$attention WHERE run_id=$run AND item_key=$item AND attention IS NULL",
+            ("$attention", ""), ("$run", ""), ("$item", ""));
+        update.Transaction = transaction;
+        foreach (var (runId, key, attention) in judged)
+        {
+            update.Parameters["$attention"].Value = SecretRedactor.Redact(attention);
+            update.Parameters["$run"].Value = runId;
+            update.Parameters["$item"].Value = key;
+            update.ExecuteNonQuery();
+        }
         transaction.Commit();
     }
 
@@ -348,6 +390,8 @@ public sealed class SqliteStateStore : IStateStore
             return ReadRows(command);
         }
     }
+
+    private static readonly Dictionary<string, string> NoOutput = new();
 
     private const string RowColumns = "r.run_id, r.number, r.item_key, r.status, r.failed_steps, r.error, r.fields, r.source_key, r.attention";
 
