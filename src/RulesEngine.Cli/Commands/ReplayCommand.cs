@@ -1,3 +1,4 @@
+using RulesEngine.Core.Flows;
 using RulesEngine.Core.Running;
 using RulesEngine.Core.State;
 using RulesEngine.Core.Steps;
@@ -53,63 +54,8 @@ internal static class ReplayCommand
         if (flow is null) return 1;
         using var store = new SqliteStateStore(args.StatePath());
         if (store.IsNew) console.Out(RunCommand.NewStateLine(store.Path, null)); // a replay on it has no history to act on
-        var sourceKey = flow.Source.PositionKey;
-
-        IReadOnlyList<SourceItem> items;
-        if (args.Get("run") is { } runId)
-        {
-            if (store.GetRun(runId) is not { } run) throw new UsageException($"no run '{runId}' in {store.Path}");
-            if (run.Flow != flow.Name) throw new UsageException($"run {runId} is of flow '{run.Flow}', not '{flow.Name}'");
-            var rows = store.ListRows(runId);
-            if (args.Int("row") is { } number)
-            {
-                rows = [.. rows.Where(r => r.Number == number)];
-                if (rows.Count == 0)
-                {
-                    console.Error($"run {runId} recorded no row {number}; see 'rulesengine history --run {runId}'");
-                    return 4;
-                }
-            }
-            items = ItemsOf(rows, sourceKey, console);
-        }
-        else if (args.Has("failed"))
-        {
-            items = ItemsOf(store.ListOpenRows(flow.Name), sourceKey, console);
-        }
-        else
-        {
-            var number = args.Int("row")!.Value;
-            var recorded = store.FindRows(flow.Name, number).Where(r => r.SourceKey == sourceKey).ToList();
-            var distinct = recorded.DistinctBy(r => r.Key).ToList();
-            if (distinct.Count > 1)
-                throw new UsageException($"different rows were recorded as row {number} (rows were inserted or deleted between runs); " +
-                    "replay the one you mean with --run ID --row " + number + ":" + Environment.NewLine +
-                    string.Join(Environment.NewLine, distinct.Select(r => $"  --run {r.RunId} --row {number}   {RowLabel.Of(r.Fields)}")));
-            if (distinct.Count == 1)
-            {
-                items = ItemsOf([recorded[0]], sourceKey, console);
-            }
-            else
-            {
-                SourceItem? row;
-                try
-                {
-                    row = await flow.Source.ReadSampleAsync(number, cancellationToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    console.Error($"could not read row {number}: {e.Message}");
-                    return 2;
-                }
-                if (row is null)
-                {
-                    console.Error($"row {number} was never recorded, and in the sheet it is the header, blank, or past the end");
-                    return 4;
-                }
-                console.Out($"no run recorded a row {number}: replaying the sheet's row {number} as it is now ({RowLabel.Of(row.Fields)})");
-                items = [row];
-            }
-        }
+        var (items, exit) = await ChooseRowsAsync(args, flow, store, console, cancellationToken);
+        if (items is null) return exit;
         if (items.Count == 0)
         {
             console.Out("no rows to replay");
@@ -129,6 +75,59 @@ internal static class ReplayCommand
         ReportPrinter.PrintRun(report, console);
         if (report.Status != RunStatus.Completed) return 2;
         return args.Has("fail-on-open") && report.NeedsPerson > 0 ? RunCommand.OpenRows : 0;
+    }
+
+    /// <summary>The rows the options name, known by their recorded identity; null with the exit code when none can be
+    /// taken.</summary>
+    private static async Task<(IReadOnlyList<SourceItem>? Items, int Exit)> ChooseRowsAsync(
+        Arguments args, Flow flow, SqliteStateStore store, Console console, CancellationToken cancellationToken)
+    {
+        var sourceKey = flow.Source.PositionKey;
+        if (args.Get("run") is { } runId)
+        {
+            if (store.GetRun(runId) is not { } run) throw new UsageException($"no run '{runId}' in {store.Path}");
+            if (run.Flow != flow.Name) throw new UsageException($"run {runId} is of flow '{run.Flow}', not '{flow.Name}'");
+            var rows = store.ListRows(runId);
+            if (args.Int("row") is { } inRun)
+            {
+                rows = [.. rows.Where(r => r.Number == inRun)];
+                if (rows.Count == 0)
+                {
+                    console.Error($"run {runId} recorded no row {inRun}; see 'rulesengine history --run {runId}'");
+                    return (null, 4);
+                }
+            }
+            return (ItemsOf(rows, sourceKey, console), 0);
+        }
+        if (args.Has("failed")) return (ItemsOf(store.ListOpenRows(flow.Name), sourceKey, console), 0);
+
+        var number = args.Int("row")!.Value;
+        var recorded = store.FindRows(flow.Name, number).Where(r => r.SourceKey == sourceKey).ToList();
+        var distinct = recorded.DistinctBy(r => r.Key).ToList();
+        if (distinct.Count > 1)
+            throw new UsageException($"different rows were recorded as row {number} (rows were inserted or deleted between runs); " +
+                $"replay the one you mean with --run ID --row {number}:" + Environment.NewLine +
+                string.Join(Environment.NewLine, distinct.Select(r => $"  --run {r.RunId} --row {number}   {RowLabel.Of(r.Fields)}")));
+        if (distinct.Count == 1) return (ItemsOf([recorded[0]], sourceKey, console), 0);
+
+        // No run recorded a row N: the sheet's row N as it is now (a row no run has seen yet).
+        SourceItem? row;
+        try
+        {
+            row = await flow.Source.ReadSampleAsync(number, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            console.Error($"could not read row {number}: {e.Message}");
+            return (null, 2);
+        }
+        if (row is null)
+        {
+            console.Error($"row {number} was never recorded, and in the sheet it is the header, blank, or past the end");
+            return (null, 4);
+        }
+        console.Out($"no run recorded a row {number}: replaying the sheet's row {number} as it is now ({RowLabel.Of(row.Fields)})");
+        return ([row], 0);
     }
 
     /// <summary>History lines as items again, under their recorded key and cells; lines recorded under another source
