@@ -57,8 +57,16 @@ public sealed class SqliteStateStore : IStateStore
         AddColumn("runs", "holder", "TEXT NOT NULL DEFAULT ''");
         AddColumn("run_items", "attention", "TEXT");
         Execute("CREATE INDEX IF NOT EXISTS steps_by_run ON steps(run_id);");
-        JudgeOldRows();
+        if (Scalar("PRAGMA user_version") is long version && version < JudgedRowsVersion)
+        {
+            JudgeOldRows();
+            Execute($"PRAGMA user_version={JudgedRowsVersion};");
+        }
     }
+
+    /// <summary>The file's <c>user_version</c> once its old rows were judged: later opens skip the scan. (A line an
+    /// older program writes afterwards is still judged when read, and counted as before in run totals.)</summary>
+    private const int JudgedRowsVersion = 1;
 
     /// <summary>Rows recorded before the judgement was kept with them are judged once from their recorded steps
     /// (see <see cref="Running.RowAttention.For(RowStatus, string, IReadOnlyList{RecordedStep}, Running.FlowShape?)"/>),
