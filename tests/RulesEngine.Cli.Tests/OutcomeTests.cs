@@ -1,3 +1,4 @@
+using Newtonsoft.Json.Linq;
 using RulesEngine.Cli.Tests.Support;
 using RulesEngine.Core.Running;
 using RulesEngine.Core.State;
@@ -32,15 +33,15 @@ public sealed class OutcomeTests
     }
 
     [Fact]
-    public async Task AlertThatFailed_IsListedInTheSummaryAndHistory_AndFailOnOpenExitsFive()
+    public async Task AlertThatFailed_IsListedInTheSummaryAndHistory_AndFailOnOpenExitsFive_WithoutItZero()
     {
         await using var sandbox = await Sandbox.StartAsync(Sandbox.Ben, Sandbox.Chloe);
         sandbox.Services.Telegram.RestrictChats("@another-chat"); // the flow's chat answers "chat not found"
 
-        var run = await sandbox.RunAsync(Repo.CanonicalFlow, "--fail-on-open");
+        var run = await sandbox.RunAsync(Repo.CanonicalFlow);
         var open = await sandbox.HistoryAsync(Sandbox.FlowName, "--failed");
 
-        Assert.True(run.ExitCode == 5, run.ToString());
+        Assert.True(run.ExitCode == 0, run.ToString()); // without --fail-on-open, scripts keep their 0
         Assert.Contains("(1 need a person, 1 with failures the flow handled", run.Output, StringComparison.Ordinal);
         var listed = Lines(run.Output).SkipWhile(l => !l.Contains("row(s) need a person", StringComparison.Ordinal)).Skip(1).First();
         Assert.Contains("row 3", listed, StringComparison.Ordinal);
@@ -52,8 +53,20 @@ public sealed class OutcomeTests
         Assert.Contains("chloe@example.com", row, StringComparison.Ordinal);
         Assert.Contains("NEEDS A PERSON: alert failed", row, StringComparison.Ordinal);
 
-        var plain = await sandbox.RunAsync(Repo.CanonicalFlow);
-        Assert.True(plain.ExitCode == 0, plain.ToString()); // without the flag, scripts keep their 0
+        var json = await sandbox.HistoryAsync("--run", Sandbox.RunIdOf(run), "--json");
+        var judged = ((JArray)JObject.Parse(json.Output)["rows"]!).Cast<JObject>()
+            .Select(r => (Row: (int)r.GetValue("number", StringComparison.OrdinalIgnoreCase)!,
+                NeedsPerson: (bool)r.GetValue("needsPerson", StringComparison.OrdinalIgnoreCase)!,
+                Attention: (string)r.GetValue("attention", StringComparison.OrdinalIgnoreCase)!)).ToList();
+        Assert.Equal([(2, false, ""), (3, true, judged[1].Attention)], judged);
+        Assert.StartsWith("alert failed, not handled: ", judged[1].Attention, StringComparison.Ordinal);
+
+        sandbox.AppendRow("zoe@example.com", "Zoe Xu", "+15550100", "Initech", "xx"); // fails like Chloe
+        var strict = await sandbox.RunAsync(Repo.CanonicalFlow, "--fail-on-open");
+        Assert.True(strict.ExitCode == 5, strict.ToString());
+        var replay = await CliResult.RunAsync("replay", Repo.CanonicalFlow, "--failed", "--fail-on-open", "--connections", sandbox.ConnectionsPath, "--state", sandbox.StatePath);
+        Assert.True(replay.ExitCode == 5, replay.ToString()); // both still open: their recorded failures are replayed, not retried
+        Assert.Contains("(2 need a person", replay.Output, StringComparison.Ordinal);
     }
 
     [Fact]
