@@ -75,7 +75,7 @@ public static class CliApp
         }
         try
         {
-            var arguments = Arguments.Parse(args.Skip(1), "send", "failed", "json", "force", "wait", "unpaced", "explain", "json-logs", "require-secrets");
+            var arguments = Arguments.Parse(args.Skip(1), "send", "failed", "json", "force", "wait", "unpaced", "explain", "json-logs", "require-secrets", "fail-on-open", "create-state");
             if (arguments.Has("help"))
             {
                 console.Out(verb.Help);

@@ -14,15 +14,26 @@ internal static class ReportPrinter
     /// <param name="replayed">The rows were chosen for a replay: they are not new rows.</param>
     public static void PrintRun(RunReport report, Console console, bool replayed = false)
     {
-        var held = report.Items.Count(i => i.Status == RowStatus.Held);
-        var failed = report.Items.Count(i => i.FailedSteps > 0 || i.Status == RowStatus.Error);
         var skipped = report.Items.Count(i => i.Status == RowStatus.Skipped);
         console.Out($"run {report.RunId} of {report.Flow}: {report.Items.Count} {(replayed ? "replayed" : "new")} row(s) in {report.Elapsed.TotalSeconds:0.00} s" +
-            $" ({failed} with failed steps, {held} held, {skipped} skipped, {report.AlreadyRecorded} already recorded)");
+            $" ({report.NeedsPerson} need a person, {report.HandledFailures} with failures the flow handled, {report.Held} held, {skipped} skipped," +
+            $" {report.AlreadyRecorded} already recorded)");
         if (report.Note.Length > 0) console.Out("  " + report.Note);
         foreach (var item in report.Items) console.Out("  " + ItemLine(item));
         if (report.Status == RunStatus.Failed) console.Out($"  run failed: {TerminalText.Escape(report.Error)}");
+        PrintNeedsPerson(report, console);
         console.Out($"  link: {report.Link}");
+    }
+
+    /// <summary>Every row that needs a person, once more at the end, so that among thousands of row lines none is
+    /// missed (held, errors, delivery unknown, failures the flow did not handle).</summary>
+    private static void PrintNeedsPerson(RunReport report, Console console)
+    {
+        var open = report.Items.Where(i => i.Attention.NeedsPerson).ToList();
+        if (open.Count == 0) return;
+        console.Out($"  {open.Count} row(s) need a person ('history {report.Flow} --failed' lists them, 'replay <flow.json> --failed' runs them again):");
+        foreach (var item in open)
+            console.Out($"    row {item.Item.Number,-4} {RowLabel.Of(item.Item.Fields),-28} {TerminalText.Escape(item.Attention.Reason)}");
     }
 
     /// <param name="flow">The flow tested: says whether an If that does not hold has an else to take.</param>

@@ -95,7 +95,7 @@ public sealed class CanonicalFlowTests
         Assert.Empty(sandbox.HelpCrunchCreates);
         Assert.Empty(sandbox.Services.Telegram.SentMessages);
         Assert.DoesNotContain(sandbox.Services.Telegram.Received, r => r.Path.Contains("sendMessage", StringComparison.OrdinalIgnoreCase));
-        Assert.Contains("(0 with failed steps", result.Output, StringComparison.Ordinal);
+        Assert.Contains("(0 need a person, 0 with failures the flow handled", result.Output, StringComparison.Ordinal);
         var history = await sandbox.HistoryAsync("--run", Sandbox.RunIdOf(result), "--json");
         var row = Assert.Single((JArray)JObject.Parse(history.Output)["rows"]!);
         Assert.Equal(0, row.Value<int>("failedSteps"));

@@ -21,7 +21,7 @@ public sealed class HistoryTests
         var line = Assert.Single(list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"{runId}  {Sandbox.FlowName}", line, StringComparison.Ordinal);
         Assert.Contains("completed", line, StringComparison.Ordinal);
-        Assert.Contains("rows 2, with failed steps 2", line, StringComparison.Ordinal);
+        Assert.Contains("rows 2, need a person 0", line, StringComparison.Ordinal);
 
         var rows = await sandbox.HistoryAsync("--run", runId);
         Assert.True(rows.ExitCode == 0, rows.ToString());

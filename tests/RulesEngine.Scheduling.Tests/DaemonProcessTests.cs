@@ -34,7 +34,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         catch (IOException) { /* scratch */ }
     }
 
-    private string[] Serve(string stopTimeout = "20") => ["serve", "--rules", Rules, "--connections", _services.ConnectionsPath, "--state", State, "--json-logs", "--stop-timeout", stopTimeout];
+    private string[] Serve(string stopTimeout = "20") => ["serve", "--rules", Rules, "--connections", _services.ConnectionsPath, "--state", State, "--create-state", "--json-logs", "--stop-timeout", stopTimeout];
 
     [Fact]
     public async Task Serve_RunsAnIntervalFlow_ThenItsChainedFlow_AndPicksUpAnEditedFile()

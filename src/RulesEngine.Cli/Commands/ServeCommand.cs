@@ -14,7 +14,7 @@ namespace RulesEngine.Cli.Commands;
 internal static class ServeCommand
 {
     public const string Help = """
-        Usage: rulesengine serve [--rules DIR] [--connections FILE] [--state PATH] [--max-parallel N]
+        Usage: rulesengine serve [--rules DIR] [--connections FILE] [--state PATH] [--create-state] [--max-parallel N]
                                  [--stop-timeout SECONDS] [--json-logs]
 
         Runs every switched-on flow of the rules folder on its triggers ("triggers" in the flow file: an interval,
@@ -23,6 +23,9 @@ internal static class ServeCommand
         Adding, editing or deleting a flow file takes effect on its own; a file that stops loading keeps its last
         good version running and the problem is logged and recorded in history. 'enable'/'disable' take effect
         within a second. Runs missed while the daemon was down follow each flow's "missedRuns" (default: run once).
+        The state file must exist: a daemon started on a missing one (a wrong --state, an unset $RULESENGINE_STATE)
+        would process every row of every flow again, alerts included. It refuses with exit code 2 unless
+        --create-state says that a new state file is meant (a first installation).
         SIGTERM or Ctrl+C: runs finish the service call in flight, record it and stop (rows not reached are picked
         up by the next run); exit code 0. A second signal, or --stop-timeout passing, cuts runs at once (exit 130).
 
@@ -31,6 +34,7 @@ internal static class ServeCommand
           --connections FILE      the connections file (default: $RULESENGINE_CONNECTIONS or ./connections.json);
                                   read at start: restart the daemon after changing it
           --state PATH            the state file, SQLite (default: $RULESENGINE_STATE or ./state/rulesengine.db)
+          --create-state          create the state file when it does not exist (without it, a missing one is an error)
           --max-parallel N        how many different flows may run at once (default 4)
           --stop-timeout SECONDS  how long a stop waits for runs to finish their current step (default 30)
           --json-logs             one JSON object per log line (for journald, Loki, Elasticsearch, ...)
@@ -44,7 +48,7 @@ internal static class ServeCommand
 
     public static async Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
     {
-        args.Allow("rules", "connections", "state", "max-parallel", "stop-timeout", "json-logs");
+        args.Allow("rules", "connections", "state", "create-state", "max-parallel", "stop-timeout", "json-logs");
         if (args.Positionals.Count > 0) throw new UsageException("serve takes no positional arguments; name the folder with --rules DIR");
         var rules = Path.GetFullPath(args.Get("rules") ?? "rules");
         if (!Directory.Exists(rules)) throw new UsageException($"rules folder '{rules}' not found (pass --rules DIR)");
@@ -52,6 +56,15 @@ internal static class ServeCommand
         if (maxParallel < 1) throw new UsageException("--max-parallel must be at least 1");
         var stopTimeout = args.Int("stop-timeout") ?? 30;
         if (stopTimeout < 1) throw new UsageException("--stop-timeout must be at least 1 second");
+
+        var statePath = Path.GetFullPath(args.StatePath());
+        if (!File.Exists(statePath) && !args.Has("create-state"))
+        {
+            console.Error($"serve: no state file at {statePath}. A new state file knows no row, so every flow would process " +
+                "every row already in its source again (alerts included). Check --state and $RULESENGINE_STATE, or pass " +
+                "--create-state to start with a new state file.");
+            return MissingState;
+        }
 
         var registry = Composition.Registry();
         var problems = new List<Diagnostic>();
@@ -71,7 +84,7 @@ internal static class ServeCommand
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.StopTimeout + TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IStateStore>(_ => new SqliteStateStore(args.StatePath()));
+        builder.Services.AddSingleton<IStateStore>(_ => new SqliteStateStore(statePath));
         builder.Services.AddSingleton(new FlowCatalog(rules, file => new FlowLoader(registry, connections).Load([file])));
         builder.Services.AddSingleton<StopSignals>();
         builder.Services.AddSingleton<IFlowRunExecutor>(s => new LeasedRunExecutor(
@@ -90,6 +103,9 @@ internal static class ServeCommand
         await host.RunAsync(CancellationToken.None);
         return service.StoppedGracefully ? 0 : 130;
     }
+
+    /// <summary>The exit code when the state file is missing and --create-state was not given.</summary>
+    public const int MissingState = 2;
 
     private static ILogger Logger(IServiceProvider services, string category) =>
         services.GetRequiredService<ILoggerFactory>().CreateLogger(category);

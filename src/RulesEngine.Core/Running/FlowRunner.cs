@@ -25,6 +25,11 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     public IRunProgress? Progress { get; init; }
     private readonly string _owner = LeaseHolder.ForThisProcess();
 
+    /// <summary>Called once a run knows what it will do, before any row is processed: how many rows it will process
+    /// and how many the state already knew (see <see cref="SourceSummary"/>). <c>run</c> uses it to warn about a new
+    /// state file before anything is sent.</summary>
+    public Action<SourceSummary>? ItemsRead { get; init; }
+
     /// <summary>Runs the flow once, holding its lease. Throws <see cref="FlowBusyException"/> when another run holds
     /// it, unless <paramref name="waitForLease"/>, in which case it waits for the lease.</summary>
     public async Task<RunReport> RunAsync(Flow flow, CancellationToken cancellationToken, bool waitForLease)
@@ -95,6 +100,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             var position = store.GetPosition(flow.Name, sourceKey);
             if (position is null && flow.ExistingRows == ExistingRows.Skip)
             {
+                ItemsRead?.Invoke(new SourceSummary(0, 0, SkippedExisting: true));
                 store.SetPosition(flow.Name, sourceKey, await flow.Source.ReadEndPositionAsync(cancellationToken));
                 store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());
                 return new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", reports, 0,
@@ -110,6 +116,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             // same item, passed over like one an earlier run recorded; walking both could create a contact twice.
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var items = read.Items.Select(i => (i, !seen.Add(i.Key) || store.IsItemRecorded(flow.Name, sourceKey, i.Key))).ToList();
+            ItemsRead?.Invoke(new SourceSummary(items.Count(i => !i.Item2), items.Count(i => i.Item2), SkippedExisting: false));
             Progress?.Started(runId, items.Count(i => !i.Item2));
             await ProcessAsync(flow, run, items, movePosition: true, force: false, reports, cancellationToken);
             var alreadyRecorded = items.Count(i => i.Item2);
@@ -135,7 +142,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     private (string RunId, RunInfo Run) Begin(Flow flow)
     {
         var started = _clock.GetUtcNow();
-        var runId = store.BeginRun(flow.Name, started);
+        var runId = store.BeginRun(flow.Name, started, _owner);
         return (runId, new RunInfo(flow.Name, runId, started, LinkFor(flow, runId)));
     }
 
@@ -149,6 +156,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             async (step, batch) => await step.Receiver.ExecuteAsync(batch.Select(i => i.Scope).ToList(), cancellationToken),
             new StoreJournal(store, run.Id, flow.Name, sourceKey, _clock),
             _clock, run.Id, cancellationToken);
+        var shape = FlowShape.Of(flow);
         var blocked = false; // once an item is held, the position stays before it
         foreach (var chunk in items.Chunk(flow.BatchSize))
         {
@@ -170,6 +178,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 order.Add((item, itemRun));
             }
 
+            store.StartItems(run.Id, flow.Name, sourceKey, [.. batch.Select(i => i.Item)]);
             await walker.WalkAsync(flow.Steps, batch.Where(i => !i.Stopped).ToList());
 
             store.RenewLease(flow.Name, _owner, LeaseDuration, _clock.GetUtcNow());
@@ -182,7 +191,8 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 }
                 if (itemRun.Status == RowStatus.Held) blocked = true;
                 var report = itemRun.ToReport();
-                store.CompleteItem(run.Id, flow.Name, sourceKey, item, itemRun.Status, report.FailedSteps, itemRun.Error,
+                report = report with { Attention = RowAttention.For(itemRun.Status, itemRun.Error, [.. report.Steps.Select(PathStep.Of)], shape) };
+                store.CompleteItem(run.Id, flow.Name, sourceKey, item, itemRun.Status, report.FailedSteps, itemRun.Error, report.Attention,
                     movePosition && !blocked ? item.PositionAfter : null);
                 reports.Add(report);
                 Progress?.RowDone(report);
@@ -197,12 +207,14 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         {
             // A run on this machine that crashed (kill -9, power loss) cannot release its lease; do not make the
             // next run wait for it to expire.
-            if (LeaseHolder.IsGone(holder) && store.TakeOverLease(flow.Name, _owner, holder, LeaseDuration, _clock.GetUtcNow())) return;
+            if (LeaseHolder.IsGone(holder) && store.TakeOverLease(flow.Name, _owner, holder, LeaseDuration, _clock.GetUtcNow())) break;
             if (!waitForLease) throw new FlowBusyException(flow.Name, holder);
             if (!waitSaid) Progress?.WaitingForLease(LeaseHolder.Describe(holder));
             waitSaid = true;
             await Task.Delay(TimeSpan.FromMilliseconds(500), _clock, cancellationToken);
         }
+        // Holding the lease, no other run of this flow can be alive: one still recorded as running was cut off.
+        store.MarkInterrupted(flow.Name, _clock.GetUtcNow());
     }
 
     private static void ApplyFilter(Flow flow, ItemRun item)

@@ -22,6 +22,9 @@ public sealed record StepReport(
 public sealed record ItemReport(SourceItem Item, RowStatus Status, IReadOnlyList<StepReport> Steps, string Error)
 {
     public int FailedSteps => Steps.Count(s => s.Status == OutcomeStatus.Failed);
+
+    /// <summary>Whether the row needs a person and why (see <see cref="RowAttention"/>); judged by the runner.</summary>
+    public RowAttention Attention { get; init; } = RowAttention.None;
 }
 
 /// <param name="AlreadyRecorded">Items the source returned that earlier runs had already recorded (not touched).</param>
@@ -34,4 +37,14 @@ public sealed record RunReport(
     IReadOnlyList<ItemReport> Items,
     int AlreadyRecorded,
     string Note,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>Rows that need a person: held, stopped on an error, delivery unknown, or a failure the flow did not
+    /// handle (see <see cref="RowAttention"/>).</summary>
+    public int NeedsPerson => Items.Count(i => i.Attention.NeedsPerson);
+
+    /// <summary>Rows with failed steps that the flow handled (an update that failed, then a create that succeeded).</summary>
+    public int HandledFailures => Items.Count(i => !i.Attention.NeedsPerson && i.FailedSteps > 0);
+
+    public int Held => Items.Count(i => i.Status == RowStatus.Held);
+}

@@ -48,8 +48,10 @@ public sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILo
                 logger.LogWarning("Row {Row} held, retried on the next run: {Error}", item.Item.Number, item.Error);
             else if (item.Status == RowStatus.Error)
                 logger.LogError("Row {Row} stopped: {Error}", item.Item.Number, item.Error);
+            else if (item.Attention.NeedsPerson)
+                logger.LogWarning("Row {Row} needs a person: {Attention}", item.Item.Number, item.Attention.Reason);
             else if (failed.Count > 0)
-                logger.LogInformation("Row {Row} {Status} with failed steps: {Failed}", item.Item.Number, item.Status, string.Join("; ", failed));
+                logger.LogInformation("Row {Row} {Status} with failures the flow handled: {Failed}", item.Item.Number, item.Status, string.Join("; ", failed));
             else
                 logger.LogDebug("Row {Row} {Status}", item.Item.Number, item.Status);
         }
@@ -57,7 +59,7 @@ public sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILo
         if (report.Status == RunStatus.Failed)
             logger.LogError("Run {Run} of {Flow} failed: {Error}", report.RunId, report.Flow, report.Error);
         else
-            logger.LogInformation("Run {Run} of {Flow} completed: {Rows} new rows, {Failed} with failed steps, {Held} held, in {Seconds:0.00} s",
-                report.RunId, report.Flow, report.Items.Count, report.Items.Count(i => i.FailedSteps > 0), held, report.Elapsed.TotalSeconds);
+            logger.LogInformation("Run {Run} of {Flow} completed: {Rows} new rows, {NeedsPerson} need a person, {Handled} with failures the flow handled, {Held} held, in {Seconds:0.00} s",
+                report.RunId, report.Flow, report.Items.Count, report.NeedsPerson, report.HandledFailures, held, report.Elapsed.TotalSeconds);
     }
 }

@@ -10,8 +10,18 @@ namespace RulesEngine.Core.State;
 /// </summary>
 public interface IStateStore : IDisposable
 {
-    string BeginRun(string flow, DateTimeOffset startedAt);
+    /// <param name="holder">The process running it (<c>pid N on host ...</c>), so that a run whose process is gone
+    /// shows as interrupted; empty when not known.</param>
+    string BeginRun(string flow, DateTimeOffset startedAt, string holder = "");
     void FinishRun(string runId, RunStatus status, string error, DateTimeOffset finishedAt);
+
+    /// <summary>Marks the flow's runs still recorded as running as interrupted. Called by a run that holds the flow's
+    /// lease, so no other run of the flow can be alive. Returns how many were marked.</summary>
+    int MarkInterrupted(string flow, DateTimeOffset now);
+
+    /// <summary>Gives each item of a batch its history line before its steps run (status
+    /// <see cref="RowStatus.Started"/>), so an interrupted run shows which rows it was working on.</summary>
+    void StartItems(string runId, string flow, string sourceKey, IReadOnlyList<SourceItem> items);
 
     string? GetPosition(string flow, string sourceKey);
     void SetPosition(string flow, string sourceKey, string position);
@@ -38,12 +48,17 @@ public interface IStateStore : IDisposable
     /// <summary>The item's calls whose answers were never recorded, by step id.</summary>
     IReadOnlyDictionary<string, InterruptedCall> GetInFlight(string flow, string sourceKey, string itemKey);
 
-    /// <summary>The latest history line of each of the flow's items that is held, errored, or has a failed step.</summary>
+    /// <summary>The latest history line of each of the flow's items that needs a person (see
+    /// <see cref="Running.RowAttention"/>): held, errored, delivery unknown, or a failure the flow did not handle.</summary>
     IReadOnlyList<RowRecord> ListOpenRows(string flow);
+
+    /// <summary>Every history line of the flow recorded as row <paramref name="number"/>, newest run first.</summary>
+    IReadOnlyList<RowRecord> FindRows(string flow, int number);
 
     /// <summary>Records how an item ended in this run and, in the same transaction, stores the new source position
     /// (null: leave it). Done and skipped items count as recorded from then on.</summary>
-    void CompleteItem(string runId, string flow, string sourceKey, SourceItem item, RowStatus status, int failedSteps, string error, string? position);
+    void CompleteItem(string runId, string flow, string sourceKey, SourceItem item, RowStatus status, int failedSteps, string error,
+        Running.RowAttention attention, string? position);
 
     /// <summary>
     /// Takes the flow's run lease for <paramref name="owner"/> unless another owner holds an unexpired one, so two

@@ -18,6 +18,8 @@ public sealed class SqliteStateStore : IStateStore
     public SqliteStateStore(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
+        // Decided before SQLite creates it: a new state file knows no row, so a run on it processes every row again.
+        IsNew = !File.Exists(Path) || new FileInfo(Path).Length == 0;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
         _db.Open();
@@ -51,16 +53,123 @@ public sealed class SqliteStateStore : IStateStore
               run_id TEXT NOT NULL, started_at TEXT NOT NULL, reason TEXT NOT NULL,
               PRIMARY KEY (flow, source_key, item_key, step_id));
             """);
+        // Added later; files written before them read as "not known" (an empty holder, a NULL attention).
+        AddColumn("runs", "holder", "TEXT NOT NULL DEFAULT ''");
+        AddColumn("run_items", "attention", "TEXT");
+        Execute("CREATE INDEX IF NOT EXISTS steps_by_run ON steps(run_id);");
+        if (Scalar("PRAGMA user_version") is long version && version < JudgedRowsVersion)
+        {
+            JudgeOldRows();
+            Execute($"PRAGMA user_version={JudgedRowsVersion};");
+        }
+    }
+
+    /// <summary>The file's <c>user_version</c> once its old rows were judged: later opens skip the scan. (A line an
+    /// older program writes afterwards is still judged when read, and counted as before in run totals.)</summary>
+    private const int JudgedRowsVersion = 1;
+
+    /// <summary>Rows recorded before the judgement was kept with them are judged once from their recorded steps
+    /// (see <see cref="Running.RowAttention.For(RowStatus, string, IReadOnlyList{RecordedStep}, Running.FlowShape?)"/>),
+    /// so that old runs count their rows the way new ones do.</summary>
+    private void JudgeOldRows()
+    {
+        // One pass over the old lines joined with their items' steps (in the order they were recorded), so a large
+        // file is judged in seconds, not one query per row.
+        var judged = new List<(string RunId, string Key, string Attention)>();
+        using (var command = Command("""
+            SELECT r.run_id, r.item_key, r.status, r.error, s.step_id, s.result, s.error, s.output, s.run_id
+            FROM run_items r LEFT JOIN steps s ON s.flow=r.flow AND s.source_key=r.source_key AND s.item_key=r.item_key
+            WHERE r.attention IS NULL
+            ORDER BY r.run_id, r.item_key, s.recorded_at, s.rowid
+            """))
+        using (var reader = command.ExecuteReader())
+        {
+            (string RunId, string Key, RowStatus Status, string Error)? current = null;
+            var steps = new List<RecordedStep>();
+            void Judge()
+            {
+                if (current is { } row)
+                    judged.Add((row.RunId, row.Key, Running.RowAttention.For(row.Status, row.Error, steps).Reason));
+                steps = [];
+            }
+            while (reader.Read())
+            {
+                var (runId, key) = (reader.GetString(0), reader.GetString(1));
+                if (current is not { } row || row.RunId != runId || row.Key != key)
+                {
+                    Judge();
+                    current = (runId, key, Enum.Parse<RowStatus>(reader.GetString(2)), reader.GetString(3));
+                }
+                if (reader.IsDBNull(4)) continue;
+                // Only an If's explanation and a delivery-unknown mark matter here: most outputs need no parsing.
+                var output = reader.GetString(7);
+                steps.Add(new RecordedStep(reader.GetString(4), reader.GetInt32(5), reader.GetString(6),
+                    output.Contains(Running.StepWalker.ExplanationKey, StringComparison.Ordinal) || output.Contains(Running.RowAttention.DeliveryUnknownKey, StringComparison.Ordinal)
+                        ? JsonConvert.DeserializeObject<Dictionary<string, string>>(output) ?? new()
+                        : NoOutput,
+                    reader.GetString(8), default));
+            }
+            Judge();
+        }
+        if (judged.Count == 0) return;
+        using var transaction = _db.BeginTransaction();
+        using var update = Command("UPDATE run_items SET attention=$attention WHERE run_id=$run AND item_key=$item AND attention IS NULL",
+            ("$attention", ""), ("$run", ""), ("$item", ""));
+        update.Transaction = transaction;
+        foreach (var (runId, key, attention) in judged)
+        {
+            update.Parameters["$attention"].Value = SecretRedactor.Redact(attention);
+            update.Parameters["$run"].Value = runId;
+            update.Parameters["$item"].Value = key;
+            update.ExecuteNonQuery();
+        }
+        transaction.Commit();
     }
 
     public string Path { get; }
 
-    public string BeginRun(string flow, DateTimeOffset startedAt)
+    /// <summary>True when the file did not exist (or was empty) before this store opened it.</summary>
+    public bool IsNew { get; }
+
+    public string BeginRun(string flow, DateTimeOffset startedAt, string holder = "")
     {
         var id = $"{startedAt.UtcDateTime:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
-        Write("INSERT INTO runs(id, flow, started_at, status) VALUES ($id, $flow, $at, $status)",
-            ("$id", id), ("$flow", flow), ("$at", startedAt.ToString("O")), ("$status", nameof(RunStatus.Running)));
+        Write("INSERT INTO runs(id, flow, started_at, status, holder) VALUES ($id, $flow, $at, $status, $holder)",
+            ("$id", id), ("$flow", flow), ("$at", startedAt.ToString("O")), ("$status", nameof(RunStatus.Running)), ("$holder", holder));
         return id;
+    }
+
+    public int MarkInterrupted(string flow, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            using var command = Command(
+                "UPDATE runs SET status=$status, error=$error, finished_at=COALESCE(finished_at, $at) WHERE flow=$flow AND status=$running",
+                ("$flow", flow), ("$status", nameof(RunStatus.Interrupted)), ("$running", nameof(RunStatus.Running)),
+                ("$error", InterruptedError), ("$at", now.ToString("O")));
+            return command.ExecuteNonQuery();
+        }
+    }
+
+    private const string InterruptedError = "interrupted: its process ended before the run finished; the next run took over the rows it had not finished";
+
+    public void StartItems(string runId, string flow, string sourceKey, IReadOnlyList<SourceItem> items)
+    {
+        if (items.Count == 0) return;
+        lock (_gate)
+        {
+            using var transaction = _db.BeginTransaction();
+            foreach (var item in items)
+            {
+                Run(transaction, """
+                    INSERT INTO run_items(run_id, number, item_key, status, failed_steps, error, fields, source_key, flow, attention)
+                    VALUES ($run, $number, $item, $status, 0, '', $fields, $key, $flow, '')
+                    ON CONFLICT(run_id, item_key) DO NOTHING
+                    """, ("$run", runId), ("$number", item.Number), ("$item", item.Key), ("$status", nameof(RowStatus.Started)),
+                    ("$fields", JsonConvert.SerializeObject(item.Fields)), ("$key", sourceKey), ("$flow", flow));
+            }
+            transaction.Commit();
+        }
     }
 
     public void FinishRun(string runId, RunStatus status, string error, DateTimeOffset finishedAt) =>
@@ -144,28 +253,20 @@ public sealed class SqliteStateStore : IStateStore
     {
         lock (_gate)
         {
-            // The latest history line of every item that is held, errored, or has a failed step.
-            using var command = Command("""
-                SELECT r.run_id, r.number, r.item_key, i.status, r.failed_steps, r.error, r.fields, r.source_key
+            // The latest history line of every item that needs a person. Lines recorded before the judgement was
+            // kept (attention NULL) are candidates when they had a failed step, and judged from their steps below.
+            using var command = Command($"""
+                SELECT {RowColumns}, i.status, i.run_id, r.flow
                 FROM items i JOIN run_items r ON r.flow=i.flow AND r.source_key=i.source_key AND r.item_key=i.item_key AND r.run_id=i.run_id
-                WHERE i.flow=$flow AND (i.status IN ('Held','Error') OR r.failed_steps > 0)
+                WHERE i.flow=$flow AND (i.status IN ('Held','Error') OR r.attention <> '' OR (r.attention IS NULL AND r.failed_steps > 0))
                 ORDER BY r.number
                 """, ("$flow", flow));
-            using var reader = command.ExecuteReader();
-            var rows = new List<RowRecord>();
-            while (reader.Read())
-            {
-                var fields = JsonConvert.DeserializeObject<Dictionary<string, string>>(reader.GetString(6)) ?? new();
-                var status = Enum.Parse<RowStatus>(reader.GetString(3));
-                rows.Add(new RowRecord(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), status, reader.GetInt32(4),
-                    reader.GetString(5), fields, [], reader.GetString(7), status, reader.GetString(0)));
-            }
-            reader.Close();
-            return [.. rows.Select(r => r with { Steps = StepsOf(flow, r.SourceKey, r.Key) })];
+            return [.. ReadRows(command).Where(r => r.Attention.NeedsPerson)];
         }
     }
 
-    public void CompleteItem(string runId, string flow, string sourceKey, SourceItem item, RowStatus status, int failedSteps, string error, string? position)
+    public void CompleteItem(string runId, string flow, string sourceKey, SourceItem item, RowStatus status, int failedSteps, string error,
+        Running.RowAttention attention, string? position)
     {
         lock (_gate)
         {
@@ -175,12 +276,13 @@ public sealed class SqliteStateStore : IStateStore
                 ON CONFLICT(flow, source_key, item_key) DO UPDATE SET status=excluded.status, run_id=excluded.run_id, updated_at=excluded.updated_at
                 """, ("$flow", flow), ("$key", sourceKey), ("$item", item.Key), ("$status", status.ToString()), ("$run", runId), ("$at", Now()));
             Run(transaction, """
-                INSERT INTO run_items(run_id, number, item_key, status, failed_steps, error, fields, source_key, flow)
-                VALUES ($run, $number, $item, $status, $failed, $error, $fields, $key, $flow)
-                ON CONFLICT(run_id, item_key) DO UPDATE SET status=excluded.status, failed_steps=excluded.failed_steps, error=excluded.error
+                INSERT INTO run_items(run_id, number, item_key, status, failed_steps, error, fields, source_key, flow, attention)
+                VALUES ($run, $number, $item, $status, $failed, $error, $fields, $key, $flow, $attention)
+                ON CONFLICT(run_id, item_key) DO UPDATE SET status=excluded.status, failed_steps=excluded.failed_steps, error=excluded.error,
+                  attention=excluded.attention
                 """, ("$run", runId), ("$number", item.Number), ("$item", item.Key), ("$status", status.ToString()),
                 ("$failed", failedSteps), ("$error", SecretRedactor.Redact(error)), ("$fields", JsonConvert.SerializeObject(item.Fields)),
-                ("$key", sourceKey), ("$flow", flow));
+                ("$key", sourceKey), ("$flow", flow), ("$attention", SecretRedactor.Redact(attention.Reason)));
             if (position is not null)
                 Run(transaction, UpsertPosition, ("$flow", flow), ("$key", sourceKey), ("$position", position), ("$at", Now()));
             transaction.Commit();
@@ -254,25 +356,78 @@ public sealed class SqliteStateStore : IStateStore
     {
         lock (_gate)
         {
-            var rows = new List<(string Key, string SourceKey, string Flow, RowRecord Row)>();
-            using (var command = Command("""
-                SELECT r.number, r.item_key, r.status, r.failed_steps, r.error, r.fields, r.source_key, r.flow, i.status, i.run_id
+            List<RowRecord> rows;
+            using (var command = Command($"""
+                SELECT {RowColumns}, i.status, i.run_id, r.flow
                 FROM run_items r LEFT JOIN items i ON i.flow=r.flow AND i.source_key=r.source_key AND i.item_key=r.item_key
                 WHERE r.run_id=$run ORDER BY r.number
                 """, ("$run", runId)))
+                rows = ReadRows(command);
+            // A run interrupted before rows had lines of their own (files written before lines were started with
+            // the batch) still shows what it did: the items it recorded steps for.
+            using (var command = Command("""
+                SELECT DISTINCT s.flow, s.source_key, s.item_key, i.status, i.run_id FROM steps s
+                LEFT JOIN items i ON i.flow=s.flow AND i.source_key=s.source_key AND i.item_key=s.item_key
+                WHERE s.run_id=$run AND NOT EXISTS (SELECT 1 FROM run_items r WHERE r.run_id=s.run_id AND r.item_key=s.item_key)
+                """, ("$run", runId)))
             using (var reader = command.ExecuteReader())
             {
+                var bare = new List<(string Flow, string SourceKey, string Key, RowStatus? Latest, string LatestRun)>();
                 while (reader.Read())
-                {
-                    var fields = JsonConvert.DeserializeObject<Dictionary<string, string>>(reader.GetString(5)) ?? new();
-                    var status = Enum.Parse<RowStatus>(reader.GetString(2));
-                    rows.Add((reader.GetString(1), reader.GetString(6), reader.GetString(7), new RowRecord(runId, reader.GetInt32(0), reader.GetString(1),
-                        status, reader.GetInt32(3), reader.GetString(4), fields, [], reader.GetString(6),
-                        reader.IsDBNull(8) ? status : Enum.Parse<RowStatus>(reader.GetString(8)), reader.IsDBNull(9) ? runId : reader.GetString(9))));
-                }
+                    bare.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                        reader.IsDBNull(3) ? null : Enum.Parse<RowStatus>(reader.GetString(3)), reader.IsDBNull(4) ? runId : reader.GetString(4)));
+                reader.Close();
+                rows.AddRange(bare.Select(b => new RowRecord(runId, 0, b.Key, RowStatus.Started, 0, "", new Dictionary<string, string>(),
+                    StepsOf(b.Flow, b.SourceKey, b.Key), b.SourceKey, b.Latest ?? RowStatus.Started, b.LatestRun)));
             }
-            return [.. rows.Select(r => r.Row with { Steps = StepsOf(r.Flow, r.SourceKey, r.Key) })];
+            return rows;
         }
+    }
+
+    /// <summary>Every history line of the flow recorded as row <paramref name="number"/>, newest run first.</summary>
+    public IReadOnlyList<RowRecord> FindRows(string flow, int number)
+    {
+        lock (_gate)
+        {
+            using var command = Command($"""
+                SELECT {RowColumns}, i.status, i.run_id, r.flow
+                FROM run_items r JOIN runs u ON u.id=r.run_id
+                LEFT JOIN items i ON i.flow=r.flow AND i.source_key=r.source_key AND i.item_key=r.item_key
+                WHERE r.flow=$flow AND r.number=$number ORDER BY u.started_at DESC, u.id DESC
+                """, ("$flow", flow), ("$number", number));
+            return ReadRows(command);
+        }
+    }
+
+    private static readonly Dictionary<string, string> NoOutput = new();
+
+    private const string RowColumns = "r.run_id, r.number, r.item_key, r.status, r.failed_steps, r.error, r.fields, r.source_key, r.attention";
+
+    /// <summary>Reads rows selected as <see cref="RowColumns"/>, then the item's latest status and run, then the
+    /// flow; with each row's steps and its attention (judged from the steps when it was not recorded).</summary>
+    private List<RowRecord> ReadRows(SqliteCommand command)
+    {
+        var rows = new List<(string Flow, string? Attention, RowRecord Row)>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var fields = JsonConvert.DeserializeObject<Dictionary<string, string>>(reader.GetString(6)) ?? new();
+                var status = Enum.Parse<RowStatus>(reader.GetString(3));
+                var runId = reader.GetString(0);
+                rows.Add((reader.GetString(11), reader.IsDBNull(8) ? null : reader.GetString(8), new RowRecord(runId, reader.GetInt32(1), reader.GetString(2),
+                    status, reader.GetInt32(4), reader.GetString(5), fields, [], reader.GetString(7),
+                    reader.IsDBNull(9) ? status : Enum.Parse<RowStatus>(reader.GetString(9)), reader.IsDBNull(10) ? runId : reader.GetString(10))));
+            }
+        }
+        return [.. rows.Select(r =>
+        {
+            var steps = StepsOf(r.Flow, r.Row.SourceKey, r.Row.Key);
+            var attention = r.Attention is { } recorded
+                ? new Running.RowAttention(recorded)
+                : Running.RowAttention.For(r.Row.Status, r.Row.Error, steps);
+            return r.Row with { Steps = steps, Attention = attention };
+        })];
     }
 
     private List<RecordedStep> StepsOf(string flow, string sourceKey, string itemKey)
@@ -298,7 +453,15 @@ public sealed class SqliteStateStore : IStateStore
           (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id AND i.status='Done'),
           (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id AND (i.failed_steps > 0 OR i.status='Error')),
           (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id AND i.status='Held'),
-          (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id AND i.status='Skipped')
+          (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id AND i.status='Skipped'),
+          (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id
+             AND (i.status IN ('Held','Error') OR i.attention <> '' OR (i.attention IS NULL AND i.failed_steps > 0))),
+          (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id AND i.status='Started'),
+          CASE WHEN r.status IN ('Running','Interrupted') THEN
+            (SELECT COUNT(DISTINCT s.item_key) FROM steps s WHERE s.run_id=r.id
+               AND NOT EXISTS (SELECT 1 FROM run_items i WHERE i.run_id=r.id AND i.item_key=s.item_key))
+          ELSE 0 END,
+          r.holder
         FROM runs r
         """;
 
@@ -308,9 +471,24 @@ public sealed class SqliteStateStore : IStateStore
         var runs = new List<RunRecord>();
         while (reader.Read())
         {
-            runs.Add(new RunRecord(reader.GetString(0), reader.GetString(1), DateTimeOffset.Parse(reader.GetString(2)),
-                reader.IsDBNull(3) ? null : DateTimeOffset.Parse(reader.GetString(3)), Enum.Parse<RunStatus>(reader.GetString(4)),
-                reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), reader.GetString(5)));
+            var status = Enum.Parse<RunStatus>(reader.GetString(4));
+            var error = reader.GetString(5);
+            var holder = reader.GetString(14);
+            // A run whose process is gone will never finish: say so now, not only once the next run notices.
+            if (status == RunStatus.Running && holder.Length > 0 && Running.LeaseHolder.IsGone(holder))
+            {
+                status = RunStatus.Interrupted;
+                if (error.Length == 0) error = $"interrupted: its process ({Running.LeaseHolder.Describe(holder)}) ended before the run finished";
+            }
+            var stepsOnly = reader.GetInt32(13); // items an interrupted run recorded steps for, without a line of their own
+            runs.Add(new RunRecord(reader.GetString(0), reader.GetString(1), DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture),
+                reader.IsDBNull(3) ? null : DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture), status,
+                reader.GetInt32(6) + stepsOnly, reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), error)
+            {
+                NeedsPerson = reader.GetInt32(11),
+                Unfinished = reader.GetInt32(12) + stepsOnly,
+                Holder = holder,
+            });
         }
         return runs;
     }
@@ -321,6 +499,20 @@ public sealed class SqliteStateStore : IStateStore
         reader.GetString(offset + 4), DateTimeOffset.Parse(reader.GetString(offset + 5)));
 
     private static string Now() => DateTimeOffset.UtcNow.ToString("O");
+
+    private void AddColumn(string table, string column, string definition)
+    {
+        using (var info = Command($"SELECT 1 FROM pragma_table_info('{table}') WHERE name=$name", ("$name", column)))
+            if (info.ExecuteScalar() is not null) return;
+        try
+        {
+            Execute($"ALTER TABLE {table} ADD COLUMN {column} {definition};");
+        }
+        catch (SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+        {
+            // another process opening the same file added it first
+        }
+    }
 
     private void Execute(string sql)
     {
