@@ -23,7 +23,7 @@ public sealed class LogFormatterTests
         var lines = await RunAndLogAsync(new PlainLogFormatter(new FakeTimeProvider(Now)));
 
         Assert.DoesNotContain(lines, l => l.Contains("System.Collections", StringComparison.Ordinal));
-        var row = Assert.Single(lines, l => l.Contains("with failed steps: update:", StringComparison.Ordinal));
+        var row = Assert.Single(lines, l => l.Contains("with failures the flow handled: update:", StringComparison.Ordinal));
         Assert.Matches(@"^2026-12-04 22:46:38\.123Z info RulesEngine\.Runs \[flow=helpcrunch-contacts run=\S+ row=2\] Row 2 ", row);
         var summary = Assert.Single(lines, l => l.Contains(" completed: ", StringComparison.Ordinal));
         Assert.Matches(@"\[flow=helpcrunch-contacts run=\S+\] Run ", summary);
@@ -40,7 +40,7 @@ public sealed class LogFormatterTests
             var problems = JsonKeys.Problems(JObject.Parse(line));
             Assert.True(problems.Count == 0, string.Join("\n", problems) + "\n" + line);
         }
-        var row = ParseKeepingTexts(Assert.Single(lines, l => l.Contains("with failed steps: update:", StringComparison.Ordinal)));
+        var row = ParseKeepingTexts(Assert.Single(lines, l => l.Contains("with failures the flow handled: update:", StringComparison.Ordinal)));
         Assert.Equal("2026-12-04T22:46:38.123Z", row.Value<string>("timestamp"));
         Assert.Equal("information", row.Value<string>("level"));
         Assert.Equal("RulesEngine.Runs", row.Value<string>("category"));
@@ -48,7 +48,7 @@ public sealed class LogFormatterTests
         Assert.False(string.IsNullOrEmpty(row["scopes"]!.Value<string>("run")));
         Assert.Equal(JTokenType.Integer, row["scopes"]!["row"]!.Type);
         Assert.Equal(2, row["state"]!.Value<int>("row"));
-        Assert.Equal("Row {Row} {Status} with failed steps: {Failed}", row.Value<string>("template"));
+        Assert.Equal("Row {Row} {Status} with failures the flow handled: {Failed}", row.Value<string>("template"));
     }
 
     /// <summary>Parses a line without turning timestamps into dates, so the text is what is checked.</summary>

@@ -38,8 +38,8 @@ public sealed class ProgressTests
 
         Assert.Equal(
             [
-                "progress: run 20261204-090000-a1b2c3: 30 of 100 rows (30.0%), 6.0 rows/s, about 12 s left; 1 with failed steps, 1 held",
-                "progress: run 20261204-090000-a1b2c3: 30 of 100 rows (30.0%), 3.0 rows/s, about 23 s left; 1 with failed steps, 1 held",
+                "progress: run 20261204-090000-a1b2c3: 30 of 100 rows (30.0%), 6.0 rows/s, about 12 s left; 1 need a person, 1 held",
+                "progress: run 20261204-090000-a1b2c3: 30 of 100 rows (30.0%), 3.0 rows/s, about 23 s left; 1 need a person, 1 held",
             ],
             Lines(errors));
     }
@@ -61,8 +61,8 @@ public sealed class ProgressTests
         clock.Advance(TimeSpan.FromSeconds(10)); // stopped: draws nothing more
 
         Assert.Equal(
-            "\r\u001b[2Kreplay r1: 1 of 4 rows (25.0%), 4.0 rows/s, about 1 s left; 0 with failed steps, 0 held" +
-            "\r\u001b[2Kreplay r1: 2 of 4 rows (50.0%), 4.0 rows/s, about 0 s left; 0 with failed steps, 0 held" +
+            "\r\u001b[2Kreplay r1: 1 of 4 rows (25.0%), 4.0 rows/s, about 1 s left; 0 need a person, 0 held" +
+            "\r\u001b[2Kreplay r1: 2 of 4 rows (50.0%), 4.0 rows/s, about 0 s left; 0 need a person, 0 held" +
             "\r\u001b[2K",
             errors.ToString());
     }
@@ -116,7 +116,7 @@ public sealed class ProgressTests
 
         Assert.True(exit == 130, $"exit {exit}\n{output}\n{errors}");
         var lines = Lines(output);
-        Assert.Matches(@"^run \S+ stopped by Ctrl\+C after .*: 1 of 2 row\(s\) recorded \(0 with failed steps, 0 held, 0 skipped\); rows not reached are taken by the next run", lines[0]);
+        Assert.Matches(@"^run \S+ stopped by Ctrl\+C after .*: 1 of 2 row\(s\) recorded \(0 need a person, 0 held, 0 skipped\); rows not reached are taken by the next run", lines.First(l => l.StartsWith("run ", StringComparison.Ordinal)));
         var anna = Assert.Single(lines, l => l.Contains("anna@example.com", StringComparison.Ordinal));
         Assert.Contains("update: ok", anna, StringComparison.Ordinal);
         Assert.DoesNotContain(lines, l => l.Contains("chloe@example.com", StringComparison.Ordinal));
@@ -125,7 +125,7 @@ public sealed class ProgressTests
     private static ItemReport Row(int number, RowStatus status, bool failedStep = false) =>
         new(new SourceItem($"key{number}", number, new Dictionary<string, string> { ["Email"] = $"row{number}@example.com" }, ""), status,
             failedStep ? [new StepReport("update", "helpCrunch.updateContact", OutcomeStatus.Failed, 0, "no contact", new Dictionary<string, string>())] : [],
-            "");
+            "") { Attention = failedStep ? new RowAttention("update failed: no contact") : RowAttention.None };
 
     private static List<string> Lines(StringWriter writer) =>
         [.. writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];

@@ -86,6 +86,6 @@ public sealed class ReplayRowIdentityTests
 
         Assert.DoesNotContain('\u001b', history.Output);
         Assert.DoesNotContain('\u202e', history.Output);
-        Assert.Contains("eve@example.com, Eve\\u001b[2J\\u202eevil", history.Output, StringComparison.Ordinal);
+        Assert.Contains("eve@example.com, Eve\\u001B[2J\\u202Eevil", history.Output, StringComparison.Ordinal);
     }
 }

@@ -55,7 +55,7 @@ internal static class DemoCommand
             if (first.Items.Count > 20)
             {
                 console.Out($"run {first.RunId}: {first.Items.Count} rows in {first.Elapsed.TotalSeconds:0.00} s = {first.Items.Count / first.Elapsed.TotalSeconds:0.0} rows/s " +
-                    $"({first.Items.Count(i => i.FailedSteps > 0)} with failed steps, {first.Items.Count(i => i.Status == RowStatus.Held)} held)");
+                    $"({first.NeedsPerson} need a person, {first.HandledFailures} with failures the flow handled, {first.Held} held)");
             }
             else
             {

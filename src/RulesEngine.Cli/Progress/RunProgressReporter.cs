@@ -63,7 +63,7 @@ internal sealed class RunProgressReporter : IRunProgress, IDisposable
         {
             _rows.Add(row);
             if (row.Status == RowStatus.Held) _held++;
-            if (row.FailedSteps > 0 || row.Status == RowStatus.Error) _failed++;
+            if (row.Status != RowStatus.Held && row.Attention.NeedsPerson) _failed++; // failures the flow handled are not counted
         }
     }
 
@@ -117,7 +117,7 @@ internal sealed class RunProgressReporter : IRunProgress, IDisposable
         var snapshot = Snapshot();
         var skipped = rows.Count(r => r.Status == RowStatus.Skipped);
         _console.Out($"{_verb} {(_runId.Length > 0 ? _runId : "(not started)")} stopped by Ctrl+C after {ProgressSnapshot.Duration(snapshot.Elapsed)}: " +
-            $"{rows.Length} of {snapshot.Total} row(s) recorded ({snapshot.Failed} with failed steps, {snapshot.Held} held, {skipped} skipped); " +
+            $"{rows.Length} of {snapshot.Total} row(s) recorded ({snapshot.Failed} need a person, {snapshot.Held} held, {skipped} skipped); " +
             "rows not reached are taken by the next run, and a call cut off is settled from the journal");
         foreach (var row in rows) _console.Out("  " + ReportPrinter.ItemLine(row));
     }
