@@ -18,6 +18,7 @@ internal static class FlowSession
         var set = new FlowLoader(registry, connections) { CollectibleCode = false }.Load(files);
         var all = diagnostics.Concat(set.Diagnostics)
             .Concat(wholeSet ? RulesEngine.Core.Scheduling.FlowTriggers.CheckChains(set.Flows) : [])
+            .Distinct() // a broken connection's problems come from the connections file and from each flow that uses it
             .ToList();
         foreach (var diagnostic in all) console.Error(diagnostic.ToString());
         return set with { Diagnostics = all };

@@ -12,9 +12,19 @@ public sealed class ConnectorRegistry
 {
     private readonly Dictionary<string, (StepSpec Spec, Func<StepConfig, IReceiver> Create)> _receivers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (StepSpec Spec, Func<StepConfig, ISource> Create)> _sources = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Func<ConnectionSettings, object>> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConnectionType> _connections = new(StringComparer.Ordinal);
 
-    public void AddConnectionType(string type, Func<ConnectionSettings, object> create) => _connections.Add(type, create);
+    /// <summary>
+    /// Registers a connection type: its spec (settings, checked before <paramref name="create"/> runs) and how to build
+    /// its client from checked settings. <paramref name="create"/> reports problems on the settings and may then
+    /// return null; it never throws for bad settings.
+    /// </summary>
+    public void AddConnection<TClient>(ConnectionSpec spec, Func<ConnectionSettings, TClient?> create) where TClient : class
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(create);
+        _connections.Add(spec.Type, new ConnectionType(spec, typeof(TClient), settings => create(settings)));
+    }
 
     public void AddReceiver(StepSpec spec, Func<StepConfig, IReceiver> create) => _receivers.Add(spec.Type, (spec, create));
 
@@ -23,6 +33,7 @@ public sealed class ConnectorRegistry
     public IEnumerable<StepSpec> Receivers => _receivers.Values.Select(r => r.Spec).OrderBy(s => s.Type);
     public IEnumerable<StepSpec> Sources => _sources.Values.Select(r => r.Spec).OrderBy(s => s.Type);
     public IEnumerable<string> ConnectionTypes => _connections.Keys.Order();
+    public IEnumerable<ConnectionSpec> Connections => _connections.Values.Select(c => c.Spec).OrderBy(s => s.Type, StringComparer.Ordinal);
 
     internal bool TryGetReceiver(string type, out StepSpec spec, out Func<StepConfig, IReceiver> create)
     {
@@ -38,6 +49,6 @@ public sealed class ConnectorRegistry
         return found;
     }
 
-    internal bool TryGetConnectionType(string type, out Func<ConnectionSettings, object> create) =>
-        _connections.TryGetValue(type, out create!);
+    internal bool TryGetConnectionType(string type, out ConnectionType connectionType) =>
+        _connections.TryGetValue(type, out connectionType!);
 }
