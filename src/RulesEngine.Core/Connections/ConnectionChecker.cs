@@ -81,7 +81,7 @@ internal static class ConnectionChecker
             Report(ConnectionErrors.WrongJsonType, $"must be a JSON number, not {Describe(value)}{hint}, e.g. \"{field.Name}\": {field.Example}");
             return;
         }
-        var number = value.Value<double>();
+        var number = ToDouble(value);
         var whole = field.Kind == SettingKind.Integer;
         if (double.IsFinite(number) && number >= (field.Minimum ?? double.MinValue) && number <= (field.Maximum ?? double.MaxValue)
             && (!whole || number == Math.Floor(number)))
@@ -107,6 +107,10 @@ internal static class ConnectionChecker
 
     internal static bool IsHttpUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0;
+
+    /// <summary>Newtonsoft keeps integers beyond 64 bits as BigInteger, which ordinary conversion refuses.</summary>
+    internal static double ToDouble(JToken value) =>
+        value is JValue { Value: System.Numerics.BigInteger big } ? (double)big : value.Value<double>();
 
     private static bool Given(JObject entry, string key) => entry.Property(key) is not null;
 

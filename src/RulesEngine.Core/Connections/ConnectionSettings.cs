@@ -98,7 +98,7 @@ public sealed class ConnectionSettings
 
     private double? Numeric(ConnectionField field) =>
         _json.Property(field.Name)?.Value is { Type: JTokenType.Integer or JTokenType.Float } token
-            ? token.Value<double>()
+            ? ConnectionChecker.ToDouble(token)
             : field.Default is { } value ? Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) : null;
 
     private string? Resolve(ConnectionField field)
