@@ -65,7 +65,7 @@ public static class CliApp
         }
         try
         {
-            var arguments = Arguments.Parse(args.Skip(1), "send", "failed", "json", "force", "wait", "unpaced", "explain", "json-logs");
+            var arguments = Arguments.Parse(args.Skip(1), "send", "failed", "json", "force", "wait", "unpaced", "explain", "json-logs", "markdown");
             if (arguments.Has("help"))
             {
                 console.Out(verb.Help);
