@@ -62,21 +62,20 @@ public sealed class ConnectionsSchemaGenerator(ConnectorRegistry registry)
             ["additionalProperties"] = false,
             ["properties"] = properties,
         };
-        if (spec.ExactlyOneOf.Count > 0)
+        // Both rules as allOf/oneOf/anyOf/not over "required": every validator supports these, not all support "dependencies".
+        var rules = new JArray();
+        foreach (var group in spec.ExactlyOneOf)
+            rules.Add(new JObject { ["oneOf"] = new JArray(group.Select(name => new JObject { ["required"] = new JArray(name) })) });
+        foreach (var group in spec.AllOrNone)
         {
-            schema["allOf"] = new JArray(spec.ExactlyOneOf.Select(group => new JObject
+            rules.Add(new JObject
             {
-                ["oneOf"] = new JArray(group.Select(name => new JObject { ["required"] = new JArray(name) })),
-            }));
+                ["anyOf"] = new JArray(
+                    new JObject { ["required"] = new JArray(group) },
+                    new JObject { ["not"] = new JObject { ["anyOf"] = new JArray(group.Select(name => new JObject { ["required"] = new JArray(name) })) } }),
+            });
         }
-        if (spec.AllOrNone.Count > 0)
-        {
-            var dependencies = new JObject();
-            foreach (var group in spec.AllOrNone)
-                foreach (var name in group)
-                    dependencies[name] = new JArray(group.Where(other => other != name));
-            schema["dependencies"] = dependencies;
-        }
+        if (rules.Count > 0) schema["allOf"] = rules;
         return schema;
     }
 
