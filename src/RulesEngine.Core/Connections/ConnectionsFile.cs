@@ -115,7 +115,7 @@ public sealed class ConnectionsFile
             }
             var known = _entries.Count == 0 ? "none are defined" : "known: " + string.Join(", ", _entries.Keys);
             diagnostics.Add(usedAt.Error(ConnectionErrors.UnknownConnection,
-                $"unknown connection '{name}'{NameSuggestion.Hint(name, _entries.Keys)} ({known} in {FilePath})"));
+                $"unknown connection '{name}' ({known} in {FilePath}){NameSuggestion.Hint(name, _entries.Keys)}"));
             return null;
         }
         if (entry.Type != expectedType && _registry.TryGetConnectionType(entry.Type, out _))
