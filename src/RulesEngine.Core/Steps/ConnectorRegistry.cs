@@ -26,7 +26,18 @@ public sealed class ConnectorRegistry
         _connections.Add(spec.Type, new ConnectionType(spec, typeof(TClient), settings => create(settings)));
     }
 
-    public void AddReceiver(StepSpec spec, Func<StepConfig, IReceiver> create) => _receivers.Add(spec.Type, (spec, create));
+    /// <summary>
+    /// Registers a step type. <paramref name="create"/> returns null when the step cannot be built because its settings
+    /// or its connection had problems, which it has reported through the <see cref="StepConfig"/> (a connection's own
+    /// problems are reported once, at the connections file); one <see cref="NotLoadedReceiver"/> then stands in, so no
+    /// connector needs a placeholder of its own.
+    /// </summary>
+    public void AddReceiver(StepSpec spec, Func<StepConfig, IReceiver?> create)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(create);
+        _receivers.Add(spec.Type, (spec, config => create(config) ?? new NotLoadedReceiver(config.Id, spec.Type)));
+    }
 
     public void AddSource(StepSpec spec, Func<StepConfig, ISource> create) => _sources.Add(spec.Type, (spec, create));
 
