@@ -26,6 +26,7 @@ public static class CliApp
         ["list"] = (ListCommand.Help, ListCommand.RunAsync),
         ["init"] = (InitCommand.Help, InitCommand.RunAsync),
         ["sample"] = (SampleCommand.Help, SampleCommand.RunAsync),
+        ["connections"] = (ConnectionsCommand.Help, ConnectionsCommand.RunAsync),
     };
 
     private const string Overview = """
@@ -46,6 +47,7 @@ public static class CliApp
           list [--json]                 list the source, step and connection types with their fields
           init <name>                   write a new flow file from a template (canonical or blank)
           sample <flow.json>            print one real row of the source and the names conditions use for its fields
+          connections test [NAME ...]   load the connections and run each type's self-test request (token, server)
 
         Run 'rulesengine <verb> --help' for a verb's options and examples.
         """;

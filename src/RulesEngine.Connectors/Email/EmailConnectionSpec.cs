@@ -31,5 +31,6 @@ public static class EmailConnectionSpec
         ])
     {
         AllOrNone = [[UsernameKey, PasswordKey]],
+        SelfTest = "connect, negotiate security and sign in, then QUIT (no message is sent)",
     };
 }

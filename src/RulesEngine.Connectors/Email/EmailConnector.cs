@@ -11,8 +11,9 @@ public static class EmailConnector
     public static void Register(ConnectorRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        registry.AddConnection(EmailConnectionSpec.Spec, settings =>
-            EmailOptions.FromConnection(settings) is { } options ? new EmailClient(options) : null);
+        registry.AddConnection(EmailConnectionSpec.Spec,
+            settings => EmailOptions.FromConnection(settings) is { } options ? new EmailClient(options) : null,
+            (client, cancellationToken) => client.CheckSignInAsync(cancellationToken));
         registry.AddReceiver(SendEmailSpec.Spec, SendEmailStep.Create);
     }
 }

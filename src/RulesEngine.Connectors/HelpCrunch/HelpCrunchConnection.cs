@@ -28,4 +28,12 @@ public static class HelpCrunchConnection
             RequestsPerMinute = settings.Integer(HelpCrunchConnectionSpec.KeyRequestsPerMinute),
         });
     }
+
+    /// <summary>A read-only search that proves the key and base URL work; the reserved .invalid domain matches no one.</summary>
+    public static async Task<string> SelfTestAsync(HelpCrunchClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var result = await client.SearchAsync("email", "rulesengine-self-test@example.invalid", 1, 0, cancellationToken).ConfigureAwait(false);
+        return $"the API key is accepted ({result.Total} contacts match the test address)";
+    }
 }

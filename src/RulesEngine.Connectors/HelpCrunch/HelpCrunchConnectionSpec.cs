@@ -26,5 +26,8 @@ public static class HelpCrunchConnectionSpec
                 HelpCrunchOptions.DefaultRetryDelay.TotalSeconds, 0, 60, example: 0.5),
             ConnectionField.Integer(KeyRequestsPerMinute, "requests allowed in any one-minute window before the client waits; 0 turns pacing off",
                 HelpCrunchOptions.DefaultRequestsPerMinute, 0, 100_000, example: 120),
-        ]);
+        ])
+    {
+        SelfTest = "POST /customers/search for an e-mail address that cannot exist (read-only)",
+    };
 }

@@ -27,5 +27,8 @@ public static class TelegramConnectionSpec
             ConnectionField.Duration(MaxRetryAfterSecondsKey, "the longest retry_after waited out; a longer one holds the row for a later run instead of stalling it", 60, 0, 86_400, example: 60),
             ConnectionField.Duration(PerChatIntervalSecondsKey, "minimum gap between one message to a chat finishing and the next to that chat starting", 1, 0, 3_600, example: 1),
             ConnectionField.Integer(MessagesPerSecondKey, "messages per second across all chats", 30, 1, 1_000, example: 30),
-        ]);
+        ])
+    {
+        SelfTest = "getMe (the bot's own account)",
+    };
 }

@@ -13,8 +13,13 @@ public static class TelegramConnector
     public static void Register(ConnectorRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        registry.AddConnection(TelegramConnectionSpec.Spec, settings =>
-            TelegramOptions.FromConnection(settings) is { } options ? new TelegramClient(options) : null);
+        registry.AddConnection(TelegramConnectionSpec.Spec,
+            settings => TelegramOptions.FromConnection(settings) is { } options ? new TelegramClient(options) : null,
+            async (client, cancellationToken) =>
+            {
+                var bot = await client.GetMeAsync(cancellationToken).ConfigureAwait(false);
+                return $"the token belongs to bot @{bot.Username} (id {bot.Id})";
+            });
         registry.AddReceiver(SendMessageSpec.Spec, SendMessageStep.Create);
     }
 }

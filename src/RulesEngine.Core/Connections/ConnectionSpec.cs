@@ -16,5 +16,9 @@ public sealed record ConnectionSpec(string Type, string Summary, IReadOnlyList<C
     /// <summary>Groups of settings given all together or not at all (SMTP: username and password).</summary>
     public IReadOnlyList<IReadOnlyList<string>> AllOrNone { get; init; } = [];
 
+    /// <summary>The request <c>rulesengine connections test</c> makes, for people (e.g. "getMe"); null when the type
+    /// has no self-test.</summary>
+    public string? SelfTest { get; init; }
+
     public ConnectionField? Field(string name) => Fields.FirstOrDefault(f => f.Name == name);
 }

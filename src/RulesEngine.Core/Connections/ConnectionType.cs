@@ -6,11 +6,15 @@ namespace RulesEngine.Core.Connections;
 /// </summary>
 public sealed class ConnectionType
 {
-    internal ConnectionType(ConnectionSpec spec, Type clientType, Func<ConnectionSettings, object?> create)
+    internal ConnectionType(ConnectionSpec spec, Type clientType, Func<ConnectionSettings, object?> create,
+        Func<object, CancellationToken, Task<string>>? selfTest)
     {
+        if ((selfTest is null) != (spec.SelfTest is null))
+            throw new ArgumentException($"connection type {spec.Type}: give both a self-test and its description (ConnectionSpec.SelfTest), or neither");
         Spec = spec;
         ClientType = clientType;
         Create = create;
+        SelfTest = selfTest;
     }
 
     public ConnectionSpec Spec { get; }
@@ -19,4 +23,7 @@ public sealed class ConnectionType
     public Type ClientType { get; }
 
     internal Func<ConnectionSettings, object?> Create { get; }
+
+    /// <summary>One harmless request that proves the settings work; returns what it learned, for people.</summary>
+    internal Func<object, CancellationToken, Task<string>>? SelfTest { get; }
 }

@@ -19,11 +19,16 @@ public sealed class ConnectorRegistry
     /// its client from checked settings. <paramref name="create"/> reports problems on the settings and may then
     /// return null; it never throws for bad settings.
     /// </summary>
-    public void AddConnection<TClient>(ConnectionSpec spec, Func<ConnectionSettings, TClient?> create) where TClient : class
+    /// <param name="selfTest">Optional: one harmless request proving the settings work (the token is accepted, the server
+    /// answers), run by <c>rulesengine connections test</c>; it returns what it learned and throws when it fails.
+    /// Described for people by <see cref="ConnectionSpec.SelfTest"/>.</param>
+    public void AddConnection<TClient>(ConnectionSpec spec, Func<ConnectionSettings, TClient?> create,
+        Func<TClient, CancellationToken, Task<string>>? selfTest = null) where TClient : class
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(create);
-        _connections.Add(spec.Type, new ConnectionType(spec, typeof(TClient), settings => create(settings)));
+        _connections.Add(spec.Type, new ConnectionType(spec, typeof(TClient), settings => create(settings),
+            selfTest is null ? null : (client, cancellationToken) => selfTest((TClient)client, cancellationToken)));
     }
 
     /// <summary>
