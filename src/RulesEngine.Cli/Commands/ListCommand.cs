@@ -114,6 +114,7 @@ internal static class ListCommand
         }
         foreach (var group in spec.ExactlyOneOf) console.Out($"    exactly one of: {string.Join(", ", group)}");
         foreach (var group in spec.AllOrNone) console.Out($"    all or none of: {string.Join(", ", group)}");
+        console.Out($"    self-test: {spec.SelfTest ?? "none"}");
     }
 
     private static JObject ConnectionJson(ConnectionSpec spec) => new()
@@ -139,6 +140,7 @@ internal static class ListCommand
         })),
         ["exactlyOneOf"] = new JArray(spec.ExactlyOneOf.Select(g => new JArray(g))),
         ["allOrNone"] = new JArray(spec.AllOrNone.Select(g => new JArray(g))),
+        ["selfTest"] = spec.SelfTest,
     };
 
     private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);

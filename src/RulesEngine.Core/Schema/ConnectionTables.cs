@@ -32,6 +32,9 @@ public static class ConnectionTables
                 text.Append($"\nExactly one of {Names(group)}.\n");
             foreach (var group in spec.AllOrNone)
                 text.Append($"\n{Names(group)}: all of them or none.\n");
+            text.Append(spec.SelfTest is { } selfTest
+                ? $"\nSelf-test (`rulesengine connections test`): {selfTest}.\n"
+                : "\nNo self-test.\n");
             text.Append('\n');
         }
         text.Append("### Connection error codes\n\n")
