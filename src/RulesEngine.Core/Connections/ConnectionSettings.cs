@@ -114,11 +114,14 @@ public sealed class ConnectionSettings
             _ => SecretFile(field, part.Text),
         }).ToList();
         if (_problems.Count > reported) return null;
-        var value = SecretReference.Join(pieces);
+        var value = string.Concat(pieces);
         if (field.IsSecret)
         {
+            // The whole value and each resolved part (a token may be printed apart from its "Bearer " prefix), but not
+            // the literal text around references, which is no secret and could mask ordinary words.
             SecretRedactor.Register(value);
-            foreach (var piece in pieces) SecretRedactor.Register(piece);
+            for (var i = 0; i < parts.Count; i++)
+                if (parts[i].Kind is not null) SecretRedactor.Register(pieces[i]);
         }
         // An empty credential, URL or path is never meant, even where the setting itself is optional.
         if (value.Length == 0 && (field.Required || field.Kind is SettingKind.Secret or SettingKind.Url or SettingKind.File))

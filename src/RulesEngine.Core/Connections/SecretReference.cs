@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace RulesEngine.Core.Connections;
@@ -63,14 +62,6 @@ public static partial class SecretReference
     }
 
     public static bool HasReference(string value) => value.Contains("${", StringComparison.Ordinal);
-
-    /// <summary>Joins resolved parts back into one value.</summary>
-    internal static string Join(IEnumerable<string> pieces)
-    {
-        var builder = new StringBuilder();
-        foreach (var piece in pieces) builder.Append(piece);
-        return builder.ToString();
-    }
 
     private static bool Fail(int index, string message, out int errorIndex, out string error)
     {

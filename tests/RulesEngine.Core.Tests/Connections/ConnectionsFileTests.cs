@@ -175,6 +175,25 @@ public sealed class ConnectionsFileTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Get_RegistersTheResolvedParts_ButNotTheLiteralTextAroundThem()
+    {
+        var variable = "PROBE_TOKEN_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(variable, "probe-part-secret-9182");
+        try
+        {
+            var (file, _, _, _) = Load($$"""{ "p": { "type": "probe", "token": "Prefixliteral ${env:{{variable}}}" } }""");
+
+            Assert.IsType<ProbeClient>(file.Get("p", ProbeConnection.Type, new SourceLocation("flow.json", 1, 1), []));
+
+            Assert.Equal("Prefixliteral ***", SecretRedactor.Redact("Prefixliteral probe-part-secret-9182"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
     public static TheoryData<string, string> UnusableFiles => new()
     {
         // name, the file (relative to the connections file, or absolute)
