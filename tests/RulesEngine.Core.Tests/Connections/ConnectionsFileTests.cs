@@ -186,7 +186,7 @@ public sealed class ConnectionsFileTests : IDisposable
 
             Assert.IsType<ProbeClient>(file.Get("p", ProbeConnection.Type, new SourceLocation("flow.json", 1, 1), []));
 
-            Assert.Equal("Prefixliteral ***", SecretRedactor.Redact("Prefixliteral probe-part-secret-9182"));
+            Assert.Equal("Prefixliteral, then ***", SecretRedactor.Redact("Prefixliteral, then probe-part-secret-9182"));
         }
         finally
         {
