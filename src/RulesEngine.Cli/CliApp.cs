@@ -25,6 +25,7 @@ public static class CliApp
         ["list"] = (ListCommand.Help, ListCommand.RunAsync),
         ["init"] = (InitCommand.Help, InitCommand.RunAsync),
         ["sample"] = (SampleCommand.Help, SampleCommand.RunAsync),
+        ["connections"] = (ConnectionsCommand.Help, ConnectionsCommand.RunAsync),
     };
 
     /// <summary>Every verb (run.ps1 must offer each that people run).</summary>
@@ -49,6 +50,7 @@ public static class CliApp
           list [--json]                 list the source, step and connection types with their fields
           init <name>                   write a new flow file from a template (canonical or blank)
           sample <flow.json>            print one real row of the source and the names conditions use for its fields
+          connections test [NAME ...]   load the connections and run each type's self-test request (token, server)
 
         Run 'rulesengine <verb> --help' for a verb's options and examples.
         Exit codes: 0 done, 1 invalid or failed, 2 source unreadable, 3 flow busy, 4 no row matched (replay),
@@ -75,7 +77,7 @@ public static class CliApp
         }
         try
         {
-            var arguments = Arguments.Parse(args.Skip(1), "send", "failed", "json", "force", "wait", "unpaced", "explain", "json-logs", "require-secrets", "fail-on-open", "create-state");
+            var arguments = Arguments.Parse(args.Skip(1), "send", "failed", "json", "force", "wait", "unpaced", "explain", "json-logs", "require-secrets", "fail-on-open", "create-state", "markdown");
             if (arguments.Has("help"))
             {
                 console.Out(verb.Help);

@@ -21,7 +21,7 @@ internal static class FlowSession
         var all = diagnostics.Concat(set.Diagnostics)
             .Concat(wholeSet ? RulesEngine.Core.Scheduling.FlowTriggers.CheckChains(set.Outlines) : [])
             .Concat(RulesEngine.Core.Scheduling.ChainCycles.Find(set.Outlines))
-            .Distinct() // the loader reports a flow after itself too
+            .Distinct() // a broken connection's problems come from the connections file and from each flow that uses it; the loader reports a flow after itself too
             .ToList();
         foreach (var diagnostic in all) console.Error(diagnostic.ToString());
         return set with { Diagnostics = all };

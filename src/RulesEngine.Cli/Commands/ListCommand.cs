@@ -1,4 +1,5 @@
 using Newtonsoft.Json.Linq;
+using RulesEngine.Core.Connections;
 using RulesEngine.Core.Schema;
 using RulesEngine.Core.Steps;
 
@@ -7,15 +8,16 @@ namespace RulesEngine.Cli.Commands;
 internal static class ListCommand
 {
     public const string Help = """
-        Usage: rulesengine list [--json]
+        Usage: rulesengine list [--json | --markdown]
 
         Lists the source types, step types and connection types this program contains, with each type's fields:
         kind (text, template, condition, mapping, textList, number, boolean), whether it is required, its allowed
-        values, what it does and an example; then the fields of a flow file itself. The same specs drive loading,
-        validate and the JSON schema.
+        values, what it does and an example; then each connection type's settings (kind, default, range, secret or
+        not); then the fields of a flow file itself. The same specs drive loading, validate and the JSON schemas.
 
         Options:
-          --json   print the list as JSON, for tools
+          --json       print the list as JSON, for tools
+          --markdown   print the connection settings and error codes as the Markdown tables of docs/receivers.md
 
         Examples:
           rulesengine list
@@ -24,9 +26,15 @@ internal static class ListCommand
 
     public static Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
     {
-        args.Allow("json");
+        args.Allow("json", "markdown");
         if (args.Positionals.Count > 0) throw new UsageException($"unexpected argument '{args.Positionals[0]}'");
+        if (args.Has("json") && args.Has("markdown")) throw new UsageException("give --json or --markdown, not both");
         var registry = Composition.Registry();
+        if (args.Has("markdown"))
+        {
+            console.Writer.Write(ConnectionTables.Markdown(registry));
+            return Task.FromResult(0);
+        }
         var steps = registry.Receivers.Prepend(EngineFields.IfBlock).ToList();
         if (args.Has("json"))
         {
@@ -35,6 +43,7 @@ internal static class ListCommand
                 ["sources"] = new JArray(registry.Sources.Select(s => Json(s, EngineFields.SourceFields))),
                 ["steps"] = new JArray(steps.Select(s => Json(s, []))),
                 ["connectionTypes"] = new JArray(registry.ConnectionTypes),
+                ["connections"] = new JArray(registry.Connections.Select(ConnectionJson)),
                 ["flowFields"] = new JArray(EngineFields.Root.Select(f => new JObject { ["name"] = f.Name, ["description"] = f.Description })),
             };
             console.Json(json);
@@ -46,8 +55,8 @@ internal static class ListCommand
         console.Out("Step types (\"steps\": [{\"id\": ..., \"type\": ...}]):");
         foreach (var spec in steps) Print(spec, [], console);
         console.Out("");
-        console.Out("Connection types (\"type\" of an entry in the connections file):");
-        console.Out("  " + string.Join(", ", registry.ConnectionTypes));
+        console.Out("Connection types (\"type\" of an entry in the connections file; secrets as ${env:NAME} or ${file:path}):");
+        foreach (var spec in registry.Connections) Print(spec, console);
         console.Out("");
         console.Out("Fields of a flow file:");
         var width = EngineFields.Root.Max(f => f.Name.Length);
@@ -87,6 +96,54 @@ internal static class ListCommand
             console.Out($"    {"".PadRight(width)}  {EngineFields.ElseHelp}");
         }
     }
+
+    private static void Print(ConnectionSpec spec, Console console)
+    {
+        console.Out("");
+        console.Out($"  {spec.Type}");
+        console.Out($"    {spec.Summary}");
+        var width = spec.Fields.Max(f => f.Name.Length);
+        foreach (var field in spec.Fields)
+        {
+            var traits = field.KindName + (field.Required ? ", required" : "");
+            if (field.Minimum is { } min && field.Maximum is { } max) traits += $", {Invariant(min)} to {Invariant(max)}";
+            if (field.AllowedValues.Count > 0) traits += ", one of: " + string.Join(" | ", field.AllowedValues);
+            if (field.DefaultText is { } value) traits += $", default {value}";
+            console.Out($"    {field.Name.PadRight(width)}  {traits}");
+            console.Out($"    {"".PadRight(width)}  {field.Description} (e.g. {field.Example})");
+        }
+        foreach (var group in spec.ExactlyOneOf) console.Out($"    exactly one of: {string.Join(", ", group)}");
+        foreach (var group in spec.AllOrNone) console.Out($"    all or none of: {string.Join(", ", group)}");
+        console.Out($"    self-test: {spec.SelfTest ?? "none"}");
+    }
+
+    private static JObject ConnectionJson(ConnectionSpec spec) => new()
+    {
+        ["type"] = spec.Type,
+        ["summary"] = spec.Summary,
+        ["fields"] = new JArray(spec.Fields.Select(f =>
+        {
+            var field = new JObject
+            {
+                ["name"] = f.Name,
+                ["kind"] = f.KindName,
+                ["required"] = f.Required,
+                ["secret"] = f.IsSecret,
+                ["description"] = f.Description,
+                ["example"] = f.Example,
+            };
+            if (f.Default is { } value) field["default"] = JToken.FromObject(value);
+            if (f.Minimum is { } min) field["minimum"] = min;
+            if (f.Maximum is { } max) field["maximum"] = max;
+            if (f.AllowedValues.Count > 0) field["allowedValues"] = new JArray(f.AllowedValues);
+            return field;
+        })),
+        ["exactlyOneOf"] = new JArray(spec.ExactlyOneOf.Select(g => new JArray(g))),
+        ["allOrNone"] = new JArray(spec.AllOrNone.Select(g => new JArray(g))),
+        ["selfTest"] = spec.SelfTest,
+    };
+
+    private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static JObject Json(StepSpec spec, IReadOnlyList<FieldSpec> engineFields)
     {

@@ -18,7 +18,7 @@ namespace RulesEngine.Connectors.Email;
 /// with exponential backoff and jitter; everything else fails at once. Errors come out as
 /// <see cref="EmailException"/> with the password masked.
 /// </summary>
-public sealed class EmailClient
+public sealed partial class EmailClient
 {
     private readonly ResiliencePipeline _retry;
     private readonly ResiliencePipeline _timeout;

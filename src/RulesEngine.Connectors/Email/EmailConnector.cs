@@ -11,10 +11,9 @@ public static class EmailConnector
     public static void Register(ConnectorRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        // A connection that did not load has reported its problems on the settings, and ConnectionsFile discards
-        // whatever a connection type returns in that case; the placeholder is never used.
-        registry.AddConnectionType(EmailOptions.ConnectionType, settings =>
-            EmailOptions.FromConnection(settings) is { } options ? new EmailClient(options) : new object());
+        registry.AddConnection(EmailConnectionSpec.Spec,
+            settings => EmailOptions.FromConnection(settings) is { } options ? new EmailClient(options) : null,
+            (client, cancellationToken) => client.CheckSignInAsync(cancellationToken));
         registry.AddReceiver(SendEmailSpec.Spec, SendEmailStep.Create);
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MimeKit;
 using RulesEngine.Core.Connections;
 
@@ -14,16 +13,6 @@ namespace RulesEngine.Connectors.Email;
 public sealed class EmailOptions
 {
     public const string ConnectionType = "email";
-
-    internal const string HostKey = "host";
-    internal const string PortKey = "port";
-    internal const string SecurityKey = "security";
-    internal const string UsernameKey = "username";
-    internal const string PasswordKey = "password";
-    internal const string FromKey = "from";
-    internal const string MaxAttemptsKey = "maxAttempts";
-    internal const string TimeoutSecondsKey = "timeoutSeconds";
-    internal const string RetryDelaySecondsKey = "retryDelaySeconds";
 
     /// <summary>The values <c>security</c> accepts (any letter case).</summary>
     public static readonly IReadOnlyList<string> SecurityNames = ["startTls", "sslOnConnect", "none"];
@@ -61,58 +50,36 @@ public sealed class EmailOptions
     };
 
     /// <summary>
-    /// Reads an <c>"email"</c> connection. Every problem is reported on <paramref name="settings"/> (never thrown,
-    /// never with the password); the result is then null.
+    /// Reads an <c>"email"</c> connection, already checked against <see cref="EmailConnectionSpec"/>. Every problem is
+    /// reported on <paramref name="settings"/> (never thrown, never with the password); the result is then null.
     /// </summary>
     public static EmailOptions? FromConnection(ConnectionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var ok = true;
-        void Error(string key, string code, string message)
-        {
-            settings.Error(key, code, $"connection '{settings.Name}': {message}");
-            ok = false;
-        }
+        var host = settings.Text(EmailConnectionSpec.HostKey) ?? "";
+        if (host.Contains("://", StringComparison.Ordinal) || host.Any(char.IsWhiteSpace))
+            settings.Invalid(EmailConnectionSpec.HostKey, $"\"{EmailConnectionSpec.HostKey}\" must be a host name such as smtp.gmail.com, not '{host}'");
 
-        var host = settings.Required(HostKey, "the SMTP server, e.g. \"smtp.gmail.com\"");
-        ok &= host.Length > 0;
-        if (host.Contains("://", StringComparison.Ordinal) || host.Contains(' ', StringComparison.Ordinal))
-            Error(HostKey, "EM0101", $"\"{HostKey}\" must be a host name such as smtp.gmail.com, not '{host}'");
+        var security = ParseSecurity(settings.Choice(EmailConnectionSpec.SecurityKey));
+        var username = settings.Text(EmailConnectionSpec.UsernameKey);
+        var password = settings.Secret(EmailConnectionSpec.PasswordKey);
 
-        var securityText = settings.Optional(SecurityKey, "startTls")!;
-        var security = ParseSecurity(securityText);
-        if (security is null)
-            Error(SecurityKey, "EM0102", $"\"{SecurityKey}\" is '{securityText}'; it must be one of: {string.Join(", ", SecurityNames)}");
-
-        var port = Number(settings, PortKey, 0, 1, 65535, whole: true, ref ok);
-        var maxAttempts = Number(settings, MaxAttemptsKey, 3, 1, 20, whole: true, ref ok);
-        var timeout = Number(settings, TimeoutSecondsKey, 60, 0.05, 600, whole: false, ref ok);
-        var retryDelay = Number(settings, RetryDelaySecondsKey, 2, 0, 300, whole: false, ref ok);
-
-        string? username = null, password = null;
-        if (settings.Has(UsernameKey) || settings.Has(PasswordKey))
-        {
-            username = settings.Required(UsernameKey, "the account to sign in as (for Gmail the full address)");
-            password = settings.Secret(PasswordKey, "the password, e.g. \"${env:SMTP_PASSWORD}\" (for Gmail an app password)");
-            ok &= username.Length > 0 && password.Length > 0;
-        }
-
-        var from = settings.Optional(FromKey);
+        var from = settings.Text(EmailConnectionSpec.FromKey);
         if (from is not null && !EmailAddresses.TryParseMailbox(from, out _, out var fromError))
-            Error(FromKey, "EM0103", $"\"{FromKey}\": {fromError}");
+            settings.Invalid(EmailConnectionSpec.FromKey, $"\"{EmailConnectionSpec.FromKey}\": {fromError}");
 
-        if (!ok) return null;
+        if (settings.HasErrors || security is null) return null;
         return new EmailOptions
         {
             Host = host,
-            Port = (int)port,
-            Security = security!.Value,
+            Port = settings.OptionalInteger(EmailConnectionSpec.PortKey) ?? 0,
+            Security = security.Value,
             Username = username,
             Password = password,
             From = from,
-            MaxAttempts = (int)maxAttempts,
-            Timeout = TimeSpan.FromSeconds(timeout),
-            RetryDelay = TimeSpan.FromSeconds(retryDelay),
+            MaxAttempts = settings.Integer(EmailConnectionSpec.MaxAttemptsKey),
+            Timeout = settings.Duration(EmailConnectionSpec.TimeoutSecondsKey),
+            RetryDelay = settings.Duration(EmailConnectionSpec.RetryDelaySecondsKey),
         };
     }
 
@@ -137,17 +104,4 @@ public sealed class EmailOptions
     }
 
     internal MailboxAddress? DefaultFrom => From is not null && EmailAddresses.TryParseMailbox(From, out var mailbox, out _) ? mailbox : null;
-
-    private static double Number(ConnectionSettings settings, string key, double defaultValue, double min, double max, bool whole, ref bool ok)
-    {
-        var text = settings.Optional(key);
-        if (text is null) return defaultValue;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            && (!whole || value == Math.Floor(value)))
-            return value;
-        settings.Error(key, "EM0104", $"connection '{settings.Name}': \"{key}\" must be a {(whole ? "whole number" : "number")} from " +
-            $"{min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}, not '{text}'");
-        ok = false;
-        return defaultValue;
-    }
 }

@@ -23,7 +23,7 @@ internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates 
         CompiledTemplate Subject, CompiledTemplate Body, CompiledTemplate? Html);
 
     /// <summary>Reads the step's settings; problems go to <paramref name="config"/>, and a step that has any is never run.</summary>
-    public static IReceiver Create(StepConfig config)
+    public static IReceiver? Create(StepConfig config)
     {
         var client = config.Connection<EmailClient>();
         var to = config.Template(SendEmailSpec.FieldTo);
@@ -42,7 +42,7 @@ internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates 
         CheckLiteral(config, SendEmailSpec.FieldReplyTo, replyTo, list: true);
         CheckLiteral(config, SendEmailSpec.FieldFrom, from, list: false);
 
-        if (client is null || to is null || subject is null || body is null) return new NotLoaded(config.Id);
+        if (client is null || to is null || subject is null || body is null) return null;
         return new SendEmailStep(client, new Templates(to, cc, bcc, from, replyTo, subject, body, html));
     }
 
@@ -132,15 +132,5 @@ internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates 
             ? EmailAddresses.TryParseList(template.Text, out _, out var error)
             : EmailAddresses.TryParseMailbox(template.Text, out _, out error);
         if (!valid) config.Error(field, InvalidAddressCode, $"\"{field}\": {error}");
-    }
-
-    /// <summary>Stands in for a step whose settings did not load; the loader refuses such a flow, so it never runs.</summary>
-    private sealed class NotLoaded(string id) : IReceiver
-    {
-        public Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException($"step '{id}' ({SendEmailSpec.Type}) has configuration errors and cannot run");
-
-        public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException($"step '{id}' ({SendEmailSpec.Type}) has configuration errors and cannot run");
     }
 }

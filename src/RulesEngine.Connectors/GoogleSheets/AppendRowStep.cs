@@ -27,10 +27,10 @@ internal sealed class AppendRowStep(SheetTarget target, TemplateMap values) : IR
             "{\"Email\": \"{Email}\", \"Error\": \"{create.Error}\", \"Run\": \"{Run.Link}\"}"),
         GoogleSheetsOptions.ConnectionType);
 
-    public static IReceiver Create(StepConfig config)
+    public static IReceiver? Create(StepConfig config)
     {
         var (target, values) = SheetTarget.FromConfig(config);
-        return target is null || values is null ? new NotLoaded(config.Id) : new AppendRowStep(target, values);
+        return target is null || values is null ? null : new AppendRowStep(target, values);
     }
 
     public async Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
@@ -128,14 +128,4 @@ internal sealed class AppendRowStep(SheetTarget target, TemplateMap values) : IR
     // From the header row down, as wide as the header: Google finds the table there and appends below it.
     private string Range(SheetHeader header) =>
         target.Range($"A{target.HeaderRow}:{A1Notation.ColumnName(Math.Max(1, header.Names.Count))}");
-
-    /// <summary>Stands in for a step whose settings did not load; the loader refuses such a flow, so it never runs.</summary>
-    private sealed class NotLoaded(string id) : IReceiver
-    {
-        public Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException($"step '{id}' ({Type}) has configuration errors and cannot run");
-
-        public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException($"step '{id}' ({Type}) has configuration errors and cannot run");
-    }
 }

@@ -8,25 +8,25 @@ public static class GoogleSheetsConnector
 {
     public static void Register(ConnectorRegistry registry)
     {
-        registry.AddConnectionType(GoogleSheetsOptions.ConnectionType, CreateConnection);
+        registry.AddConnection(GoogleSheetsConnectionSpec.Spec, CreateConnection);
         registry.AddSource(NewRowsSpec.Spec, config => NewRowsSource.Create(config)!);
         registry.AddReceiver(AppendRowStep.Spec, AppendRowStep.Create);
         registry.AddReceiver(UpdateRowStep.Spec, UpdateRowStep.Create);
     }
 
-    private static object CreateConnection(ConnectionSettings settings)
+    private static GoogleSheetsClient? CreateConnection(ConnectionSettings settings)
     {
         var options = GoogleSheetsOptions.FromSettings(settings);
-        // On a reported problem the connections file discards whatever is returned.
-        if (options is null) return settings;
+        if (options is null) return null;
         try
         {
             return new GoogleSheetsClient(options);
         }
         catch (GoogleSheetsException e)
         {
-            settings.Error("serviceAccountKeyFile", "RE1005", $"connection '{settings.Name}': {e.Message}");
-            return settings;
+            // The key file exists and is small, but is not a service account key Google.Apis.Auth can use.
+            settings.Invalid(GoogleSheetsConnectionSpec.ServiceAccountKeyFileKey, e.Message);
+            return null;
         }
     }
 }

@@ -39,61 +39,25 @@ public sealed class GoogleSheetsOptions
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Reads a <c>googleSheets</c> connection entry. Problems are reported through <paramref name="settings"/>,
-    /// never thrown; the result is then null.
+    /// Reads a <c>googleSheets</c> connection entry, already checked against <see cref="GoogleSheetsConnectionSpec"/>
+    /// (which also makes sure exactly one credential is given). Problems are reported through
+    /// <paramref name="settings"/>, never thrown; the result is then null.
     /// </summary>
     public static GoogleSheetsOptions? FromSettings(ConnectionSettings settings)
     {
-        var valid = true;
-        void Error(string key, string code, string message)
-        {
-            settings.Error(key, code, message);
-            valid = false;
-        }
+        ArgumentNullException.ThrowIfNull(settings);
         var options = new GoogleSheetsOptions
         {
-            BaseUrl = settings.Optional("baseUrl", DefaultBaseUrl)!,
-            MaxAttempts = Integer(settings, "maxAttempts", 4, 1, 20, ref valid),
-            Timeout = TimeSpan.FromSeconds(Integer(settings, "timeoutSeconds", 30, 1, 600, ref valid)),
-            ReadsPerMinute = Integer(settings, "readsPerMinute", 60, 1, 100_000, ref valid),
-            WritesPerMinute = Integer(settings, "writesPerMinute", 60, 1, 100_000, ref valid),
+            BaseUrl = settings.Url(GoogleSheetsConnectionSpec.BaseUrlKey),
+            MaxAttempts = settings.Integer(GoogleSheetsConnectionSpec.MaxAttemptsKey),
+            Timeout = settings.Duration(GoogleSheetsConnectionSpec.TimeoutSecondsKey),
+            ReadsPerMinute = settings.Integer(GoogleSheetsConnectionSpec.ReadsPerMinuteKey),
+            WritesPerMinute = settings.Integer(GoogleSheetsConnectionSpec.WritesPerMinuteKey),
         };
-        if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            Error("baseUrl", "RE1001", $"connection '{settings.Name}': \"baseUrl\" must be an http(s) URL, e.g. {DefaultBaseUrl}");
-
-        var hasKey = settings.Has("apiKey");
-        var hasFile = settings.Has("serviceAccountKeyFile");
-        if (hasKey == hasFile)
-        {
-            Error(hasKey ? "serviceAccountKeyFile" : "type", "RE1002",
-                $"connection '{settings.Name}' needs exactly one of \"apiKey\" (public sheets only) or \"serviceAccountKeyFile\" " +
-                "(a service account JSON key; share the sheet with its client_email)" + (hasKey ? ", not both" : ""));
-        }
-        else if (hasKey)
-        {
-            options.ApiKey = settings.Secret("apiKey", "a Google Cloud API key with the Google Sheets API enabled, e.g. \"${env:GOOGLE_API_KEY}\"");
-            valid &= options.ApiKey.Length > 0;
-        }
+        if (settings.Has(GoogleSheetsConnectionSpec.ApiKeyKey))
+            options.ApiKey = settings.Secret(GoogleSheetsConnectionSpec.ApiKeyKey);
         else
-        {
-            var path = settings.OptionalPath("serviceAccountKeyFile");
-            if (string.IsNullOrEmpty(path) || !File.Exists(path))
-                Error("serviceAccountKeyFile", "RE1003",
-                    $"connection '{settings.Name}': service account key file {path} does not exist (download a JSON key in Google Cloud Console: IAM → Service accounts → Keys; the path is relative to the connections file)");
-            else options.ServiceAccountKeyFile = path;
-        }
-        return valid ? options : null;
-    }
-
-    private static int Integer(ConnectionSettings settings, string key, int defaultValue, int min, int max, ref bool valid)
-    {
-        var text = settings.Optional(key);
-        if (text is null) return defaultValue;
-        if (int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
-            && value >= min && value <= max)
-            return value;
-        settings.Error(key, "RE1004", $"connection '{settings.Name}': \"{key}\" must be a whole number from {min} to {max}, not '{text}'");
-        valid = false;
-        return defaultValue;
+            options.ServiceAccountKeyFile = settings.FilePath(GoogleSheetsConnectionSpec.ServiceAccountKeyFileKey);
+        return settings.HasErrors ? null : options;
     }
 }

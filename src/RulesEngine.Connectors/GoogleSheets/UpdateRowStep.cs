@@ -48,7 +48,7 @@ internal sealed class UpdateRowStep(SheetTarget target, string findColumn, Compi
         ],
         GoogleSheetsOptions.ConnectionType);
 
-    public static IReceiver Create(StepConfig config)
+    public static IReceiver? Create(StepConfig config)
     {
         var (target, values) = SheetTarget.FromConfig(config);
         var findColumn = config.Text(FieldFindColumn);
@@ -60,7 +60,7 @@ internal sealed class UpdateRowStep(SheetTarget target, string findColumn, Compi
             _ => Matches.First,
         };
         if (findColumn is { Length: 0 }) config.Error(FieldFindColumn, "RE1025", $"\"{FieldFindColumn}\" must name a column of the header row");
-        if (target is null || values is null || string.IsNullOrEmpty(findColumn) || findValue is null) return new NotLoaded(config.Id);
+        if (target is null || values is null || string.IsNullOrEmpty(findColumn) || findValue is null) return null;
         return new UpdateRowStep(target, findColumn, findValue, values, policy);
     }
 
@@ -196,15 +196,5 @@ internal sealed class UpdateRowStep(SheetTarget target, string findColumn, Compi
             return StepOutcome.Failure(e.Message, e);
         }
         return SheetTarget.Render(values, item, out rendered);
-    }
-
-    /// <summary>Stands in for a step whose settings did not load; the loader refuses such a flow, so it never runs.</summary>
-    private sealed class NotLoaded(string id) : IReceiver
-    {
-        public Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException($"step '{id}' ({Type}) has configuration errors and cannot run");
-
-        public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException($"step '{id}' ({Type}) has configuration errors and cannot run");
     }
 }

@@ -76,12 +76,12 @@ public sealed class CreateContactStep : IResumableReceiver
             }).Build();
     }
 
-    public static IReceiver Create(StepConfig config)
+    public static IReceiver? Create(StepConfig config)
     {
         var client = config.Connection<HelpCrunchClient>();
         var fields = config.Mapping(FieldFields);
         if (fields is not null) MappingCheck.Run(config, FieldFields, fields);
-        if (client is null || fields is null) return new UnconfiguredReceiver(config.Id);
+        if (client is null || fields is null) return null;
         var updateExisting = config.Text(FieldOnDuplicateUserId) == "updateExisting";
         return new CreateContactStep(client, fields.Render) { UpdateExistingOnDuplicateUserId = updateExisting };
     }

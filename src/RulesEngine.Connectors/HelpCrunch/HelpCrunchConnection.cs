@@ -1,57 +1,39 @@
-using System.Globalization;
 using RulesEngine.Core.Connections;
 
 namespace RulesEngine.Connectors.HelpCrunch;
 
 /// <summary>
-/// The "helpCrunch" connection type:
+/// Builds the client of a <c>"helpCrunch"</c> connection from settings already checked against
+/// <see cref="HelpCrunchConnectionSpec"/>, e.g.
 /// <c>{"type":"helpCrunch","apiKey":"${env:HELPCRUNCH_API_KEY}","baseUrl":"https://api.helpcrunch.com/v1"}</c>.
-/// Optional tuning: <c>maxAttempts</c> (4), <c>timeoutSeconds</c> (30, per attempt), <c>retryDelaySeconds</c>
-/// (0.5, backoff base when no Retry-After), <c>requestsPerMinute</c> (120; 0 = no pacing). Numbers may be
-/// written as JSON numbers or strings.
 /// </summary>
 public static class HelpCrunchConnection
 {
-    public const string Type = "helpCrunch";
-    public const string KeyApiKey = "apiKey";
-    public const string KeyBaseUrl = "baseUrl";
-    public const string KeyMaxAttempts = "maxAttempts";
-    public const string KeyTimeoutSeconds = "timeoutSeconds";
-    public const string KeyRetryDelaySeconds = "retryDelaySeconds";
-    public const string KeyRequestsPerMinute = "requestsPerMinute";
+    public const string Type = HelpCrunchConnectionSpec.Type;
 
-    /// <summary>Builds the client; problems are reported on <paramref name="settings"/>, which then discards the result.</summary>
-    public static HelpCrunchClient Create(ConnectionSettings settings)
+    /// <summary>The client, or null when a setting could not be resolved (reported on <paramref name="settings"/>).</summary>
+    public static HelpCrunchClient? Create(ConnectionSettings settings)
     {
-        var apiKey = settings.Secret(KeyApiKey, "the HelpCrunch Public API key (Settings → Developers → Public API), e.g. \"${env:HELPCRUNCH_API_KEY}\"");
-        var baseUrl = settings.Optional(KeyBaseUrl, HelpCrunchOptions.DefaultBaseUrl)!;
-        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-        {
-            settings.Error(KeyBaseUrl, "HC0301", $"connection '{settings.Name}': \"{KeyBaseUrl}\" must be an absolute http(s) URL, e.g. {HelpCrunchOptions.DefaultBaseUrl}");
-            baseUrl = HelpCrunchOptions.DefaultBaseUrl;
-        }
-        var maxAttempts = Number(settings, KeyMaxAttempts, HelpCrunchOptions.DefaultMaxAttempts, min: 1, max: 20);
-        var timeout = Number(settings, KeyTimeoutSeconds, HelpCrunchOptions.DefaultTimeout.TotalSeconds, min: 0.01, max: 600);
-        var retryDelay = Number(settings, KeyRetryDelaySeconds, HelpCrunchOptions.DefaultRetryDelay.TotalSeconds, min: 0, max: 60);
-        var perMinute = Number(settings, KeyRequestsPerMinute, HelpCrunchOptions.DefaultRequestsPerMinute, min: 0, max: 100_000);
+        ArgumentNullException.ThrowIfNull(settings);
+        var apiKey = settings.Secret(HelpCrunchConnectionSpec.KeyApiKey);
+        var baseUrl = settings.Url(HelpCrunchConnectionSpec.KeyBaseUrl);
+        if (settings.HasErrors || apiKey is null) return null;
         return new HelpCrunchClient(new HelpCrunchOptions
         {
             ApiKey = apiKey,
             BaseUrl = baseUrl,
-            MaxAttempts = (int)maxAttempts,
-            Timeout = TimeSpan.FromSeconds(timeout),
-            RetryDelay = TimeSpan.FromSeconds(retryDelay),
-            RequestsPerMinute = (int)perMinute,
+            MaxAttempts = settings.Integer(HelpCrunchConnectionSpec.KeyMaxAttempts),
+            Timeout = settings.Duration(HelpCrunchConnectionSpec.KeyTimeoutSeconds),
+            RetryDelay = settings.Duration(HelpCrunchConnectionSpec.KeyRetryDelaySeconds),
+            RequestsPerMinute = settings.Integer(HelpCrunchConnectionSpec.KeyRequestsPerMinute),
         });
     }
 
-    private static double Number(ConnectionSettings settings, string key, double defaultValue, double min, double max)
+    /// <summary>A read-only search that proves the key and base URL work; the reserved .invalid domain matches no one.</summary>
+    public static async Task<string> SelfTestAsync(HelpCrunchClient client, CancellationToken cancellationToken)
     {
-        var text = settings.Optional(key);
-        if (text is null) return defaultValue;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-            return value;
-        settings.Error(key, "HC0302", $"connection '{settings.Name}': \"{key}\" is '{text}'; it must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
-        return defaultValue;
+        ArgumentNullException.ThrowIfNull(client);
+        var result = await client.SearchAsync("email", "rulesengine-self-test@example.invalid", 1, 0, cancellationToken).ConfigureAwait(false);
+        return $"the API key is accepted ({result.Total} contacts match the test address)";
     }
 }

@@ -7,7 +7,7 @@ public static class HelpCrunchConnector
 {
     public static void Register(ConnectorRegistry registry)
     {
-        registry.AddConnectionType(HelpCrunchConnection.Type, HelpCrunchConnection.Create);
+        registry.AddConnection(HelpCrunchConnectionSpec.Spec, HelpCrunchConnection.Create, HelpCrunchConnection.SelfTestAsync);
         registry.AddReceiver(UpdateContactStep.Spec, UpdateContactStep.Create);
         registry.AddReceiver(CreateContactStep.Spec, CreateContactStep.Create);
         registry.AddReceiver(TagContactStep.TagSpec, TagContactStep.CreateTag);

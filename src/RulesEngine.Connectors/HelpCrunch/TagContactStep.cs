@@ -48,11 +48,11 @@ public sealed class TagContactStep : IReceiver
         _color = string.IsNullOrWhiteSpace(color) ? null : color.Trim();
     }
 
-    public static IReceiver CreateTag(StepConfig config) => Create(config, add: true);
+    public static IReceiver? CreateTag(StepConfig config) => Create(config, add: true);
 
-    public static IReceiver CreateUntag(StepConfig config) => Create(config, add: false);
+    public static IReceiver? CreateUntag(StepConfig config) => Create(config, add: false);
 
-    private static IReceiver Create(StepConfig config, bool add)
+    private static IReceiver? Create(StepConfig config, bool add)
     {
         var client = config.Connection<HelpCrunchClient>();
         var searchBy = config.Text(FieldSearchBy) ?? "email";
@@ -62,7 +62,7 @@ public sealed class TagContactStep : IReceiver
         var multiple = ContactLookup.ParsePolicy(config.Text(FieldMultipleMatches));
         if (tags is not null && !tags.Text.Contains('{', StringComparison.Ordinal) && Names(tags.Text).Count == 0)
             config.Error(FieldTags, MappingCheck.InvalidLiteralCode, $"\"{FieldTags}\" names no tag; write one or more names separated by commas");
-        if (client is null || searchFor is null || tags is null) return new UnconfiguredReceiver(config.Id);
+        if (client is null || searchFor is null || tags is null) return null;
         return new TagContactStep(client, searchBy, multiple, add, searchFor.Render, tags.Render, color);
     }
 

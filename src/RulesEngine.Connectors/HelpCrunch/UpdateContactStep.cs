@@ -60,7 +60,7 @@ public sealed class UpdateContactStep : IReceiver
         _fields = fields;
     }
 
-    public static IReceiver Create(StepConfig config)
+    public static IReceiver? Create(StepConfig config)
     {
         var client = config.Connection<HelpCrunchClient>();
         var searchBy = config.Text(FieldSearchBy) ?? "email";
@@ -68,7 +68,7 @@ public sealed class UpdateContactStep : IReceiver
         var fields = config.Mapping(FieldFields);
         var multiple = ContactLookup.ParsePolicy(config.Text(FieldMultipleMatches));
         if (fields is not null) MappingCheck.Run(config, FieldFields, fields);
-        if (client is null || searchFor is null || fields is null) return new UnconfiguredReceiver(config.Id);
+        if (client is null || searchFor is null || fields is null) return null;
         return new UpdateContactStep(client, searchBy, multiple, searchFor.Render, fields.Render);
     }
 

@@ -21,7 +21,7 @@ internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate 
     public const string OutputDeliveryUnknown = "deliveryUnknown";
 
     /// <summary>Reads the step's settings; problems go to <paramref name="config"/>, and a step that has any is never run.</summary>
-    public static IReceiver Create(StepConfig config)
+    public static IReceiver? Create(StepConfig config)
     {
         var client = config.Connection<TelegramClient>();
         var chatId = config.Template(SendMessageSpec.FieldChatId);
@@ -34,7 +34,7 @@ internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate 
         {
             config.Error(SendMessageSpec.FieldChatId, InvalidChatIdCode, $"\"{SendMessageSpec.FieldChatId}\": {chatError}");
         }
-        if (client is null || chatId is null || text is null) return new NotLoaded(config.Id);
+        if (client is null || chatId is null || text is null) return null;
         return new SendMessageStep(chatId, text, new MessageSender(client, parseMode, disableLinkPreview));
     }
 
@@ -87,15 +87,5 @@ internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate 
             chat = message = "";
             return StepOutcome.Failure(e.Message, e);
         }
-    }
-
-    /// <summary>Stands in for a step whose settings did not load; the loader refuses such a flow, so it never runs.</summary>
-    private sealed class NotLoaded(string id) : IReceiver
-    {
-        public Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException($"step '{id}' ({SendMessageSpec.Type}) has configuration errors and cannot run");
-
-        public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException($"step '{id}' ({SendMessageSpec.Type}) has configuration errors and cannot run");
     }
 }

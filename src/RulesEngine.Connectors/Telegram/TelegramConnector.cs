@@ -13,10 +13,13 @@ public static class TelegramConnector
     public static void Register(ConnectorRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        // A connection that did not load has reported its problems on the settings, and ConnectionsFile discards
-        // whatever a connection type returns in that case; the placeholder is never used.
-        registry.AddConnectionType(ConnectionType, settings =>
-            TelegramOptions.FromConnection(settings) is { } options ? new TelegramClient(options) : new object());
+        registry.AddConnection(TelegramConnectionSpec.Spec,
+            settings => TelegramOptions.FromConnection(settings) is { } options ? new TelegramClient(options) : null,
+            async (client, cancellationToken) =>
+            {
+                var bot = await client.GetMeAsync(cancellationToken).ConfigureAwait(false);
+                return $"the token belongs to bot @{bot.Username} (id {bot.Id})";
+            });
         registry.AddReceiver(SendMessageSpec.Spec, SendMessageStep.Create);
     }
 }

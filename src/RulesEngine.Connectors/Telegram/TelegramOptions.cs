@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using RulesEngine.Core.Connections;
 
@@ -11,16 +10,6 @@ namespace RulesEngine.Connectors.Telegram;
 public sealed partial class TelegramOptions
 {
     public const string DefaultBaseUrl = "https://api.telegram.org";
-
-    // Connection file keys.
-    internal const string BotTokenKey = "botToken";
-    internal const string BaseUrlKey = "baseUrl";
-    internal const string MaxAttemptsKey = "maxAttempts";
-    internal const string TimeoutSecondsKey = "timeoutSeconds";
-    internal const string RetryDelaySecondsKey = "retryDelaySeconds";
-    internal const string MaxRetryAfterSecondsKey = "maxRetryAfterSeconds";
-    internal const string PerChatIntervalSecondsKey = "perChatIntervalSeconds";
-    internal const string MessagesPerSecondKey = "messagesPerSecond";
 
     /// <summary><c>&lt;bot id&gt;:&lt;secret&gt;</c> as given by @BotFather. Never printed.</summary>
     public required string BotToken { get; init; }
@@ -54,47 +43,33 @@ public sealed partial class TelegramOptions
     public int MessagesPerSecond { get; init; } = 30;
 
     /// <summary>
-    /// Reads a <c>"telegram"</c> connection. Every problem is reported on <paramref name="settings"/> (never thrown,
-    /// and never with the token's value); the result is then null.
+    /// Reads a <c>"telegram"</c> connection, already checked against <see cref="TelegramConnectionSpec"/>. Problems are
+    /// reported on <paramref name="settings"/> (never thrown, and never with the token's value); the result is then null.
     /// </summary>
     public static TelegramOptions? FromConnection(ConnectionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var ok = true;
-        var token = settings.Secret(BotTokenKey, "the bot token from @BotFather, e.g. \"${env:TELEGRAM_BOT_TOKEN}\"");
-        if (token.Length > 0 && !IsWellFormedToken(token))
-        {
-            settings.Error(BotTokenKey, "RE1201",
-                $"connection '{settings.Name}': \"{BotTokenKey}\" is not a Telegram bot token (expected <digits>:<secret>, as @BotFather gives it; the value is not shown)");
-            ok = false;
-        }
-        ok &= token.Length > 0;
+        var token = settings.Secret(TelegramConnectionSpec.BotTokenKey);
+        if (token is not null && !IsWellFormedToken(token))
+            settings.Invalid(TelegramConnectionSpec.BotTokenKey,
+                $"\"{TelegramConnectionSpec.BotTokenKey}\" is not a Telegram bot token (expected <digits>:<secret>, as @BotFather gives it; the value is not shown)");
 
-        var baseUrl = settings.Optional(BaseUrlKey, DefaultBaseUrl)!;
-        if (!TryNormalizeBaseUrl(baseUrl, out var normalized, out var urlError))
-        {
-            settings.Error(BaseUrlKey, "RE1202", $"connection '{settings.Name}': \"{BaseUrlKey}\" {urlError}");
-            ok = false;
-        }
-
-        var maxAttempts = Number(settings, MaxAttemptsKey, 4, 1, 20, ref ok, whole: true);
-        var timeout = Number(settings, TimeoutSecondsKey, 30, 0.05, 600, ref ok);
-        var retryDelay = Number(settings, RetryDelaySecondsKey, 1, 0, 300, ref ok);
-        var maxRetryAfter = Number(settings, MaxRetryAfterSecondsKey, 60, 0, 86400, ref ok);
-        var perChat = Number(settings, PerChatIntervalSecondsKey, 1, 0, 3600, ref ok);
-        var perSecond = Number(settings, MessagesPerSecondKey, 30, 1, 1000, ref ok, whole: true);
-        if (!ok) return null;
+        var baseUrl = settings.Url(TelegramConnectionSpec.BaseUrlKey);
+        if (!settings.HasErrors && !TryNormalizeBaseUrl(baseUrl, out _, out var urlError))
+            settings.Invalid(TelegramConnectionSpec.BaseUrlKey, $"\"{TelegramConnectionSpec.BaseUrlKey}\" {urlError}");
+        if (settings.HasErrors || token is null) return null;
+        TryNormalizeBaseUrl(baseUrl, out var normalized, out _);
 
         return new TelegramOptions
         {
             BotToken = token,
             BaseUrl = normalized,
-            MaxAttempts = (int)maxAttempts,
-            Timeout = TimeSpan.FromSeconds(timeout),
-            RetryDelay = TimeSpan.FromSeconds(retryDelay),
-            MaxRetryAfter = TimeSpan.FromSeconds(maxRetryAfter),
-            PerChatInterval = TimeSpan.FromSeconds(perChat),
-            MessagesPerSecond = (int)perSecond,
+            MaxAttempts = settings.Integer(TelegramConnectionSpec.MaxAttemptsKey),
+            Timeout = settings.Duration(TelegramConnectionSpec.TimeoutSecondsKey),
+            RetryDelay = settings.Duration(TelegramConnectionSpec.RetryDelaySecondsKey),
+            MaxRetryAfter = settings.Duration(TelegramConnectionSpec.MaxRetryAfterSecondsKey),
+            PerChatInterval = settings.Duration(TelegramConnectionSpec.PerChatIntervalSecondsKey),
+            MessagesPerSecond = settings.Integer(TelegramConnectionSpec.MessagesPerSecondKey),
         };
     }
 
@@ -130,17 +105,6 @@ public sealed partial class TelegramOptions
         if (RetryDelay < TimeSpan.Zero || PerChatInterval < TimeSpan.Zero || MaxRetryAfter < TimeSpan.Zero)
             return "delays cannot be negative";
         return null;
-    }
-
-    private static double Number(ConnectionSettings settings, string key, double defaultValue, double min, double max, ref bool ok, bool whole = false)
-    {
-        var text = settings.Optional(key);
-        if (text is null) return defaultValue;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max && (!whole || value == Math.Floor(value)))
-            return value;
-        settings.Error(key, "RE1203", $"connection '{settings.Name}': \"{key}\" must be a {(whole ? "whole number" : "number")} from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}, not '{text}'");
-        ok = false;
-        return defaultValue;
     }
 
     [GeneratedRegex(@"^[0-9]{1,16}:[^\s/?#]+$")]

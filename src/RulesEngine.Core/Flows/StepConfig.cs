@@ -210,7 +210,7 @@ public sealed class StepConfig
 
     /// <summary>The codes the connections file reports for a secret reference that does not resolve: an unset
     /// <c>${env:NAME}</c> (RE0302) or a missing <c>${file:path}</c> (RE0303).</summary>
-    private static readonly HashSet<string> MissingSecretCodes = new(StringComparer.Ordinal) { "RE0302", "RE0303" };
+    private static readonly HashSet<string> MissingSecretCodes = new(StringComparer.Ordinal) { Connections.ConnectionErrors.EnvironmentVariableNotSet, Connections.ConnectionErrors.SecretFileNotFound };
 
     internal static bool IsMissingSecret(Diagnostic diagnostic) => MissingSecretCodes.Contains(diagnostic.Code);
 

@@ -18,11 +18,11 @@ public sealed class EmailConnectionTests
 
     [Theory]
     [InlineData("""{"type":"email"}""", "RE0301")]
-    [InlineData("""{"type":"email","host":"smtp.example.com","security":"tls1.3"}""", "EM0102")]
-    [InlineData("""{"type":"email","host":"https://smtp.example.com"}""", "EM0101")]
-    [InlineData("""{"type":"email","host":"smtp.example.com","port":70000}""", "EM0104")]
-    [InlineData("""{"type":"email","host":"smtp.example.com","username":"a@example.com"}""", "RE0301")]
-    [InlineData("""{"type":"email","host":"smtp.example.com","from":"not an address"}""", "EM0103")]
+    [InlineData("""{"type":"email","host":"smtp.example.com","security":"tls1.3"}""", "RE0313")]
+    [InlineData("""{"type":"email","host":"https://smtp.example.com"}""", "RE0319")]
+    [InlineData("""{"type":"email","host":"smtp.example.com","port":70000}""", "RE0312")]
+    [InlineData("""{"type":"email","host":"smtp.example.com","username":"a@example.com"}""", "RE0318")]
+    [InlineData("""{"type":"email","host":"smtp.example.com","from":"not an address"}""", "RE0319")]
     public async Task Connection_ReportsProblem_WhenSettingsAreWrong(string connection, string code)
     {
         await using var bed = new EmailTestBed();

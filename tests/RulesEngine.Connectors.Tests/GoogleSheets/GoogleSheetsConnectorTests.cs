@@ -45,7 +45,7 @@ public sealed class GoogleSheetsConnectorTests : IDisposable
         var (connection, diagnostics) = Load(entry);
 
         Assert.Null(connection);
-        Assert.Contains(diagnostics, d => d.Code == "RE1002" && d.Message.Contains("exactly one of \"apiKey\""));
+        Assert.Contains(diagnostics, d => d.Code == "RE0318" && d.Message.Contains("exactly one of \"apiKey\""));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class GoogleSheetsConnectorTests : IDisposable
     {
         var (_, diagnostics) = Load("{\"type\":\"googleSheets\",\"serviceAccountKeyFile\":\"keys/missing.json\"}");
 
-        Assert.Contains(diagnostics, d => d.Code == "RE1003" && d.Message.Contains(Path.Combine(_dir, "keys", "missing.json")));
+        Assert.Contains(diagnostics, d => d.Code == "RE0303" && d.Message.Contains(Path.Combine(_dir, "keys", "missing.json")));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class GoogleSheetsConnectorTests : IDisposable
         var (connection, diagnostics) = Load("{\"type\":\"googleSheets\",\"serviceAccountKeyFile\":\"bad.json\"}");
 
         Assert.Null(connection);
-        Assert.Contains(diagnostics, d => d.Code == "RE1005" && d.Message.Contains("not a usable service account JSON key"));
+        Assert.Contains(diagnostics, d => d.Code == "RE0319" && d.Message.Contains("not a usable service account JSON key"));
     }
 
     [Fact]
@@ -87,6 +87,6 @@ public sealed class GoogleSheetsConnectorTests : IDisposable
     {
         var (_, diagnostics) = Load("{\"type\":\"googleSheets\",\"apiKey\":\"AIzaSomething123\",\"maxAttempts\":\"lots\"}");
 
-        Assert.Contains(diagnostics, d => d.Code == "RE1004" && d.Message.Contains("\"maxAttempts\""));
+        Assert.Contains(diagnostics, d => d.Code == "RE0311" && d.Message.Contains("\"maxAttempts\""));
     }
 }

@@ -32,8 +32,8 @@ public sealed class HelpCrunchConnectorTests
         var (client, diagnostics) = TestConnection.Load(settings);
 
         Assert.Null(client);
-        Assert.Contains(diagnostics, d => d.Code == "HC0302" && d.Message.Contains("\"timeoutSeconds\" is 'soon'", StringComparison.Ordinal));
-        Assert.Contains(diagnostics, d => d.Code == "HC0301" && d.Message.Contains("\"baseUrl\"", StringComparison.Ordinal));
+        Assert.Contains(diagnostics, d => d.Code == "RE0311" && d.Message.Contains("\"timeoutSeconds\" must be a JSON number", StringComparison.Ordinal));
+        Assert.Contains(diagnostics, d => d.Code == "RE0314" && d.Message.Contains("\"baseUrl\"", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class TelegramConnectionTests
 
         Assert.Null(connection);
         var diagnostic = Assert.Single(diagnostics);
-        Assert.Equal("RE1201", diagnostic.Code);
+        Assert.Equal("RE0319", diagnostic.Code);
         Assert.Contains("is not a Telegram bot token", diagnostic.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(token, diagnostic.ToString(), StringComparison.Ordinal);
     }

@@ -16,6 +16,12 @@ internal static class Repo
 
     public static string SchemaFile => Path.Combine(Root, "schema", "flow.schema.json");
 
+    public static string ConnectionsSchemaFile => Path.Combine(Root, "schema", "connections.schema.json");
+
+    public static string ConnectionsFile => Path.Combine(Root, "connections.json");
+
+    public static string ReceiversDoc => Path.Combine(Root, "docs", "receivers.md");
+
     /// <summary>Every flow shipped in rules/, as theory data.</summary>
     public static TheoryData<string> ShippedFlows()
     {
