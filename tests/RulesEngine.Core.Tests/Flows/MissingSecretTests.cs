@@ -65,10 +65,13 @@ public sealed class MissingSecretTests
     private static FlowSet Load(string flow, bool? secretsRequired)
     {
         var registry = new TestRegistry();
-        registry.Registry.AddConnectionType("vault", settings =>
+        registry.Registry.AddConnection(
+            new RulesEngine.Core.Connections.ConnectionSpec("vault", "a test service behind a secret",
+                [RulesEngine.Core.Connections.ConnectionField.Secret("token", "the vault token", "${env:VAULT_TOKEN}")]),
+            settings =>
         {
-            var token = settings.Secret("token", "the vault token");
-            return new VaultClient(token);
+            var token = settings.Secret("token");
+            return token is null ? null : new VaultClient(token);
         });
         registry.Registry.AddSource(
             new StepSpec("vault.rows", "rows behind a secret", [new FieldSpec("connection", FieldKind.Text, "the vault"), new FieldSpec("columns", FieldKind.TextList, "the columns")], ConnectionType: "vault"),
