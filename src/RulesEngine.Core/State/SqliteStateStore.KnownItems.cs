@@ -1,0 +1,48 @@
+namespace RulesEngine.Core.State;
+
+/// <summary>Bulk questions about recorded items: a source that reads all its rows compares every key each run.</summary>
+public sealed partial class SqliteStateStore
+{
+    // One statement takes a JSON array of keys (json_each), so 100,000 keys are a few dozen queries, not 100,000.
+    private const int KeysPerStatement = 4096;
+
+    public IReadOnlySet<string> FindRecordedItems(string flow, string sourceKey, IReadOnlyCollection<string> itemKeys)
+    {
+        var recorded = new HashSet<string>(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            foreach (var chunk in itemKeys.Chunk(KeysPerStatement))
+            {
+                using var command = Command("""
+                    SELECT item_key FROM items
+                    WHERE flow=$flow AND source_key=$key AND status IN ('Done','Skipped')
+                      AND item_key IN (SELECT value FROM json_each($items))
+                    """, ("$flow", flow), ("$key", sourceKey), ("$items", Newtonsoft.Json.JsonConvert.SerializeObject(chunk)));
+                using var reader = command.ExecuteReader();
+                while (reader.Read()) recorded.Add(reader.GetString(0));
+            }
+        }
+        return recorded;
+    }
+
+    public void RecordKnownItems(string runId, string flow, string sourceKey, IReadOnlyCollection<string> itemKeys)
+    {
+        if (itemKeys.Count == 0) return;
+        lock (_gate)
+        {
+            // One transaction: a crash records all of them or none, and 100,000 rows cost one fsync, not 100,000.
+            using var transaction = _db.BeginTransaction();
+            var at = Now();
+            foreach (var chunk in itemKeys.Chunk(KeysPerStatement))
+            {
+                Run(transaction, """
+                    INSERT INTO items(flow, source_key, item_key, status, run_id, updated_at)
+                    SELECT $flow, $key, value, 'Skipped', $run, $at FROM json_each($items) WHERE true
+                    ON CONFLICT(flow, source_key, item_key) DO NOTHING
+                    """, ("$flow", flow), ("$key", sourceKey), ("$items", Newtonsoft.Json.JsonConvert.SerializeObject(chunk)),
+                    ("$run", runId), ("$at", at));
+            }
+            transaction.Commit();
+        }
+    }
+}
