@@ -46,7 +46,7 @@ internal static class SheetReadCost
         try
         {
             using var store = new SqliteStateStore(Path.Combine(directory, "state.db"));
-            var source = new NewRowsSource(new GoogleSheetsClient(new GoogleSheetsOptions { BaseUrl = baseUrl, ApiKey = ApiKey, ReadsPerMinute = 0 }),
+            var source = new NewRowsSource(new GoogleSheetsClient(new GoogleSheetsOptions { BaseUrl = baseUrl, ApiKey = ApiKey }),
                 SpreadsheetId, Sheet, columns: ["Email", "Name", "UserId", "Locale"], requiredColumns: ["Email"]);
             var journal = new StoreRecordedItems(store, store.BeginRun("bench", DateTimeOffset.UtcNow), "bench", source.PositionKey);
             Console.WriteLine(FormattableString.Invariant($"rows {rows}, columns {Header.Length}, baseline RSS {Rss("VmRSS") / 1e6:F1} MB"));

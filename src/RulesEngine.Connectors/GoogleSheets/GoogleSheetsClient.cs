@@ -76,7 +76,22 @@ public sealed class GoogleSheetsClient : IDisposable
     /// (<see cref="ValueRows"/>), so reading 100,000 rows stays within a few tens of megabytes.
     /// </summary>
     internal Task<ValueRows> GetValueRowsAsync(string spreadsheetId, string range, CancellationToken cancellationToken) =>
-        SendAsync(GetRequest(spreadsheetId, range), async (content, token) => new ValueRows(await content.ReadAsByteArrayAsync(token)), cancellationToken);
+        SendAsync(GetRequest(spreadsheetId, range), ReadAllBytesAsync, cancellationToken);
+
+    /// <summary>The body's bytes in one array of its size when Google says it (no second copy), else grown as it comes.</summary>
+    private static async Task<ValueRows> ReadAllBytesAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        if (content.Headers.ContentLength is { } known and < int.MaxValue)
+        {
+            var exact = new byte[known];
+            await stream.ReadExactlyAsync(exact, cancellationToken);
+            return new ValueRows(exact, exact.Length);
+        }
+        var grown = new MemoryStream();
+        await stream.CopyToAsync(grown, cancellationToken);
+        return new ValueRows(grown.GetBuffer(), (int)grown.Length);
+    }
 
     /// <summary>
     /// <c>values.append</c>: adds one row after the table found in <paramref name="range"/> (rows below it are pushed

@@ -10,6 +10,7 @@ namespace RulesEngine.Connectors.GoogleSheets;
 /// second key. With <paramref name="takeAllAsKnown"/> every ready row is recorded as known instead ("existingRows": "skip").
 /// </summary>
 internal sealed class NewRowsScan(
+    ValueRows values,
     int headerRow,
     Func<IReadOnlyList<string>, SheetHeader> openHeader,
     IReadOnlyList<string> keyColumns,
@@ -22,10 +23,10 @@ internal sealed class NewRowsScan(
 {
     private const int RowsPerLookup = 4096;
 
-    private readonly List<(int Number, string[] Cells, string Key, string? StoredKey)> _pending = [];
+    private readonly List<(int Number, Range Place, string Key, string? StoredKey)> _pending = [];
     private SheetHeader? _header;
     private RowKeying _keying = null!;
-    private Func<IReadOnlyList<string>, string?>? _storedKeyOf;
+    private Func<RawRow, string?>? _storedKeyOf;
     private int[] _required = [];
     private int _index;
 
@@ -38,19 +39,19 @@ internal sealed class NewRowsScan(
     /// <summary>Data rows read (blank ones included).</summary>
     public int Rows => Math.Max(0, _index - 1);
 
-    public void Add(string[] cells)
+    public void Add(RawRow row, Range place)
     {
         if (_index++ == 0)
         {
-            Open(cells);
+            Open(row.ToStrings());
             return;
         }
-        if (Array.TrueForAll(cells, string.IsNullOrWhiteSpace)) return;
+        if (row.IsBlankRow()) return;
         // Not ready (a required cell, or every key cell, still empty): not taken, and not recorded, so the read
         // after someone fills it in finds it like any new row.
-        if (Array.Exists(_required, c => c >= cells.Length || string.IsNullOrWhiteSpace(cells[c]))) return;
-        if (_keying.KeyOf(cells) is not { } key) return;
-        _pending.Add((headerRow + _index - 1, cells, key, _storedKeyOf?.Invoke(cells)));
+        if (Array.Exists(_required, row.IsBlank)) return;
+        if (_keying.KeyOf(row) is not { } key) return;
+        _pending.Add((headerRow + _index - 1, place, key, _storedKeyOf?.Invoke(row)));
         if (_pending.Count >= RowsPerLookup) Flush();
     }
 
@@ -70,13 +71,13 @@ internal sealed class NewRowsScan(
     }
 
     /// <summary>How the rows recorded under the stored position were keyed, when that differs from today's keying.</summary>
-    private Func<IReadOnlyList<string>, string?>? StoredKeying(SheetHeader header)
+    private Func<RawRow, string?>? StoredKeying(SheetHeader header)
     {
         if (stored is null || !_keying.UsesContent) return null;
         // Before version 2 a row's key (without key columns) was a hash of its cells by position: recomputable only
         // while the header is the one those keys were made under.
         if (stored.LegacyHeader is { } legacyHeader)
-            return keyColumns.Count == 0 && header.LegacyKey == legacyHeader ? SheetRow.LegacyKeyOf : null;
+            return keyColumns.Count == 0 && header.LegacyKey == legacyHeader ? row => SheetRow.LegacyKeyOf(row.ToStrings()) : null;
         if (SameColumns(stored.ContentColumns, _keying.ContentColumns)) return null;
         return new RowKeying(header, keyColumns, stored.ContentColumns, edited).KeyOf;
     }
@@ -92,7 +93,7 @@ internal sealed class NewRowsScan(
         }
         var known = recorded.FindRecorded([.. _pending.Select(p => p.Key).Concat(_pending.Select(p => p.StoredKey).OfType<string>()).Distinct()]);
         var adopted = new List<string>();
-        foreach (var (number, cells, key, storedKey) in _pending)
+        foreach (var (number, place, key, storedKey) in _pending)
         {
             if (known.Contains(key)) continue;
             if (storedKey is not null && known.Contains(storedKey))
@@ -100,7 +101,7 @@ internal sealed class NewRowsScan(
                 adopted.Add(key);
                 continue;
             }
-            Items.Add(new SourceItem(key, number, _header!.Fields(cells), Position));
+            Items.Add(new SourceItem(key, number, _header!.Fields(values.CellsAt(place)), Position));
         }
         if (adopted.Count > 0) recorded.RecordKnown(adopted);
         _pending.Clear();

@@ -117,7 +117,7 @@ internal sealed class NewRowsSource : ISource
     private async Task<NewRowsScan> ScanAsync(SheetPosition? stored, IRecordedItems recorded, bool takeAllAsKnown, CancellationToken cancellationToken)
     {
         var values = await GetRowsAsync($"A{_headerRow}:ZZ", cancellationToken);
-        var scan = new NewRowsScan(_headerRow, OpenHeader, _keyColumns, DeclaredFields, _edited, _required, stored, recorded, takeAllAsKnown);
+        var scan = new NewRowsScan(values, _headerRow, OpenHeader, _keyColumns, DeclaredFields, _edited, _required, stored, recorded, takeAllAsKnown);
         values.ForEach(scan.Add);
         scan.Finish();
         return scan;

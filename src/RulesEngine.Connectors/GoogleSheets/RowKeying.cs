@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -23,6 +22,9 @@ internal sealed class RowKeying
     private readonly (byte[] Name, int Column)[] _content;
     private readonly int[] _keyColumns;
     private readonly EditedRows _edited;
+    // Reused row after row (a read is one thread): no hash object or list per row.
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly List<int> _unnamed = [];
 
     public RowKeying(SheetHeader header, IReadOnlyList<string> keyColumns, IReadOnlyList<string>? contentColumns, EditedRows edited)
     {
@@ -47,69 +49,54 @@ internal sealed class RowKeying
     private bool[]? NamedColumns { get; }
 
     /// <summary>The row's key; null when the row has no identity yet (every key cell empty).</summary>
-    public string? KeyOf(IReadOnlyList<string> cells)
+    public string? KeyOf(IReadOnlyList<string> cells) => KeyOf(RawRow.Of(cells));
+
+    /// <inheritdoc cref="KeyOf(IReadOnlyList{string})"/>
+    public string? KeyOf(RawRow row)
     {
-        if (_keyColumns.Length == 0) return ContentKey(cells);
-        var values = _keyColumns.Select(c => c >= 0 && c < cells.Count ? cells[c].Trim() : "").ToList();
+        if (_keyColumns.Length == 0) return ContentKey(row);
+        var values = _keyColumns.Select(c => row.Text(c).Trim()).ToList();
         if (values.All(v => v.Length == 0)) return null;
         // An object, so a key never equals the content key of a row that holds just those cells.
         var identity = SheetRow.Hash(new JObject { ["key"] = new JArray(values) }.ToString(Formatting.None));
-        return _edited == EditedRows.Process ? SheetRow.Hash($"{identity}/{ContentKey(cells)}") : identity;
+        return _edited == EditedRows.Process ? SheetRow.Hash($"{identity}/{ContentKey(row)}") : identity;
     }
 
-    private string ContentKey(IReadOnlyList<string> cells)
+    private string ContentKey(RawRow row)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData("sheet-row/2"u8);
+        _hash.AppendData("sheet-row/2"u8);
         foreach (var (name, column) in _content)
         {
-            if (column < 0 || column >= cells.Count || string.IsNullOrWhiteSpace(cells[column])) continue;
-            Append(hash, name);
-            Append(hash, cells[column]);
+            if (row.IsBlank(column)) continue;
+            Append(name);
+            Append(row.Cell(column));
         }
         if (NamedColumns is { } named)
         {
             // Cells under no name (beyond the header, or an empty header cell) still tell rows apart, by value alone:
             // sorted, so moving them changes nothing either.
-            List<string>? unnamed = null;
-            for (var c = 0; c < cells.Count; c++)
-                if ((c >= named.Length || !named[c]) && !string.IsNullOrWhiteSpace(cells[c])) (unnamed ??= []).Add(cells[c]);
-            if (unnamed is not null)
+            _unnamed.Clear();
+            for (var c = 0; c < row.Count; c++)
+                if ((c >= named.Length || !named[c]) && !row.IsBlank(c)) _unnamed.Add(c);
+            _unnamed.Sort((a, b) => row.Cell(a).SequenceCompareTo(row.Cell(b)));
+            foreach (var column in _unnamed)
             {
-                unnamed.Sort(StringComparer.Ordinal);
-                foreach (var value in unnamed)
-                {
-                    Append(hash, []);
-                    Append(hash, value);
-                }
+                Append([]);
+                Append(row.Cell(column));
             }
         }
         Span<byte> digest = stackalloc byte[32];
-        hash.GetHashAndReset(digest);
+        _hash.GetHashAndReset(digest);
         return Convert.ToHexStringLower(digest[..16]);
     }
 
     /// <summary>A length-prefixed part, so no two different sequences of names and values hash alike.</summary>
-    private static void Append(IncrementalHash hash, ReadOnlySpan<byte> part)
+    private void Append(ReadOnlySpan<byte> part)
     {
         Span<byte> length = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(length, part.Length);
-        hash.AppendData(length);
-        hash.AppendData(part);
-    }
-
-    private static void Append(IncrementalHash hash, string text)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
-        try
-        {
-            var written = Encoding.UTF8.GetBytes(text, buffer);
-            Append(hash, buffer.AsSpan(0, written));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        _hash.AppendData(length);
+        _hash.AppendData(part);
     }
 }
 
