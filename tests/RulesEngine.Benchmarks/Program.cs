@@ -18,6 +18,7 @@ public static class Program
     {
         if (args is ["sheet-read", var rows, ..]) return SheetReadCost.Measure(int.Parse(rows, CultureInfo.InvariantCulture));
         if (args is ["sheet-serve", var served]) return SheetReadCost.Serve(int.Parse(served, CultureInfo.InvariantCulture));
+        if (args is ["sheet-poll", var baseUrl, var statePath]) return SheetReadCost.Poll(baseUrl, statePath);
         if (args is ["compile", var n, ..])
             return CompileTiming(int.Parse(n, CultureInfo.InvariantCulture), reps: args.Contains("warm") ? 5 : 1);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args,

@@ -43,27 +43,25 @@ internal static class SheetReadCost
     {
         using var server = StartServer(rows, out var baseUrl);
         var directory = Path.Combine(Path.GetTempPath(), "rulesengine-sheet-read-" + Guid.NewGuid().ToString("N")[..8]);
+        var statePath = Path.Combine(directory, "state.db");
         try
         {
-            using var store = new SqliteStateStore(Path.Combine(directory, "state.db"));
-            var source = new NewRowsSource(new GoogleSheetsClient(new GoogleSheetsOptions { BaseUrl = baseUrl, ApiKey = ApiKey }),
-                SpreadsheetId, Sheet, columns: ["Email", "Name", "UserId", "Locale"], requiredColumns: ["Email"]);
-            var journal = new StoreRecordedItems(store, store.BeginRun("bench", DateTimeOffset.UtcNow), "bench", source.PositionKey);
             Console.WriteLine(FormattableString.Invariant($"rows {rows}, columns {Header.Length}, baseline RSS {Rss("VmRSS") / 1e6:F1} MB"));
-
-            // The first run with "existingRows": "skip": every row's key recorded as known.
-            var position = Phase($"skip: read all, record {rows} keys", () => source.ReadEndPositionAsync(journal, default).GetAwaiter().GetResult());
-            // Steady polls: the whole tab read and compared with the journal; a row appended before each.
-            for (var run = 1; run <= 3; run++)
+            using (var store = new SqliteStateStore(statePath))
             {
-                server.StandardInput.WriteLine("append");
-                if (server.StandardOutput.ReadLine() != "OK") throw new InvalidOperationException("the emulator process did not append a row");
-                var read = Phase($"run {run}: read all, compare {rows + run} keys with the journal",
-                    () => source.ReadNewAsync(position, journal, default).GetAwaiter().GetResult());
-                Console.WriteLine(FormattableString.Invariant($"  -> {read.Items.Count} new row(s)"));
-                journal.RecordKnown([.. read.Items.Select(i => i.Key)]); // as the engine records them once processed
+                // The first run with "existingRows": "skip": every row's key recorded as known.
+                var source = Source(baseUrl);
+                Phase($"skip: read all, record {rows} keys", () =>
+                    source.ReadEndPositionAsync(new StoreRecordedItems(store, store.BeginRun("bench", DateTimeOffset.UtcNow), "bench", source.PositionKey), default)
+                        .GetAwaiter().GetResult());
             }
-            return 0;
+            // Steady polls in a fresh process, so its peak memory is a poll's alone.
+            server.StandardInput.WriteLine("append");
+            if (server.StandardOutput.ReadLine() != "OK") throw new InvalidOperationException("the emulator process did not append a row");
+            using var poll = Process.Start(Self("sheet-poll", baseUrl, statePath)) ?? throw new InvalidOperationException("the poll process did not start");
+            Console.Write(poll.StandardOutput.ReadToEnd());
+            poll.WaitForExit();
+            return poll.ExitCode;
         }
         finally
         {
@@ -80,11 +78,34 @@ internal static class SheetReadCost
         }
     }
 
-    private static T Phase<T>(string name, Func<T> work)
+    /// <summary>Child process: three runs' reads against the journal at <paramref name="statePath"/>, then this
+    /// process's peak RSS over its whole life (runtime start included).</summary>
+    public static int Poll(string baseUrl, string statePath)
+    {
+        using var store = new SqliteStateStore(statePath);
+        var source = Source(baseUrl);
+        var position = new SheetPosition(["Email", "Locale", "Name", "UserId"]).ToString();
+        for (var run = 1; run <= 3; run++)
+        {
+            var journal = new StoreRecordedItems(store, store.BeginRun("bench", DateTimeOffset.UtcNow), "bench", source.PositionKey);
+            var read = Phase($"poll {run}: read all, compare every key with the journal", () => source.ReadNewAsync(position, journal, default).GetAwaiter().GetResult(),
+                resetPeak: false);
+            Console.WriteLine(FormattableString.Invariant($"  -> {read.Items.Count} new row(s)"));
+        }
+        Console.WriteLine(FormattableString.Invariant($"poll process: peak RSS over its whole life {Rss("VmHWM") / 1e6:F1} MB"));
+        return 0;
+    }
+
+    private static NewRowsSource Source(string baseUrl) =>
+        new(new GoogleSheetsClient(new GoogleSheetsOptions { BaseUrl = baseUrl, ApiKey = ApiKey }),
+            SpreadsheetId, Sheet, columns: ["Email", "Name", "UserId", "Locale"], requiredColumns: ["Email"]);
+
+    private static T Phase<T>(string name, Func<T> work, bool resetPeak = true)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        ResetPeak();
+        if (resetPeak) ResetPeak();
+        var before = Rss("VmRSS");
         using var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
@@ -95,7 +116,7 @@ internal static class SheetReadCost
         var cpuMs = (process.TotalProcessorTime - cpu).TotalMilliseconds;
         var allocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6;
         Console.WriteLine(FormattableString.Invariant(
-            $"{name}: wall {clock.Elapsed.TotalMilliseconds:F0} ms, CPU {cpuMs:F0} ms, peak RSS (whole process) {Rss("VmHWM") / 1e6:F1} MB, allocated {allocatedMb:F1} MB"));
+            $"{name}: wall {clock.Elapsed.TotalMilliseconds:F0} ms, CPU {cpuMs:F0} ms, peak RSS (whole process) {Rss("VmHWM") / 1e6:F1} MB (at the start {before / 1e6:F1} MB), allocated {allocatedMb:F1} MB, managed heap committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e6:F1} MB"));
         return result;
     }
 
@@ -122,18 +143,23 @@ internal static class SheetReadCost
 
     private static Process StartServer(int rows, out string baseUrl)
     {
-        var self = typeof(SheetReadCost).Assembly.Location;
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(self);
-        start.ArgumentList.Add("sheet-serve");
-        start.ArgumentList.Add(rows.ToString(CultureInfo.InvariantCulture));
-        var process = Process.Start(start) ?? throw new InvalidOperationException("the emulator process did not start");
+        var process = Process.Start(Self("sheet-serve", rows.ToString(CultureInfo.InvariantCulture)))
+            ?? throw new InvalidOperationException("the emulator process did not start");
         string? line;
         while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("READY ", StringComparison.Ordinal))
         {
         }
         baseUrl = line?["READY ".Length..] ?? throw new InvalidOperationException("the emulator process ended before it was ready");
         return process;
+    }
+
+    /// <summary>This program again, with <paramref name="args"/>, its standard input and output piped.</summary>
+    private static ProcessStartInfo Self(params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(typeof(SheetReadCost).Assembly.Location);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        return start;
     }
 
     private static string[] Row(int i) =>

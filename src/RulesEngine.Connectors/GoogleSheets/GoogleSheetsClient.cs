@@ -72,26 +72,19 @@ public sealed class GoogleSheetsClient : IDisposable
     }
 
     /// <summary>
-    /// <see cref="GetValuesAsync"/> for a whole tab: the same request, its answer kept as bytes and walked row by row
-    /// (<see cref="ValueRows"/>), so reading 100,000 rows stays within a few tens of megabytes.
+    /// <see cref="GetValuesAsync"/> for a whole tab: the same request, its answer walked as it arrives into the sink
+    /// <paramref name="newSink"/> makes (a fresh one for each attempt: a retried read starts over), so reading
+    /// 100,000 rows never holds them all.
     /// </summary>
-    internal Task<ValueRows> GetValueRowsAsync(string spreadsheetId, string range, CancellationToken cancellationToken) =>
-        SendAsync(GetRequest(spreadsheetId, range), ReadAllBytesAsync, cancellationToken);
-
-    /// <summary>The body's bytes in one array of its size when Google says it (no second copy), else grown as it comes.</summary>
-    private static async Task<ValueRows> ReadAllBytesAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        if (content.Headers.ContentLength is { } known and < int.MaxValue)
+    internal Task<TSink> GetValueRowsAsync<TSink>(string spreadsheetId, string range, Func<TSink> newSink, CancellationToken cancellationToken)
+        where TSink : IRowSink =>
+        SendAsync(GetRequest(spreadsheetId, range), async (content, token) =>
         {
-            var exact = new byte[known];
-            await stream.ReadExactlyAsync(exact, cancellationToken);
-            return new ValueRows(exact, exact.Length);
-        }
-        var grown = new MemoryStream();
-        await stream.CopyToAsync(grown, cancellationToken);
-        return new ValueRows(grown.GetBuffer(), (int)grown.Length);
-    }
+            var sink = newSink();
+            await using var stream = await content.ReadAsStreamAsync(token);
+            await ValueRows.ReadAsync(stream, sink, token);
+            return sink;
+        }, cancellationToken, streamed: true);
 
     /// <summary>
     /// <c>values.append</c>: adds one row after the table found in <paramref name="range"/> (rows below it are pushed
@@ -189,7 +182,8 @@ public sealed class GoogleSheetsClient : IDisposable
 
     /// <summary>One request with retries, pacing and a timeout per attempt; <paramref name="read"/> takes a successful
     /// answer's body (inside the attempt, so a body cut off mid-way is retried like any lost answer).</summary>
-    private async Task<T> SendAsync<T>(Request request, Func<HttpContent, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(Request request, Func<HttpContent, CancellationToken, Task<T>> read, CancellationToken cancellationToken,
+        bool streamed = false)
     {
         var write = request.Method != HttpMethod.Get;
         var attempts = 0;
@@ -199,7 +193,7 @@ public sealed class GoogleSheetsClient : IDisposable
             {
                 attempts++;
                 await (write ? _writePacer : _pacer).WaitTurnAsync(token);
-                return await _attemptTimeout.ExecuteAsync(t => new ValueTask<T>(SendOnceAsync(request, read, t)), token);
+                return await _attemptTimeout.ExecuteAsync(t => new ValueTask<T>(SendOnceAsync(request, read, streamed, t)), token);
             }, cancellationToken);
         }
         catch (TimeoutRejectedException e)
@@ -219,7 +213,8 @@ public sealed class GoogleSheetsClient : IDisposable
 
     private static string Attempts(int attempts) => attempts <= 1 ? "1 attempt" : $"gave up after {attempts} attempts";
 
-    private async Task<T> SendOnceAsync<T>(Request request, Func<HttpContent, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    private async Task<T> SendOnceAsync<T>(Request request, Func<HttpContent, CancellationToken, Task<T>> read, bool streamed,
+        CancellationToken cancellationToken)
     {
         for (var refresh = false; ; refresh = true)
         {
@@ -227,7 +222,9 @@ public sealed class GoogleSheetsClient : IDisposable
             if (request.Body is not null)
                 message.Content = new StringContent(request.Body.ToString(Formatting.None), System.Text.Encoding.UTF8, "application/json");
             await _authorization.AuthorizeAsync(message, refresh, cancellationToken);
-            using var response = await _http.SendAsync(message, cancellationToken);
+            // A streamed answer is read as it arrives, not buffered first.
+            using var response = await _http.SendAsync(message, streamed ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead,
+                cancellationToken);
             if (response.IsSuccessStatusCode) return await read(response.Content, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             // A cached token can be revoked or expire early: fetch a new one once before calling the account inactive.

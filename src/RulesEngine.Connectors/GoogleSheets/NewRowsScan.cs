@@ -10,7 +10,6 @@ namespace RulesEngine.Connectors.GoogleSheets;
 /// second key. With <paramref name="takeAllAsKnown"/> every ready row is recorded as known instead ("existingRows": "skip").
 /// </summary>
 internal sealed class NewRowsScan(
-    ValueRows values,
     int headerRow,
     Func<IReadOnlyList<string>, SheetHeader> openHeader,
     IReadOnlyList<string> keyColumns,
@@ -19,11 +18,13 @@ internal sealed class NewRowsScan(
     IReadOnlyList<string> required,
     SheetPosition? stored,
     IRecordedItems recorded,
-    bool takeAllAsKnown)
+    bool takeAllAsKnown) : IRowSink
 {
     private const int RowsPerLookup = 4096;
 
-    private readonly List<(int Number, Range Place, string Key, string? StoredKey)> _pending = [];
+    private readonly List<(int Number, int FirstCell, int Cells, string Key, string? StoredKey)> _pending = [];
+    // The pending rows' cells, copied as bytes: they become strings only if the journal does not know the row.
+    private readonly RawRow _pendingCells = new();
     private SheetHeader? _header;
     private RowKeying _keying = null!;
     private Func<RawRow, string?>? _storedKeyOf;
@@ -39,7 +40,7 @@ internal sealed class NewRowsScan(
     /// <summary>Data rows read (blank ones included).</summary>
     public int Rows => Math.Max(0, _index - 1);
 
-    public void Add(RawRow row, Range place)
+    public void Add(RawRow row)
     {
         if (_index++ == 0)
         {
@@ -51,7 +52,9 @@ internal sealed class NewRowsScan(
         // after someone fills it in finds it like any new row.
         if (Array.Exists(_required, row.IsBlank)) return;
         if (_keying.KeyOf(row) is not { } key) return;
-        _pending.Add((headerRow + _index - 1, place, key, _storedKeyOf?.Invoke(row)));
+        var firstCell = _pendingCells.Count;
+        for (var c = 0; c < row.Count; c++) _pendingCells.Add(row.Cell(c));
+        _pending.Add((headerRow + _index - 1, firstCell, row.Count, key, _storedKeyOf?.Invoke(row)));
         if (_pending.Count >= RowsPerLookup) Flush();
     }
 
@@ -85,26 +88,34 @@ internal sealed class NewRowsScan(
     private void Flush()
     {
         if (_pending.Count == 0) return;
-        if (takeAllAsKnown)
-        {
-            recorded.RecordKnown([.. _pending.Select(p => p.Key)]);
-            _pending.Clear();
-            return;
-        }
-        var known = recorded.FindRecorded([.. _pending.Select(p => p.Key).Concat(_pending.Select(p => p.StoredKey).OfType<string>()).Distinct()]);
+        if (takeAllAsKnown) recorded.RecordKnown([.. _pending.Select(p => p.Key)]);
+        else Compare();
+        _pending.Clear();
+        _pendingCells.Clear();
+    }
+
+    private void Compare()
+    {
+        var unknown = recorded.FindUnrecorded([.. _pending.Select(p => p.Key).Distinct()]);
+        if (unknown.Count == 0) return;
+        var fresh = _pending.Where(p => unknown.Contains(p.Key)).ToList();
+        // A row the journal knows under the key the stored keying gave it is known: record today's key for it too.
+        var storedUnknown = fresh.Any(p => p.StoredKey is not null)
+            ? recorded.FindUnrecorded([.. fresh.Select(p => p.StoredKey).OfType<string>().Distinct()])
+            : null;
         var adopted = new List<string>();
-        foreach (var (number, place, key, storedKey) in _pending)
+        foreach (var (number, firstCell, cells, key, storedKey) in fresh)
         {
-            if (known.Contains(key)) continue;
-            if (storedKey is not null && known.Contains(storedKey))
+            if (storedKey is not null && !storedUnknown!.Contains(storedKey))
             {
                 adopted.Add(key);
                 continue;
             }
-            Items.Add(new SourceItem(key, number, _header!.Fields(values.CellsAt(place)), Position));
+            var text = new string[cells];
+            for (var c = 0; c < cells; c++) text[c] = _pendingCells.Text(firstCell + c);
+            Items.Add(new SourceItem(key, number, _header!.Fields(text), Position));
         }
         if (adopted.Count > 0) recorded.RecordKnown(adopted);
-        _pending.Clear();
     }
 
     private static bool SameColumns(IReadOnlyList<string>? a, IReadOnlyList<string>? b) =>

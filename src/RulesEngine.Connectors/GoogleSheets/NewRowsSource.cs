@@ -113,12 +113,12 @@ internal sealed class NewRowsSource : ISource
     public async Task<string> ReadEndPositionAsync(IRecordedItems recorded, CancellationToken cancellationToken) =>
         (await ScanAsync(null, recorded, takeAllAsKnown: true, cancellationToken)).Position;
 
-    /// <summary>One values.get of the header and every row below it, walked once.</summary>
+    /// <summary>One values.get of the header and every row below it, walked once as it arrives.</summary>
     private async Task<NewRowsScan> ScanAsync(SheetPosition? stored, IRecordedItems recorded, bool takeAllAsKnown, CancellationToken cancellationToken)
     {
-        var values = await GetRowsAsync($"A{_headerRow}:ZZ", cancellationToken);
-        var scan = new NewRowsScan(values, _headerRow, OpenHeader, _keyColumns, DeclaredFields, _edited, _required, stored, recorded, takeAllAsKnown);
-        values.ForEach(scan.Add);
+        var scan = await WithTabNamesAsync(() => _client.GetValueRowsAsync(_spreadsheetId, $"{A1Notation.Sheet(_sheet)}!A{_headerRow}:ZZ",
+            () => new NewRowsScan(_headerRow, OpenHeader, _keyColumns, DeclaredFields, _edited, _required, stored, recorded, takeAllAsKnown),
+            cancellationToken), cancellationToken);
         scan.Finish();
         return scan;
     }
@@ -178,9 +178,6 @@ internal sealed class NewRowsSource : ISource
 
     private Task<IReadOnlyList<IReadOnlyList<string>>> GetAsync(string cells, CancellationToken cancellationToken) =>
         WithTabNamesAsync(() => _client.GetValuesAsync(_spreadsheetId, $"{A1Notation.Sheet(_sheet)}!{cells}", cancellationToken), cancellationToken);
-
-    private Task<ValueRows> GetRowsAsync(string cells, CancellationToken cancellationToken) =>
-        WithTabNamesAsync(() => _client.GetValueRowsAsync(_spreadsheetId, $"{A1Notation.Sheet(_sheet)}!{cells}", cancellationToken), cancellationToken);
 
     private async Task<T> WithTabNamesAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ internal sealed class NothingRecorded : IRecordedItems
 {
     public static readonly NothingRecorded Instance = new();
 
-    public IReadOnlySet<string> FindRecorded(IReadOnlyCollection<string> keys) => new HashSet<string>();
+    public IReadOnlySet<string> FindUnrecorded(IReadOnlyCollection<string> keys) => keys.ToHashSet(StringComparer.Ordinal);
 
     public void RecordKnown(IReadOnlyCollection<string> keys)
     {

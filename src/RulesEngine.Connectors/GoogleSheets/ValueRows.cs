@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
@@ -5,75 +6,105 @@ using System.Text.Json;
 
 namespace RulesEngine.Connectors.GoogleSheets;
 
-/// <summary>
-/// A <c>values.get</c> answer kept as the UTF-8 bytes Google sent and walked row by row into one reused
-/// <see cref="RawRow"/>, so a 100,000-row tab costs its bytes, not a string per cell; a row that is wanted is read
-/// again from its place in the answer (<see cref="CellsAt"/>). Cells read as <see cref="GoogleSheetsClient.GetValuesAsync"/>
-/// gives them: text as is, numbers invariant, booleans TRUE/FALSE, null "".
-/// </summary>
-internal sealed class ValueRows(byte[] buffer, int length)
+/// <summary>Takes the rows of a <c>values.get</c> answer one at a time, as they arrive.</summary>
+internal interface IRowSink
 {
-    public int Length => length;
+    /// <summary>The next row (a blank row in the middle is empty). The row object is reused: copy what must outlive the call.</summary>
+    void Add(RawRow row);
+}
 
-    private ReadOnlySpan<byte> Json => buffer.AsSpan(0, length);
+/// <summary>
+/// Walks a <c>values.get</c> answer as it streams in, through a small rolling buffer, into one reused
+/// <see cref="RawRow"/>: a 100,000-row tab is never held whole, neither as text nor as a string per cell. Cells read as
+/// <see cref="GoogleSheetsClient.GetValuesAsync"/> gives them: text as is, numbers invariant, booleans TRUE/FALSE,
+/// null "" (an array or object in a cell, which Google never sends, reads as "").
+/// </summary>
+internal sealed class ValueRows(IRowSink sink)
+{
+    private readonly RawRow _row = new();
+    private JsonReaderState _state;
+    private bool _inValues;
+    private bool _valuesNext;
+    private bool _done;
 
-    /// <summary>Calls <paramref name="visit"/> with each row, in order (a blank row in the middle is empty), and where it
-    /// is in the answer. The row object is reused: copy what must outlive the call.</summary>
     /// <exception cref="GoogleSheetsException">The answer is not the JSON of a value range.</exception>
-    public void ForEach(Action<RawRow, Range> visit)
+    /// <exception cref="IOException">The answer was cut off (a lost connection: worth another attempt).</exception>
+    public static async Task ReadAsync(Stream stream, IRowSink sink, CancellationToken cancellationToken)
     {
+        var walker = new ValueRows(sink);
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        var filled = 0;
         try
         {
-            Walk(visit);
+            while (true)
+            {
+                if (filled == buffer.Length)
+                {
+                    // One token longer than the buffer (a very long cell): grow it.
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, filled).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken);
+                filled += read;
+                var consumed = walker.Walk(buffer.AsSpan(0, filled), isFinalBlock: read == 0);
+                buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                filled -= consumed;
+                if (read == 0) break;
+            }
         }
         catch (JsonException e)
         {
-            throw NotAValueRange(e);
+            throw new GoogleSheetsException($"Google Sheets answered values.get with something that is not a value range ({e.Message})", inner: e);
         }
-    }
-
-    /// <summary>The cells of the row found at <paramref name="place"/> by <see cref="ForEach"/>.</summary>
-    public string[] CellsAt(Range place)
-    {
-        var reader = new Utf8JsonReader(Json[place]);
-        var row = new RawRow();
-        reader.Read();
-        ReadRow(ref reader, row);
-        return row.ToStrings();
-    }
-
-    private void Walk(Action<RawRow, Range> visit)
-    {
-        var reader = new Utf8JsonReader(Json);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new JsonException("not an object");
-        var row = new RawRow();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        finally
         {
-            var isValues = reader.ValueTextEquals("values"u8);
-            reader.Read();
-            if (!isValues || reader.TokenType != JsonTokenType.StartArray)
-            {
-                reader.Skip();
-                continue;
-            }
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-            {
-                var start = (int)reader.TokenStartIndex;
-                ReadRow(ref reader, row);
-                visit(row, start..(int)reader.BytesConsumed);
-            }
+            ArrayPool<byte>.Shared.Return(buffer);
         }
+        if (!walker._done) throw new IOException("the values.get answer ended before its JSON did");
     }
 
-    private static void ReadRow(ref Utf8JsonReader reader, RawRow row)
+    /// <summary>Takes every whole token in <paramref name="json"/>; returns how many bytes were taken.</summary>
+    private int Walk(ReadOnlySpan<byte> json, bool isFinalBlock)
     {
-        row.Clear();
-        if (reader.TokenType != JsonTokenType.StartArray)
+        var reader = new Utf8JsonReader(json, isFinalBlock, _state);
+        while (reader.Read())
         {
-            reader.Skip(); // not a row: Google never sends one; count it as blank rather than shift the rows below
-            return;
+            switch (reader.CurrentDepth, reader.TokenType)
+            {
+                case (0, JsonTokenType.EndObject):
+                    _done = true;
+                    break;
+                case (0, not JsonTokenType.StartObject):
+                    throw new JsonException("not an object");
+                case (1, JsonTokenType.PropertyName):
+                    _valuesNext = reader.ValueTextEquals("values"u8);
+                    break;
+                case (1, JsonTokenType.StartArray):
+                    _inValues = _valuesNext;
+                    break;
+                case (1, JsonTokenType.EndArray):
+                    _inValues = false;
+                    break;
+                case (2, JsonTokenType.StartArray) when _inValues:
+                    _row.Clear();
+                    break;
+                case (2, JsonTokenType.EndArray) when _inValues:
+                    sink.Add(_row);
+                    break;
+                case (2, _) when _inValues && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.EndObject or JsonTokenType.PropertyName):
+                    // not a row: Google never sends one; count it as blank rather than shift the rows below
+                    _row.Clear();
+                    sink.Add(_row);
+                    break;
+                case (3, _) when _inValues:
+                    ReadCell(ref reader, _row);
+                    break;
+            }
         }
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) ReadCell(ref reader, row);
+        _state = reader.CurrentState;
+        return (int)reader.BytesConsumed;
     }
 
     private static void ReadCell(ref Utf8JsonReader reader, RawRow row)
@@ -85,9 +116,6 @@ internal sealed class ValueRows(byte[] buffer, int length)
                 break;
             case JsonTokenType.String:
                 row.Commit(reader.CopyString(row.Reserve(reader.ValueSpan.Length)));
-                break;
-            case JsonTokenType.Null:
-                row.Add([]);
                 break;
             // Sheets shows booleans as TRUE/FALSE.
             case JsonTokenType.True:
@@ -103,13 +131,10 @@ internal sealed class ValueRows(byte[] buffer, int length)
             case JsonTokenType.Number:
                 row.Add(Encoding.UTF8.GetBytes(reader.GetDouble().ToString(CultureInfo.InvariantCulture)));
                 break;
-            default:
-                row.Add(Encoding.UTF8.GetBytes(JsonDocument.ParseValue(ref reader).RootElement.GetRawText()));
+            case JsonTokenType.StartArray or JsonTokenType.StartObject or JsonTokenType.Null:
+                row.Add([]);
                 break;
+            // the inside and the end of a nested value (depth 3 only for its closing token): nothing to add
         }
     }
-
-    private GoogleSheetsException NotAValueRange(JsonException e) => new(
-        $"Google Sheets answered values.get with something that is not a value range: {GoogleSheetsClient.Shorten(Encoding.UTF8.GetString(Json[..Math.Min(length, 400)]))}",
-        inner: e);
 }

@@ -3,26 +3,27 @@ namespace RulesEngine.Core.State;
 /// <summary>Bulk questions about recorded items: a source that reads all its rows compares every key each run.</summary>
 public sealed partial class SqliteStateStore
 {
-    // One statement takes a JSON array of keys (json_each), so 100,000 keys are a few dozen queries, not 100,000.
-    private const int KeysPerStatement = 4096;
+    // One statement takes a JSON array of keys (json_each), so 100,000 keys are a hundred queries, not 100,000; a
+    // thousand keys keep each array off the large-object heap.
+    private const int KeysPerStatement = 1000;
 
-    public IReadOnlySet<string> FindRecordedItems(string flow, string sourceKey, IReadOnlyCollection<string> itemKeys)
+    public IReadOnlySet<string> FindUnrecordedItems(string flow, string sourceKey, IReadOnlyCollection<string> itemKeys)
     {
-        var recorded = new HashSet<string>(StringComparer.Ordinal);
+        var unrecorded = new HashSet<string>(StringComparer.Ordinal);
         lock (_gate)
         {
             foreach (var chunk in itemKeys.Chunk(KeysPerStatement))
             {
                 using var command = Command("""
-                    SELECT item_key FROM items
-                    WHERE flow=$flow AND source_key=$key AND status IN ('Done','Skipped')
-                      AND item_key IN (SELECT value FROM json_each($items))
+                    SELECT value FROM json_each($items) AS asked
+                    WHERE NOT EXISTS (SELECT 1 FROM items WHERE flow=$flow AND source_key=$key AND item_key=asked.value
+                                      AND status IN ('Done','Skipped'))
                     """, ("$flow", flow), ("$key", sourceKey), ("$items", Newtonsoft.Json.JsonConvert.SerializeObject(chunk)));
                 using var reader = command.ExecuteReader();
-                while (reader.Read()) recorded.Add(reader.GetString(0));
+                while (reader.Read()) unrecorded.Add(reader.GetString(0));
             }
         }
-        return recorded;
+        return unrecorded;
     }
 
     public void RecordKnownItems(string runId, string flow, string sourceKey, IReadOnlyCollection<string> itemKeys)

@@ -7,8 +7,9 @@ namespace RulesEngine.Core.Steps;
 /// </summary>
 public interface IRecordedItems
 {
-    /// <summary>The keys among <paramref name="keys"/> that an earlier run recorded as done or skipped.</summary>
-    IReadOnlySet<string> FindRecorded(IReadOnlyCollection<string> keys);
+    /// <summary>The keys among <paramref name="keys"/> that no earlier run recorded as done or skipped: usually few,
+    /// so a steady poll of a large source gets back almost nothing.</summary>
+    IReadOnlySet<string> FindUnrecorded(IReadOnlyCollection<string> keys);
 
     /// <summary>
     /// Records items as known without processing them: the items already in the source when a flow starts with

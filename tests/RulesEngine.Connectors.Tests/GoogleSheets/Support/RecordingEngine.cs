@@ -37,10 +37,10 @@ internal sealed class RecordingEngine(ISource source) : IRecordedItems
 
     public void Record(string key) => _recorded.Add(key);
 
-    public IReadOnlySet<string> FindRecorded(IReadOnlyCollection<string> keys)
+    public IReadOnlySet<string> FindUnrecorded(IReadOnlyCollection<string> keys)
     {
         Lookups.Add(keys.Count);
-        return keys.Where(_recorded.Contains).ToHashSet(StringComparer.Ordinal);
+        return keys.Where(k => !_recorded.Contains(k)).ToHashSet(StringComparer.Ordinal);
     }
 
     public void RecordKnown(IReadOnlyCollection<string> keys)
