@@ -50,7 +50,8 @@ internal sealed class NewRowsScan(
         if (row.IsBlankRow()) return;
         // Not ready (a required cell, or every key cell, still empty): not taken, and not recorded, so the read
         // after someone fills it in finds it like any new row.
-        if (Array.Exists(_required, row.IsBlank)) return;
+        foreach (var column in _required)
+            if (row.IsBlank(column)) return;
         if (_keying.KeyOf(row) is not { } key) return;
         var firstCell = _pendingCells.Count;
         for (var c = 0; c < row.Count; c++) _pendingCells.Add(row.Cell(c));
@@ -96,7 +97,9 @@ internal sealed class NewRowsScan(
 
     private void Compare()
     {
-        var unknown = recorded.FindUnrecorded([.. _pending.Select(p => p.Key).Distinct()]);
+        var keys = new string[_pending.Count];
+        for (var i = 0; i < keys.Length; i++) keys[i] = _pending[i].Key;
+        var unknown = recorded.FindUnrecorded(keys);
         if (unknown.Count == 0) return;
         var fresh = _pending.Where(p => unknown.Contains(p.Key)).ToList();
         // A row the journal knows under the key the stored keying gave it is known: record today's key for it too.

@@ -78,7 +78,7 @@ internal sealed class RowKeying
             _unnamed.Clear();
             for (var c = 0; c < row.Count; c++)
                 if ((c >= named.Length || !named[c]) && !row.IsBlank(c)) _unnamed.Add(c);
-            _unnamed.Sort((a, b) => row.Cell(a).SequenceCompareTo(row.Cell(b)));
+            if (_unnamed.Count > 1) _unnamed.Sort((a, b) => row.Cell(a).SequenceCompareTo(row.Cell(b)));
             foreach (var column in _unnamed)
             {
                 Append([]);

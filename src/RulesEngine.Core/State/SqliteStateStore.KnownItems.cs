@@ -18,7 +18,7 @@ public sealed partial class SqliteStateStore
                     SELECT value FROM json_each($items) AS asked
                     WHERE NOT EXISTS (SELECT 1 FROM items WHERE flow=$flow AND source_key=$key AND item_key=asked.value
                                       AND status IN ('Done','Skipped'))
-                    """, ("$flow", flow), ("$key", sourceKey), ("$items", Newtonsoft.Json.JsonConvert.SerializeObject(chunk)));
+                    """, ("$flow", flow), ("$key", sourceKey), ("$items", JsonArray(chunk)));
                 using var reader = command.ExecuteReader();
                 while (reader.Read()) unrecorded.Add(reader.GetString(0));
             }
@@ -40,10 +40,32 @@ public sealed partial class SqliteStateStore
                     INSERT INTO items(flow, source_key, item_key, status, run_id, updated_at)
                     SELECT $flow, $key, value, 'Skipped', $run, $at FROM json_each($items) WHERE true
                     ON CONFLICT(flow, source_key, item_key) DO NOTHING
-                    """, ("$flow", flow), ("$key", sourceKey), ("$items", Newtonsoft.Json.JsonConvert.SerializeObject(chunk)),
+                    """, ("$flow", flow), ("$key", sourceKey), ("$items", JsonArray(chunk)),
                     ("$run", runId), ("$at", at));
             }
             transaction.Commit();
         }
+    }
+
+    // Reused under the lock: a large tab asks about 100,000 keys every run, and each question's text is built here.
+    private readonly System.Text.StringBuilder _jsonArray = new();
+
+    /// <summary>The keys as a JSON array of strings, for json_each.</summary>
+    private string JsonArray(IEnumerable<string> keys)
+    {
+        _jsonArray.Clear().Append('[');
+        foreach (var key in keys)
+        {
+            if (_jsonArray.Length > 1) _jsonArray.Append(',');
+            _jsonArray.Append('"');
+            foreach (var c in key)
+            {
+                if (c is '"' or '\\') _jsonArray.Append('\\').Append(c);
+                else if (c < ' ') _jsonArray.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+                else _jsonArray.Append(c);
+            }
+            _jsonArray.Append('"');
+        }
+        return _jsonArray.Append(']').ToString();
     }
 }
