@@ -46,7 +46,7 @@ internal static class SheetReadCost
         var statePath = Path.Combine(directory, "state.db");
         try
         {
-            Console.WriteLine(FormattableString.Invariant($"rows {rows}, columns {Header.Length}, baseline RSS {Rss("VmRSS") / 1e6:F1} MB"));
+            Console.WriteLine(FormattableString.Invariant($"rows {rows}, columns {Header.Length}, baseline RSS {Rss("VmRSS") / 1e6:F1} MB, answer {AnswerSize(baseUrl) / 1e6:F1} MB of JSON"));
             using (var store = new SqliteStateStore(statePath))
             {
                 // The first run with "existingRows": "skip": every row's key recorded as known.
@@ -94,6 +94,14 @@ internal static class SheetReadCost
         }
         Console.WriteLine(FormattableString.Invariant($"poll process: peak RSS over its whole life {Rss("VmHWM") / 1e6:F1} MB"));
         return 0;
+    }
+
+    /// <summary>The size of the whole-tab values.get answer, asked directly.</summary>
+    private static long AnswerSize(string baseUrl)
+    {
+        using var http = new HttpClient();
+        var range = Uri.EscapeDataString($"{Sheet}!A1:ZZ");
+        return http.GetByteArrayAsync($"{baseUrl}v4/spreadsheets/{SpreadsheetId}/values/{range}?majorDimension=ROWS&key={ApiKey}").GetAwaiter().GetResult().Length;
     }
 
     private static NewRowsSource Source(string baseUrl) =>
