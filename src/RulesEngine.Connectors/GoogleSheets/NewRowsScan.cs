@@ -3,8 +3,8 @@ using RulesEngine.Core.Steps;
 namespace RulesEngine.Connectors.GoogleSheets;
 
 /// <summary>
-/// One pass over a whole tab, header first, comparing every ready row's key with the journal in bulk (a few thousand
-/// keys per question) and keeping only the rows that are new, so 100,000 known rows never become 100,000 items.
+/// One pass over a whole tab, header first, comparing every ready row's key with the journal in bulk (4,096 keys per
+/// question) and keeping only the rows that are new, so 100,000 known rows never become 100,000 items.
 /// A row recorded under the key the stored position's keying gave it (an older version's positional hash, or the
 /// flow's previous <c>columns</c>) is recognised, and its current key recorded as known so the next run needs no
 /// second key. With <paramref name="takeAllAsKnown"/> every ready row is recorded as known instead ("existingRows": "skip").
@@ -36,9 +36,6 @@ internal sealed class NewRowsScan(
 
     /// <summary>The position to store after this read: how its keys were made.</summary>
     public string Position { get; private set; } = "";
-
-    /// <summary>Data rows read (blank ones included).</summary>
-    public int Rows => Math.Max(0, _index - 1);
 
     public void Add(RawRow row)
     {
