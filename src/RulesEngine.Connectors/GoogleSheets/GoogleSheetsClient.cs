@@ -72,6 +72,21 @@ public sealed class GoogleSheetsClient : IDisposable
     }
 
     /// <summary>
+    /// <see cref="GetValuesAsync"/> for a whole tab: the same request, its answer walked as it arrives into the sink
+    /// <paramref name="newSink"/> makes (a fresh one for each attempt: a retried read starts over), so reading
+    /// 100,000 rows never holds them all.
+    /// </summary>
+    internal Task<TSink> GetValueRowsAsync<TSink>(string spreadsheetId, string range, Func<TSink> newSink, CancellationToken cancellationToken)
+        where TSink : IRowSink =>
+        SendAsync(GetRequest(spreadsheetId, range), async (content, token) =>
+        {
+            var sink = newSink();
+            await using var stream = await content.ReadAsStreamAsync(token);
+            await ValueRows.ReadAsync(stream, sink, token);
+            return sink;
+        }, cancellationToken, streamed: true);
+
+    /// <summary>
     /// <c>values.append</c>: adds one row after the table found in <paramref name="range"/> (rows below it are pushed
     /// down: <c>insertDataOption=INSERT_ROWS</c>). <paramref name="rawInput"/> false (USER_ENTERED) lets the sheet
     /// parse numbers, dates and formulas as if typed; true (RAW) stores the text as it is.
@@ -151,7 +166,24 @@ public sealed class GoogleSheetsClient : IDisposable
     private RequestPreview Preview(Request request) =>
         new(request.Method.Method, _baseUrl + request.RelativeUrl, request.Body?.ToString(Formatting.Indented));
 
-    private async Task<JObject> SendJsonAsync(Request request, CancellationToken cancellationToken)
+    private Task<JObject> SendJsonAsync(Request request, CancellationToken cancellationToken) =>
+        SendAsync(request, async (content, token) =>
+        {
+            var body = await content.ReadAsStringAsync(token);
+            try
+            {
+                return JObject.Parse(body);
+            }
+            catch (JsonReaderException e)
+            {
+                throw new GoogleSheetsException($"Google Sheets answered with something that is not JSON: {Shorten(body)}", inner: e);
+            }
+        }, cancellationToken);
+
+    /// <summary>One request with retries, pacing and a timeout per attempt; <paramref name="read"/> takes a successful
+    /// answer's body (inside the attempt, so a body cut off mid-way is retried like any lost answer).</summary>
+    private async Task<T> SendAsync<T>(Request request, Func<HttpContent, CancellationToken, Task<T>> read, CancellationToken cancellationToken,
+        bool streamed = false)
     {
         var write = request.Method != HttpMethod.Get;
         var attempts = 0;
@@ -161,7 +193,7 @@ public sealed class GoogleSheetsClient : IDisposable
             {
                 attempts++;
                 await (write ? _writePacer : _pacer).WaitTurnAsync(token);
-                return await _attemptTimeout.ExecuteAsync(t => new ValueTask<JObject>(SendAsync(request, t)), token);
+                return await _attemptTimeout.ExecuteAsync(t => new ValueTask<T>(SendOnceAsync(request, read, streamed, t)), token);
             }, cancellationToken);
         }
         catch (TimeoutRejectedException e)
@@ -181,7 +213,8 @@ public sealed class GoogleSheetsClient : IDisposable
 
     private static string Attempts(int attempts) => attempts <= 1 ? "1 attempt" : $"gave up after {attempts} attempts";
 
-    private async Task<JObject> SendAsync(Request request, CancellationToken cancellationToken)
+    private async Task<T> SendOnceAsync<T>(Request request, Func<HttpContent, CancellationToken, Task<T>> read, bool streamed,
+        CancellationToken cancellationToken)
     {
         for (var refresh = false; ; refresh = true)
         {
@@ -189,19 +222,11 @@ public sealed class GoogleSheetsClient : IDisposable
             if (request.Body is not null)
                 message.Content = new StringContent(request.Body.ToString(Formatting.None), System.Text.Encoding.UTF8, "application/json");
             await _authorization.AuthorizeAsync(message, refresh, cancellationToken);
-            using var response = await _http.SendAsync(message, cancellationToken);
+            // A streamed answer is read as it arrives, not buffered first.
+            using var response = await _http.SendAsync(message, streamed ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead,
+                cancellationToken);
+            if (response.IsSuccessStatusCode) return await read(response.Content, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (response.IsSuccessStatusCode)
-            {
-                try
-                {
-                    return JObject.Parse(body);
-                }
-                catch (JsonReaderException e)
-                {
-                    throw new GoogleSheetsException($"Google Sheets answered {(int)response.StatusCode} with something that is not JSON: {Shorten(body)}", inner: e);
-                }
-            }
             // A cached token can be revoked or expire early: fetch a new one once before calling the account inactive.
             if ((int)response.StatusCode == 401 && _authorization.CanRefresh && !refresh) continue;
             throw GoogleSheetsError.From(response, body, _authorization, write: request.Method != HttpMethod.Get);

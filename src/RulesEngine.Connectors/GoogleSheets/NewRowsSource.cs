@@ -4,15 +4,13 @@ using RulesEngine.Core.Steps;
 namespace RulesEngine.Connectors.GoogleSheets;
 
 /// <summary>
-/// <c>googleSheets.newRows</c>: the rows of a tab not yet processed. Rows are recognised by content, or by their key
-/// columns when the flow names some (the engine skips keys it has recorded), and the position is only a shortcut:
-/// when its anchor row and the header still hold what they held, only the rows from the anchor on are read; when
-/// rows were inserted or deleted above it, the whole tab is read again and nothing is missed. A row that is not ready (a required column still empty)
-/// holds the position before it, so it is seen again once someone fills it in. The position anchors on the last
-/// taken row; <see cref="SourceRead.PositionWhenNoItems"/> is set when a full read found a new anchor but nothing new.
-/// The anchor is always checked against the whole row's content, also with key columns: a key-only check would pass
-/// when a row with the same key slid into the anchor's place, and a row inserted above would be missed. Items carry
-/// the spreadsheet's locale (one <c>spreadsheets.get</c> per read that found rows) for typed reads in expressions.
+/// <c>googleSheets.newRows</c>: the rows of a tab not yet processed. Every run reads the whole tab in one request
+/// (header and rows) and compares each row's key with the keys the engine recorded, so no edit of the sheet (rows
+/// inserted, deleted, moved or sorted, above or below, in any combination) can hide a row or show a processed one
+/// again; there is no row-number shortcut to be fooled. Rows are known by their values under column names
+/// (<see cref="RowKeying"/>). A row that is not ready (a required column, or every key column, still empty) is not
+/// taken and not recorded, so the read after it is filled in finds it. Items carry the spreadsheet's locale (one
+/// <c>spreadsheets.get</c> per read that found rows) for typed reads in expressions.
 /// </summary>
 internal sealed class NewRowsSource : ISource
 {
@@ -22,9 +20,11 @@ internal sealed class NewRowsSource : ISource
     private readonly int _headerRow;
     private readonly IReadOnlyList<string> _required;
     private readonly IReadOnlyList<string> _keyColumns;
+    private readonly EditedRows _edited;
 
     public NewRowsSource(GoogleSheetsClient client, string spreadsheetId, string sheet, int headerRow = 1,
-        IReadOnlyList<string>? columns = null, IReadOnlyList<string>? requiredColumns = null, IReadOnlyList<string>? keyColumns = null)
+        IReadOnlyList<string>? columns = null, IReadOnlyList<string>? requiredColumns = null, IReadOnlyList<string>? keyColumns = null,
+        EditedRows? editedRows = null)
     {
         _client = client;
         _spreadsheetId = spreadsheetId;
@@ -33,6 +33,8 @@ internal sealed class NewRowsSource : ISource
         DeclaredFields = columns;
         _required = requiredColumns ?? [];
         _keyColumns = [.. (keyColumns ?? []).Distinct(StringComparer.Ordinal)];
+        // Without key columns a row is its content: an edited row is another row, so it can only be processed.
+        _edited = _keyColumns.Count == 0 ? EditedRows.Process : editedRows ?? EditedRows.Ignore;
     }
 
     /// <summary>Reads the source's settings while the flow loads; problems go to <paramref name="config"/>.</summary>
@@ -64,78 +66,61 @@ internal sealed class NewRowsSource : ISource
         else if (columns is not null && keys?.FirstOrDefault(k => !columns.Contains(k)) is { } strayKey)
             config.Error(NewRowsSpec.FieldKeyColumns, "RE1015",
                 $"key column '{strayKey}' is not in \"{NewRowsSpec.FieldColumns}\" ({string.Join(", ", columns)})");
+        var edited = config.Text(NewRowsSpec.FieldEditedRows) switch
+        {
+            NewRowsSpec.EditedRowsProcess => EditedRows.Process,
+            NewRowsSpec.EditedRowsIgnore => EditedRows.Ignore,
+            _ => (EditedRows?)null,
+        };
+        if (edited == EditedRows.Ignore && keys is null)
+            config.Error(NewRowsSpec.FieldEditedRows, "RE1016",
+                $"\"{NewRowsSpec.FieldEditedRows}\": \"{NewRowsSpec.EditedRowsIgnore}\" needs \"{NewRowsSpec.FieldKeyColumns}\": without them a row is known " +
+                "by its content, so an edited row is a different row; name the columns that identify a row (e.g. \"keyColumns\": [\"Email\"]) " +
+                "or leave \"editedRows\" out");
         if (client is null || string.IsNullOrEmpty(spreadsheetId) || string.IsNullOrEmpty(sheet)) return null;
-        return new NewRowsSource(client, spreadsheetId, sheet, (int)headerRow, columns, required, keys);
+        return new NewRowsSource(client, spreadsheetId, sheet, (int)headerRow, columns, required, keys, edited);
     }
 
     /// <summary>
-    /// The spreadsheet and tab; with key columns, also those: they change what "the same row" means, so keys recorded
-    /// under other key columns (or under whole-row content) say nothing, and the flow starts a new position (as for
-    /// another sheet; <c>"existingRows": "skip"</c> applies).
+    /// The spreadsheet and tab; with key columns, also those, and whether edited rows are processed: they change what
+    /// "the same row" means, so keys recorded under other settings say nothing, and the flow starts a new position
+    /// (as for another sheet; <c>"existingRows": "skip"</c> applies).
     /// </summary>
     public string PositionKey => _keyColumns.Count == 0
         ? $"{_spreadsheetId}/{_sheet}"
-        : $"{_spreadsheetId}/{_sheet} (key: {string.Join(", ", _keyColumns)})";
+        : $"{_spreadsheetId}/{_sheet} (key: {string.Join(", ", _keyColumns)}{(_edited == EditedRows.Process ? "; edited rows processed" : "")})";
 
     public IReadOnlyList<string>? DeclaredFields { get; }
 
-    public async Task<SourceRead> ReadNewAsync(string? position, CancellationToken cancellationToken)
-    {
-        var stored = SheetPosition.Parse(position);
-        var header = await ReadHeaderAsync(cancellationToken);
-        var anchor = new SheetPosition(_headerRow, header.Key, header.Key);
-        IReadOnlyList<IReadOnlyList<string>>? rows = null;
-        if (stored is not null && stored.Header == header.Key && stored.Row >= _headerRow)
-        {
-            // Incremental: from the anchor row itself, to check it still holds what it held.
-            var fromAnchor = await ReadRowsAsync(stored.Row, cancellationToken);
-            if (SheetRow.KeyOf(fromAnchor.Count > 0 ? fromAnchor[0] : []) == stored.Hash)
-            {
-                anchor = stored;
-                rows = [.. fromAnchor.Skip(1)];
-            }
-        }
-        // No position, a changed header, or rows moved under the anchor: read every data row; the engine skips
-        // the keys it has recorded.
-        rows ??= await ReadRowsAsync(_headerRow + 1, cancellationToken);
-        var first = anchor.Row + 1;
+    /// <summary>Every ready row, as if nothing were recorded (no journal to compare with).</summary>
+    public Task<SourceRead> ReadNewAsync(string? position, CancellationToken cancellationToken) =>
+        ReadNewAsync(position, NothingRecorded.Instance, cancellationToken);
 
-        var required = _required.Select(name => header.IndexOf(name)).ToList();
-        var keyColumns = _keyColumns.Select(name => header.IndexOf(name)).ToList();
-        var items = new List<SourceItem>();
-        var frontier = anchor;
-        var blocked = false;
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var row = new SheetRow(first + i, rows[i]);
-            // Blank rows are passed but never anchor the position: after rows are deleted above it, another blank row
-            // could slide into its place and the check would pass while an unprocessed row slid above the anchor.
-            if (row.IsBlank) continue;
-            // A row whose key cells are all empty is not ready either: it has no identity yet.
-            var key = keyColumns.Count == 0 ? row.Key : row.KeyBy(keyColumns);
-            if (key is null || required.Any(c => c >= row.Cells.Count || string.IsNullOrWhiteSpace(row.Cells[c])))
-            {
-                blocked = true;
-                continue;
-            }
-            if (!blocked) frontier = new SheetPosition(row.Number, row.Key, header.Key);
-            items.Add(new SourceItem(key, row.Number, header.Fields(row.Cells), frontier.ToString()));
-        }
-        var moved = frontier.ToString();
-        if (items.Count == 0) return new SourceRead(items, moved != position ? moved : null);
-        // Only a read with rows pays for the locale: an idle poll stays at two reads.
+    public async Task<SourceRead> ReadNewAsync(string? position, IRecordedItems recorded, CancellationToken cancellationToken)
+    {
+        var scan = await ScanAsync(SheetPosition.Parse(position), recorded, takeAllAsKnown: false, cancellationToken);
+        if (scan.Items.Count == 0) return new SourceRead([], scan.Position != position ? scan.Position : null);
+        // Only a read with rows pays for the locale: an idle poll stays at one read.
         var culture = await ReadCultureAsync(cancellationToken);
-        return new SourceRead([.. items.Select(i => i with { Locale = culture })]);
+        return new SourceRead([.. scan.Items.Select(i => i with { Locale = culture })]);
     }
 
-    public async Task<string> ReadEndPositionAsync(CancellationToken cancellationToken)
+    /// <summary>Not supported: skipping the rows already there means recording them, which needs the journal.</summary>
+    public Task<string> ReadEndPositionAsync(CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("the rows already in a sheet are skipped by recording them: call ReadEndPositionAsync with the recorded items");
+
+    /// <summary>Records every ready row in the tab as known, so only rows added or edited from now on are new.</summary>
+    public async Task<string> ReadEndPositionAsync(IRecordedItems recorded, CancellationToken cancellationToken) =>
+        (await ScanAsync(null, recorded, takeAllAsKnown: true, cancellationToken)).Position;
+
+    /// <summary>One values.get of the header and every row below it, walked once as it arrives.</summary>
+    private async Task<NewRowsScan> ScanAsync(SheetPosition? stored, IRecordedItems recorded, bool takeAllAsKnown, CancellationToken cancellationToken)
     {
-        var header = await ReadHeaderAsync(cancellationToken);
-        var rows = await ReadRowsAsync(_headerRow + 1, cancellationToken);
-        // Google leaves out trailing blank rows, so the last row returned is the last filled one.
-        return rows.Count == 0
-            ? new SheetPosition(_headerRow, header.Key, header.Key).ToString()
-            : new SheetPosition(_headerRow + rows.Count, SheetRow.KeyOf(rows[^1]), header.Key).ToString();
+        var scan = await WithTabNamesAsync(() => _client.GetValueRowsAsync(_spreadsheetId, $"{A1Notation.Sheet(_sheet)}!A{_headerRow}:ZZ",
+            () => new NewRowsScan(_headerRow, OpenHeader, _keyColumns, DeclaredFields, _edited, _required, stored, recorded, takeAllAsKnown),
+            cancellationToken), cancellationToken);
+        scan.Finish();
+        return scan;
     }
 
     public async Task<SourceItem?> ReadSampleAsync(int? number, CancellationToken cancellationToken)
@@ -156,8 +141,8 @@ internal sealed class NewRowsSource : ISource
         if (row is null || row.IsBlank) return null;
         // Test data never moves a position, so it carries none. A row whose key cells are empty is still shown (and
         // known by its content): it is what someone is typing.
-        var keyColumns = _keyColumns.Select(name => header.IndexOf(name)).ToList();
-        var key = keyColumns.Count == 0 ? row.Key : row.KeyBy(keyColumns) ?? row.Key;
+        var keying = new RowKeying(header, _keyColumns, DeclaredFields, _edited);
+        var key = keying.KeyOf(row.Cells) ?? new RowKeying(header, [], DeclaredFields, _edited).KeyOf(row.Cells)!;
         return new SourceItem(key, row.Number, header.Fields(row.Cells), "", await ReadCultureAsync(cancellationToken));
     }
 
@@ -168,7 +153,13 @@ internal sealed class NewRowsSource : ISource
     private async Task<SheetHeader> ReadHeaderAsync(CancellationToken cancellationToken)
     {
         var rows = await GetAsync($"{_headerRow}:{_headerRow}", cancellationToken);
-        var header = new SheetHeader(rows.Count > 0 ? rows[0] : []);
+        return OpenHeader(rows.Count > 0 ? rows[0] : []);
+    }
+
+    /// <summary>The header row, checked to name every column the flow declares, requires or keys on.</summary>
+    private SheetHeader OpenHeader(IReadOnlyList<string> cells)
+    {
+        var header = new SheetHeader(cells);
         var missing = (DeclaredFields ?? []).Concat(_required).Concat(_keyColumns).Distinct().Where(c => header.IndexOf(c) < 0).ToList();
         if (missing.Count > 0)
         {
@@ -185,11 +176,14 @@ internal sealed class NewRowsSource : ISource
     private Task<IReadOnlyList<IReadOnlyList<string>>> ReadRowsAsync(int from, CancellationToken cancellationToken) =>
         GetAsync($"A{from}:ZZ", cancellationToken);
 
-    private async Task<IReadOnlyList<IReadOnlyList<string>>> GetAsync(string cells, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<IReadOnlyList<string>>> GetAsync(string cells, CancellationToken cancellationToken) =>
+        WithTabNamesAsync(() => _client.GetValuesAsync(_spreadsheetId, $"{A1Notation.Sheet(_sheet)}!{cells}", cancellationToken), cancellationToken);
+
+    private async Task<T> WithTabNamesAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken)
     {
         try
         {
-            return await _client.GetValuesAsync(_spreadsheetId, $"{A1Notation.Sheet(_sheet)}!{cells}", cancellationToken);
+            return await read();
         }
         catch (GoogleSheetsException e) when (e.HttpStatus == 400 && e.Message.Contains("Unable to parse range", StringComparison.Ordinal))
         {

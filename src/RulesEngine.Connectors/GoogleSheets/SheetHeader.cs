@@ -7,11 +7,13 @@ namespace RulesEngine.Connectors.GoogleSheets;
 internal sealed class SheetHeader
 {
     private readonly List<string> _names = [];
+    private readonly List<string?> _keyNames = [];
 
     public SheetHeader(IReadOnlyList<string> cells)
     {
-        Key = SheetRow.KeyOf(cells);
+        LegacyKey = SheetRow.LegacyKeyOf(cells);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < cells.Count; i++)
         {
             var name = cells[i].Trim();
@@ -19,13 +21,22 @@ internal sealed class SheetHeader
             else if (seen.Contains(name)) name = $"{name} ({A1Notation.ColumnName(i + 1)})";
             seen.Add(name);
             _names.Add(name);
+            var trimmed = cells[i].Trim();
+            var occurrence = trimmed.Length == 0 ? 0 : occurrences[trimmed] = occurrences.GetValueOrDefault(trimmed) + 1;
+            _keyNames.Add(trimmed.Length == 0 ? null : occurrence == 1 ? trimmed : $"{trimmed}\u0001{occurrence}");
         }
     }
 
-    /// <summary>The content key of the header row, to notice when it changes.</summary>
-    public string Key { get; }
+    /// <summary>The header row's hash as versions before 2 took it (a legacy position names its header by it).</summary>
+    public string LegacyKey { get; }
 
     public IReadOnlyList<string> Names => _names;
+
+    /// <summary>
+    /// Each column's name in a row's key: the header text, trimmed; a repeated name numbered by its occurrence (not by
+    /// its column letter, which moves when a column is inserted); null for a column without a name.
+    /// </summary>
+    public IReadOnlyList<string?> KeyNames => _keyNames;
 
     public int IndexOf(string name) => _names.IndexOf(name);
 

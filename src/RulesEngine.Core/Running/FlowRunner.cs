@@ -101,14 +101,14 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             if (position is null && flow.ExistingRows == ExistingRows.Skip)
             {
                 ItemsRead?.Invoke(new SourceSummary(0, 0, SkippedExisting: true));
-                store.SetPosition(flow.Name, sourceKey, await flow.Source.ReadEndPositionAsync(cancellationToken));
+                store.SetPosition(flow.Name, sourceKey, await flow.Source.ReadEndPositionAsync(new StoreRecordedItems(store, runId, flow.Name, sourceKey), cancellationToken));
                 store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());
                 return new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", reports, 0,
                     "first run with \"existingRows\": \"skip\": rows already in the source were skipped; rows added from now on will be processed",
                     stopwatch.Elapsed);
             }
 
-            var read = await flow.Source.ReadNewAsync(position, cancellationToken);
+            var read = await flow.Source.ReadNewAsync(position, new StoreRecordedItems(store, runId, flow.Name, sourceKey), cancellationToken);
             if (read.Items.Count == 0 && read.PositionWhenNoItems is { } idle)
                 store.SetPosition(flow.Name, sourceKey, idle);
 

@@ -29,6 +29,12 @@ public interface IStateStore : IDisposable
     /// <summary>True when the item was fully recorded (done or skipped) in an earlier run.</summary>
     bool IsItemRecorded(string flow, string sourceKey, string itemKey);
 
+    /// <summary>The keys among <paramref name="itemKeys"/> not recorded as done or skipped, in one query per thousand.</summary>
+    IReadOnlySet<string> FindUnrecordedItems(string flow, string sourceKey, IReadOnlyCollection<string> itemKeys);
+
+    /// <summary>Records items as known (skipped, with no history line) unless the item is recorded in any state already.</summary>
+    void RecordKnownItems(string runId, string flow, string sourceKey, IReadOnlyCollection<string> itemKeys);
+
     /// <summary>Steps already answered for an item (from a run that was interrupted), by step id.</summary>
     IReadOnlyDictionary<string, RecordedStep> GetRecordedSteps(string flow, string sourceKey, string itemKey);
 

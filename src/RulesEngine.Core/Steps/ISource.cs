@@ -32,8 +32,19 @@ public interface ISource
     /// again; the engine skips them by <see cref="SourceItem.Key"/>.</summary>
     Task<SourceRead> ReadNewAsync(string? position, CancellationToken cancellationToken);
 
+    /// <summary>Items after <paramref name="position"/> that <paramref name="recorded"/> does not know. The engine calls
+    /// this one; a source that can compare its items with the journal itself (and so return only new ones, or recognise
+    /// an item under a key an older version used) overrides it.</summary>
+    Task<SourceRead> ReadNewAsync(string? position, IRecordedItems recorded, CancellationToken cancellationToken) =>
+        ReadNewAsync(position, cancellationToken);
+
     /// <summary>The position at the current end of the source (used when a flow starts with "skip existing rows").</summary>
     Task<string> ReadEndPositionAsync(CancellationToken cancellationToken);
+
+    /// <summary>The position at the current end of the source; a source that knows its items by key rather than by
+    /// place records the items there now as known through <paramref name="recorded"/>. The engine calls this one.</summary>
+    Task<string> ReadEndPositionAsync(IRecordedItems recorded, CancellationToken cancellationToken) =>
+        ReadEndPositionAsync(cancellationToken);
 
     /// <summary>One real item for test data: the given row number, or the last one. Never moves any position.</summary>
     Task<SourceItem?> ReadSampleAsync(int? number, CancellationToken cancellationToken);

@@ -24,6 +24,9 @@ public sealed class NewRowsSpecTests : IAsyncLifetime
     [InlineData("\"keyColumns\": [\"Email\"]")]
     [InlineData("\"keyColumns\": [\"Email\", \"Name\"], \"columns\": [\"Email\", \"Name\"]")]
     [InlineData("\"keyColumns\": [\"Id\"]")] // without "columns", the header is checked when read
+    [InlineData("\"keyColumns\": [\"Email\"], \"editedRows\": \"process\"")]
+    [InlineData("\"keyColumns\": [\"Email\"], \"editedRows\": \"ignore\"")]
+    [InlineData("\"editedRows\": \"process\"")]
     public void KeyColumns_Load(string settings) => Assert.Empty(Load(settings));
 
     [Theory]
@@ -31,6 +34,7 @@ public sealed class NewRowsSpecTests : IAsyncLifetime
     [InlineData("\"keyColumns\": []", "RE1014", "\"keyColumns\" must name one or more header columns")]
     [InlineData("\"keyColumns\": [\" \"]", "RE1014", "\"keyColumns\" must name one or more header columns")]
     [InlineData("\"keyColumns\": \"Email\"", "RE0201", "\"keyColumns\" must be a list of strings")]
+    [InlineData("\"editedRows\": \"ignore\"", "RE1016", "\"editedRows\": \"ignore\" needs \"keyColumns\"")]
     public void KeyColumns_AreCheckedWhenTheFlowLoads(string settings, string code, string message)
     {
         var diagnostic = Assert.Single(Load(settings));

@@ -58,14 +58,15 @@ public sealed class SpreadsheetLocaleTests : IAsyncLifetime
         _bed.Emulator.AddSheet(SheetsTestBed.SpreadsheetId, Sheet, [["Amount"], ["1.234,5"], ["7"]]);
         _bed.Emulator.SetLocale(SheetsTestBed.SpreadsheetId, "de_DE");
         var source = _bed.Source(Sheet);
+        var engine = new Support.RecordingEngine(source);
 
-        var read = await source.ReadNewAsync(null, default);
+        var read = await engine.RunAsync();
         _bed.Emulator.ClearReceived();
-        var idle = await source.ReadNewAsync(read.Items[^1].PositionAfter, default);
+        var idle = await engine.RunAsync();
 
-        Assert.All(read.Items, i => Assert.Equal("de-DE", i.Locale));
-        Assert.Empty(idle.Items);
-        Assert.Equal(2, _bed.Emulator.Received.Count); // the header and the rows from the anchor: no spreadsheets.get
+        Assert.All(read, i => Assert.Equal("de-DE", i.Locale));
+        Assert.Empty(idle);
+        Assert.Single(_bed.Emulator.Received); // the whole tab in one values.get: no spreadsheets.get
         Assert.Equal("de-DE", (await source.ReadSampleAsync(2, default))!.Locale);
     }
 

@@ -17,7 +17,7 @@ namespace RulesEngine.Connectors.GoogleSheets.Emulator;
 /// injected faults, and an optional 60-reads-a-minute quota.
 /// Tests seed and edit sheets through the methods below while a flow polls them.
 /// </summary>
-public sealed class GoogleSheetsEmulator : IAsyncDisposable
+public sealed partial class GoogleSheetsEmulator : IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, List<EmulatedSheet>> _spreadsheets = new(StringComparer.Ordinal);

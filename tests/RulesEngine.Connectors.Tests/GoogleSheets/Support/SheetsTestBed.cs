@@ -31,8 +31,8 @@ internal sealed class SheetsTestBed : IAsyncDisposable
     public GoogleSheetsClient Client(int maxAttempts = 4) => new(Options(maxAttempts));
 
     public NewRowsSource Source(string sheet, IReadOnlyList<string>? columns = null, IReadOnlyList<string>? required = null, int headerRow = 1,
-        IReadOnlyList<string>? keys = null) =>
-        new(Client(), SpreadsheetId, sheet, headerRow, columns, required, keys);
+        IReadOnlyList<string>? keys = null, EditedRows? editedRows = null) =>
+        new(Client(), SpreadsheetId, sheet, headerRow, columns, required, keys, editedRows);
 
     /// <summary>The decoded ranges of the values.get requests received since the last clear.</summary>
     public IReadOnlyList<string> RangesRead() =>
