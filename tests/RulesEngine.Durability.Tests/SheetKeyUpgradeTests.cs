@@ -66,7 +66,7 @@ public sealed partial class SheetKeyUpgradeTests : IAsyncLifetime
         {
             var number = sheet.ToList().FindIndex(r => r.SequenceEqual(row)) + 1;
             var fields = TestBed.Header.Select((name, i) => (name, value: row[i])).ToDictionary(f => f.name, f => f.value);
-            store.CompleteItem(runId, "contacts", sourceKey, new SourceItem(OldKey(row), number, fields, position), RowStatus.Done, 0, "", position);
+            store.CompleteItem(runId, "contacts", sourceKey, new SourceItem(OldKey(row), number, fields, position), RowStatus.Done, 0, "", RulesEngine.Core.Running.RowAttention.None, position);
         }
         store.FinishRun(runId, RunStatus.Completed, "", DateTimeOffset.UtcNow);
     }
