@@ -1,10 +1,10 @@
 #!/usr/bin/env pwsh
 # Developer entry point. Runs under PowerShell installed as a local dotnet tool:
 #   dotnet tool restore
-#   dotnet pwsh run.ps1 <build|test|demo|validate|run|test-flow|history|replay|serve|status|enable|disable> [arguments]
+#   dotnet pwsh run.ps1 <build|test|demo|validate|run|test-flow|history|replay|serve|status|enable|disable|connections> [arguments]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'validate', 'run', 'test-flow', 'history', 'replay', 'serve', 'status', 'enable', 'disable', 'help')]
+    [ValidateSet('build', 'test', 'demo', 'validate', 'run', 'test-flow', 'history', 'replay', 'serve', 'status', 'enable', 'disable', 'connections', 'help')]
     [string] $Command = 'help',
     [Parameter(Position = 1, ValueFromRemainingArguments = $true)]
     [string[]] $Rest = @()
@@ -31,6 +31,7 @@ switch ($Command) {
     'status'    { Invoke-Cli (@('status') + $Rest) }
     'enable'    { Invoke-Cli (@('enable') + $Rest) }
     'disable'   { Invoke-Cli (@('disable') + $Rest) }
+    'connections' { Invoke-Cli (@('connections') + $Rest) }
     default {
         Write-Output @'
 Usage: dotnet pwsh run.ps1 <command> [arguments]
@@ -46,6 +47,7 @@ Usage: dotnet pwsh run.ps1 <command> [arguments]
   status [options]              each flow: on/off, running, last run, next run, last error
   enable <flow name>            switch a flow on for the daemon
   disable <flow name>           switch a flow off for the daemon
+  connections test [NAME...]    check each connection with a harmless request (HelpCrunch search, Telegram getMe, SMTP sign-in)
 '@
     }
 }
