@@ -20,6 +20,10 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>Where the evaluation notes of <see cref="EvaluationQuarantine"/> are kept (beside a SQLite state
+    /// file by default); null turns quarantine off.</summary>
+    public string? QuarantineDirectory { get; init; } = EvaluationQuarantine.DirectoryFor(store);
     private readonly string _owner = LeaseHolder.ForThisProcess();
 
     /// <summary>Runs the flow once, holding its lease. Throws <see cref="FlowBusyException"/> when another run holds
@@ -143,6 +147,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             new StoreJournal(store, run.Id, flow.Name, sourceKey, _clock),
             _clock, run.Id, cancellationToken);
         var blocked = false; // once an item is held, the position stays before it
+        using var quarantine = EvaluationQuarantine.Open(QuarantineDirectory, flow.Name);
         foreach (var chunk in items.Chunk(flow.BatchSize))
         {
             var batch = new List<ItemRun>();
@@ -158,7 +163,8 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                     ? new ItemRun(item, item.ToScope(run), new Dictionary<string, RecordedStep>())
                     : new ItemRun(item, item.ToScope(run),
                         store.GetRecordedSteps(flow.Name, sourceKey, item.Key), store.GetInFlight(flow.Name, sourceKey, item.Key));
-                ApplyFilter(flow, itemRun);
+                quarantine?.Admit(itemRun);
+                if (!itemRun.Stopped) ApplyFilter(flow, itemRun);
                 batch.Add(itemRun);
                 order.Add((item, itemRun));
             }
@@ -177,6 +183,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 var report = itemRun.ToReport();
                 store.CompleteItem(run.Id, flow.Name, sourceKey, item, itemRun.Status, report.FailedSteps, itemRun.Error,
                     movePosition && !blocked ? item.PositionAfter : null);
+                quarantine?.Recorded(item.Key);
                 reports.Add(report);
             }
         }
@@ -197,6 +204,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     private static void ApplyFilter(Flow flow, ItemRun item)
     {
         if (flow.Filter is null) return;
+        item.Scope.CurrentStep = "source filter";
         try
         {
             if (!flow.Filter.Evaluate(item.Scope))
