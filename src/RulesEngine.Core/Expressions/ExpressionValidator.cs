@@ -240,7 +240,8 @@ internal static class ExpressionValidator
                     Check(operation, invocation.TargetMethod);
                     if (IsEnumerableRange(invocation.TargetMethod) && operation.Syntax is InvocationExpressionSyntax call)
                         sites.Ranges.Add(call);
-                    if (IsEnumerable(invocation.TargetMethod) && !GuardSequences(invocation)) return;
+                    // a query's own calls are implicit: the rewriter guards the sources of its from and join clauses instead
+                    if (IsEnumerable(invocation.TargetMethod) && !invocation.IsImplicit && !GuardSequences(invocation)) return;
                     break;
                 case IObjectCreationOperation { Constructor: { } constructor }:
                     Check(operation, constructor);
