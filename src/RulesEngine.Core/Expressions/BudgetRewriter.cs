@@ -15,6 +15,11 @@ internal sealed class BudgetRewriter(int budgetMs) : CSharpSyntaxRewriter
     /// <summary>Marks the sequences the validator found passed into LINQ methods: each gets a guard.</summary>
     public static readonly SyntaxAnnotation GuardedValue = new("rulesengine-guard");
 
+    /// <summary>The kind of the annotations that mark a call to replace with its <see cref="SizedStrings"/> twin (the data names it).</summary>
+    public const string SizedKind = "rulesengine-sized";
+
+    private const string Sized = "global::RulesEngine.Core.Expressions.SizedStrings";
+
     /// <summary>Marks the calls to <c>Enumerable.Range</c> the validator found (an annotation survives the copies
     /// that the explaining twins make of a condition).</summary>
     public static readonly SyntaxAnnotation RangeCall = new("rulesengine-range");
@@ -50,7 +55,19 @@ internal sealed class BudgetRewriter(int budgetMs) : CSharpSyntaxRewriter
     public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
     {
         var isRange = node.HasAnnotation(RangeCall);
+        var sized = node.GetAnnotations(SizedKind).FirstOrDefault()?.Data;
         var visited = (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!;
+        if (sized is not null)
+        {
+            // s.Replace(a, b) -> SizedStrings.Replace(s, a, b); Regex.Replace(...) and string.Join(...) keep their arguments
+            var target = SyntaxFactory.ParseExpression($"{Sized}.{sized}").WithTriviaFrom(visited.Expression);
+            if (sized == "Replace" && visited.Expression is MemberAccessExpressionSyntax access)
+            {
+                var arguments = visited.ArgumentList.Arguments.Insert(0, SyntaxFactory.Argument(access.Expression.WithoutTrivia()));
+                return SyntaxFactory.InvocationExpression(target, visited.ArgumentList.WithArguments(arguments)).WithTriviaFrom(visited);
+            }
+            return visited.WithExpression(target);
+        }
         if (!isRange) return visited;
         _changes++;
         return visited.WithExpression(SyntaxFactory.ParseExpression($"{Runtime}.Range").WithTriviaFrom(visited.Expression));
@@ -134,4 +151,7 @@ internal sealed class BudgetSites
 {
     public HashSet<InvocationExpressionSyntax> Ranges { get; } = [];
     public HashSet<ExpressionSyntax> Guards { get; } = [];
+
+    /// <summary>String calls whose result can be many times their inputs, with the <see cref="SizedStrings"/> method to call instead.</summary>
+    public Dictionary<InvocationExpressionSyntax, string> Sized { get; } = [];
 }

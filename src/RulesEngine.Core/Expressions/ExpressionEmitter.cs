@@ -211,6 +211,11 @@ internal sealed class ExpressionEmitter(IReadOnlyList<ExpressionEntry> entries, 
     {
         var annotations = new Dictionary<SyntaxNode, List<SyntaxAnnotation>>();
         foreach (var range in ranges.Ranges) annotations[range] = [BudgetRewriter.RangeCall];
+        foreach (var (call, method) in ranges.Sized)
+        {
+            if (!annotations.TryGetValue(call, out var list)) annotations[call] = list = [];
+            list.Add(new SyntaxAnnotation(BudgetRewriter.SizedKind, method));
+        }
         foreach (var guarded in ranges.Guards)
         {
             if (!annotations.TryGetValue(guarded, out var list)) annotations[guarded] = list = [];

@@ -240,6 +240,8 @@ internal static class ExpressionValidator
                     Check(operation, invocation.TargetMethod);
                     if (IsEnumerableRange(invocation.TargetMethod) && operation.Syntax is InvocationExpressionSyntax call)
                         sites.Ranges.Add(call);
+                    if (SizedReplacement(invocation) is { } sized && operation.Syntax is InvocationExpressionSyntax growing)
+                        sites.Sized[growing] = sized;
                     // a query's own calls are implicit: the rewriter guards the sources of its from and join clauses instead
                     if (IsEnumerable(invocation.TargetMethod) && !invocation.IsImplicit && !GuardSequences(invocation)) return;
                     break;
@@ -326,6 +328,28 @@ internal static class ExpressionValidator
         syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name } } && Mutators.Contains(name)
             ? name
             : null;
+
+    /// <summary>The <see cref="SizedStrings"/> method that replaces this call, when its result can be many times its
+    /// inputs: <c>s.Replace(string, string, ...)</c>, <c>Regex.Replace(input, pattern, replacement[, options])</c>,
+    /// <c>string.Join(string, values)</c> with the values as one argument.</summary>
+    private static string? SizedReplacement(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (method.ContainingType is not { } type) return null;
+        var owner = MetadataName(type);
+        var parameters = method.Parameters;
+        if (owner == "System.String" && method.Name == "Replace" && !method.IsStatic && parameters is [{ Type.SpecialType: SpecialType.System_String }, ..]
+            && invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax })
+            return "Replace";
+        if (owner == "System.Text.RegularExpressions.Regex" && method.Name == "Replace" && method.IsStatic && parameters.Length is 3 or 4
+            && parameters[2].Type.SpecialType == SpecialType.System_String && (parameters.Length == 3 || parameters[3].Type.Name == "RegexOptions"))
+            return "RegexReplace";
+        if (owner == "System.String" && method.Name == "Join" && parameters.Length == 2 && parameters[0].Type.SpecialType == SpecialType.System_String
+            && invocation.Arguments.All(a => a.ArgumentKind == ArgumentKind.Explicit)
+            && parameters[1].Type is IArrayTypeSymbol or INamedTypeSymbol { Name: "IEnumerable" })
+            return "Join";
+        return null;
+    }
 
     private static bool IsEnumerable(IMethodSymbol method) =>
         method.ContainingType is { } type && MetadataName(type) == "System.Linq.Enumerable";
