@@ -79,17 +79,32 @@ public sealed class HostileExpressionTests(ITestOutputHelper output)
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
     }
 
+    // Conditions twice: Evaluate, and Explain, which is what runs use (the explaining twin is compiled apart and
+    // must carry the same guards).
     private void EvaluateAll(List<Case> cases, List<object> handles, ItemScope scope)
     {
-        for (var i = 0; i < cases.Count; i++)
+        for (var pass = 0; pass < 2; pass++)
         {
-            var (kind, code, expect, message) = cases[i];
+            for (var i = 0; i < cases.Count; i++)
+            {
+                if (pass == 1 && handles[i] is not CompiledCondition) continue;
+                EvaluateOne(cases[i], handles[i], scope, line: i + 1, explain: pass == 1);
+            }
+        }
+    }
+
+    private void EvaluateOne(Case c, object handle, ItemScope scope, int line, bool explain)
+    {
+        {
+            var (kind, code, expect, message) = c;
+            if (explain) kind += " (explained)";
+            var i = line - 1;
             string outcome;
             try
             {
-                outcome = handles[i] is CompiledCondition condition
-                    ? condition.Evaluate(scope) ? "true" : "false"
-                    : ((CompiledTemplate)handles[i]).Render(scope);
+                outcome = handle is CompiledCondition condition
+                    ? (explain ? condition.Explain(scope).Value : condition.Evaluate(scope)) ? "true" : "false"
+                    : ((CompiledTemplate)handle).Render(scope);
             }
             catch (ExpressionException e)
             {
@@ -97,7 +112,7 @@ public sealed class HostileExpressionTests(ITestOutputHelper output)
                 Assert.True(expect == "rowError", $"{Shorten(code)} failed: {e.Message}");
                 Assert.Contains(message, e.Message, StringComparison.Ordinal);
                 Assert.Equal(i + 1, e.Location.Line); // the error names the place in the file
-                continue;
+                return;
             }
             output.WriteLine($"{kind} {Shorten(code)} -> {Shorten(outcome)}");
             Assert.True(expect == "harmless", $"{Shorten(code)} was expected to fail but gave {Shorten(outcome)}");
