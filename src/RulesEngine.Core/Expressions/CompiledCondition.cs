@@ -47,6 +47,8 @@ public sealed class CompiledCondition
     public bool Evaluate(ItemScope scope)
     {
         var evaluate = _evaluate ?? throw NotBound();
+        var watch = scope.Watch;
+        watch?.Enter(scope, Location, "condition");
         try
         {
             return evaluate(scope);
@@ -54,6 +56,10 @@ public sealed class CompiledCondition
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw Failed(e);
+        }
+        finally
+        {
+            watch?.Exit();
         }
     }
 
@@ -69,6 +75,8 @@ public sealed class CompiledCondition
     {
         var evaluate = _evaluate ?? throw NotBound();
         var twin = _set?.Twin(_entry);
+        var watch = scope.Watch;
+        watch?.Enter(scope, Location, "condition");
         try
         {
             if (twin is null) return new ConditionExplanation(Code, evaluate(scope), []);
@@ -86,6 +94,10 @@ public sealed class CompiledCondition
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw Failed(e);
+        }
+        finally
+        {
+            watch?.Exit();
         }
     }
 
@@ -134,6 +146,8 @@ public sealed class CompiledTemplate
         var render = _render ?? throw new InvalidOperationException(_unloaded
             ? $"template at {Location.File}({Location.Line},{Location.Column}) belongs to an unloaded set of flows"
             : $"template at {Location.File}({Location.Line},{Location.Column}) was not compiled");
+        var watch = scope.Watch;
+        watch?.Enter(scope, Location, "template");
         try
         {
             return render(scope, escape);
@@ -141,6 +155,10 @@ public sealed class CompiledTemplate
         catch (Exception e) when (e is not OperationCanceledException and not ExpressionException)
         {
             throw new ExpressionException($"template \"{Text}\" failed: {e.GetType().Name}: {e.Message}", Location, e);
+        }
+        finally
+        {
+            watch?.Exit();
         }
     }
 }

@@ -140,7 +140,7 @@ public sealed class CompiledExpressions : IDisposable
     // Not inlined, like ExpressionCompiler's: a cache hit must not load Roslyn.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ExpressionPlan CompileTwins(TwinSource source) =>
-        new ExpressionEmitter(source.Entries, source.Budget) { WithBudget = source.WithBudget }.CompileTwins();
+        ExpressionLimits.OnCompilerStack(() => new ExpressionEmitter(source.Entries, source.Budget) { WithBudget = source.WithBudget }.CompileTwins());
 
     /// <summary>Binds the twins of <paramref name="plan"/>; null when it does not fit (a damaged cache file).</summary>
     private Twin?[]? TryLoadTwins(ExpressionPlan plan, bool fromCache)

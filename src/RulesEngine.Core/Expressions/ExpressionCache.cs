@@ -66,13 +66,28 @@ public sealed class ExpressionCache
             $"roslyn={RoslynVersion};runtime={Environment.Version};core={typeof(ExpressionCache).Assembly.ManifestModule.ModuleVersionId};" +
             $"budget={Math.Ceiling(budget.TotalMilliseconds)}\n";
         hash.AppendData(Encoding.UTF8.GetBytes(header));
+        // Each list is hashed once and named by its first appearance afterwards: every expression of a flow shares
+        // the flow's lists (see ExpressionContext.AtStep), so the key costs O(steps), not O(steps) per expression.
+        var seen = new Dictionary<object, int>(ReferenceEqualityComparer.Instance);
         foreach (var entry in entries)
         {
             Append(hash, entry.Condition is not null ? "condition" : "template");
             Append(hash, entry.Text);
-            AppendList(hash, entry.Context.Fields);
-            AppendList(hash, entry.Context.EarlierSteps);
-            AppendList(hash, entry.Context.LaterSteps);
+            AppendList(hash, entry.Context.Fields, seen);
+            switch (entry.Context.EarlierSteps, entry.Context.LaterSteps)
+            {
+                case (StepPrefix earlier, StepsAfter later) when ReferenceEquals(later.Earlier, earlier):
+                    // the later steps are all ids minus this prefix: the prefix and the list of all ids decide them
+                    Append(hash, "prefix");
+                    AppendList(hash, earlier.All, seen);
+                    Append(hash, earlier.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    AppendList(hash, later.All, seen);
+                    break;
+                default:
+                    AppendList(hash, entry.Context.EarlierSteps, seen);
+                    AppendList(hash, entry.Context.LaterSteps, seen);
+                    break;
+            }
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
@@ -137,8 +152,14 @@ public sealed class ExpressionCache
         hash.AppendData(bytes);
     }
 
-    private static void AppendList(IncrementalHash hash, IReadOnlyList<string>? items)
+    private static void AppendList(IncrementalHash hash, IReadOnlyList<string>? items, Dictionary<object, int> seen)
     {
+        if (items is not null && seen.TryGetValue(items, out var earlier))
+        {
+            Append(hash, "=" + earlier.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return;
+        }
+        if (items is not null) seen[items] = seen.Count;
         Append(hash, items is null ? "-" : items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var item in items ?? []) Append(hash, item);
     }

@@ -100,9 +100,10 @@ public sealed class ExpressionCompiler
     }
 
     // Not inlined: the JIT must not see Roslyn's types while compiling Compile(), or a cache hit would load them.
+    // On a thread with a known, large stack: Roslyn recurses over the syntax tree (see ExpressionLimits).
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ExpressionPlan? CompileWithRoslyn(List<(int Entry, ExpressionProblem Problem)> problems) =>
-        new ExpressionEmitter(_entries, TimeBudget) { WithBudget = WithBudget }.Compile(problems);
+        ExpressionLimits.OnCompilerStack(() => new ExpressionEmitter(_entries, TimeBudget) { WithBudget = WithBudget }.Compile(problems));
 
     /// <summary>Binds every handle to <paramref name="plan"/>; false when the plan does not fit (a damaged cache file).</summary>
     private bool TryBind(ExpressionPlan plan, bool fromCache, string? key)

@@ -92,12 +92,12 @@ internal sealed class ExpressionEmitter(IReadOnlyList<ExpressionEntry> entries, 
         if (source.Slots.Count == 0) return new ExpressionPlan(null, plan);
         var (compilation, tree, root) = Parse(source.Finish());
         var model = compilation.GetSemanticModel(tree);
-        var ranges = new HashSet<InvocationExpressionSyntax>();
+        var ranges = new BudgetSites();
         var marks = new List<ExplainRewriter.Marks>();
         foreach (var slot in source.Slots)
         {
             if (SlotExpression(root, slot) is not { } expression) continue;
-            ExpressionValidator.Validate(model, expression, ranges); // trusted by now: only for the Range calls
+            ExpressionValidator.Validate(model, expression, ranges); // trusted by now: only for the Range calls and guards
             var mark = ExplainRewriter.Mark(model, slot.Method, slot.Entry, expression);
             if (mark.Nodes.Count > 0) marks.Add(mark);
         }
@@ -128,7 +128,7 @@ internal sealed class ExpressionEmitter(IReadOnlyList<ExpressionEntry> entries, 
         var model = compilation.GetSemanticModel(tree);
         var slots = source.Slots;
         var starts = slots.Select(s => s.Start).ToArray();
-        var ranges = new HashSet<InvocationExpressionSyntax>();
+        var ranges = new BudgetSites();
         var forbidden = new List<TextSpan>();
 
         foreach (var slot in slots)
@@ -206,11 +206,21 @@ internal sealed class ExpressionEmitter(IReadOnlyList<ExpressionEntry> entries, 
 
     /// <summary>Adds the time budget (and the twins of <paramref name="marks"/>) to the generated tree and emits it;
     /// null with the errors when it does not compile.</summary>
-    private byte[]? EmitImage(CSharpCompilation compilation, SyntaxTree tree, SyntaxNode root, HashSet<InvocationExpressionSyntax> ranges,
+    private byte[]? EmitImage(CSharpCompilation compilation, SyntaxTree tree, SyntaxNode root, BudgetSites ranges,
         List<ExplainRewriter.Marks> marks, out IReadOnlyList<Microsoft.CodeAnalysis.Diagnostic> errors, out bool rewrote)
     {
         var annotations = new Dictionary<SyntaxNode, List<SyntaxAnnotation>>();
-        foreach (var range in ranges) annotations[range] = [BudgetRewriter.RangeCall];
+        foreach (var range in ranges.Ranges) annotations[range] = [BudgetRewriter.RangeCall];
+        foreach (var (call, method) in ranges.Sized)
+        {
+            if (!annotations.TryGetValue(call, out var list)) annotations[call] = list = [];
+            list.Add(new SyntaxAnnotation(BudgetRewriter.SizedKind, method));
+        }
+        foreach (var guarded in ranges.Guards)
+        {
+            if (!annotations.TryGetValue(guarded, out var list)) annotations[guarded] = list = [];
+            list.Add(BudgetRewriter.GuardedValue);
+        }
         foreach (var mark in marks)
         {
             for (var i = 0; i < mark.Nodes.Count; i++)

@@ -16,6 +16,11 @@ internal static class ExpressionRuntime
 {
     [ThreadStatic] private static long t_deadline;
     [ThreadStatic] private static int t_budgetMs;
+    [ThreadStatic] private static long t_allocationLimit;
+
+    /// <summary>How much one evaluation may allocate (on its thread) before it fails: bounds the memory an expression
+    /// such as <c>Enumerable.Range(0, 30).Aggregate(Email, (s, i) => s + s)</c> can take, checked with the time budget.</summary>
+    public const long MaxAllocatedBytes = 256L * 1024 * 1024;
 
     /// <summary>Starts the budget of one evaluation on this thread; returns the previous deadline for
     /// <see cref="Disarm"/>. The clock is <see cref="Environment.TickCount64"/> (a coarse monotonic clock, a few ns
@@ -25,6 +30,7 @@ internal static class ExpressionRuntime
         var previous = t_deadline;
         t_deadline = Environment.TickCount64 + budgetMs;
         t_budgetMs = budgetMs;
+        t_allocationLimit = GC.GetAllocatedBytesForCurrentThread() + MaxAllocatedBytes;
         return previous;
     }
 
@@ -54,11 +60,39 @@ internal static class ExpressionRuntime
         }
     }
 
+    /// <summary>Replaces every sequence that generated code passes into a LINQ method (see <see cref="GuardedSequence{T}"/>).</summary>
+    public static IEnumerable<T> Guard<T>(IEnumerable<T> source) => source is null ? null! : new GuardedSequence<T>(source);
+
+    /// <summary>The same for a sorted sequence (the receiver of <c>ThenBy</c>).</summary>
+    public static IOrderedEnumerable<T> Guard<T>(IOrderedEnumerable<T> source) => source is null ? null! : new GuardedOrderedSequence<T>(source);
+
+    /// <summary>The source of a query clause (<c>from x in ...</c>, <c>join y in ...</c>): checks the budgets and guards it.</summary>
+    public static IEnumerable<T> Source<T>(IEnumerable<T> source)
+    {
+        Check();
+        return Guard(source);
+    }
+
     private static void Check()
     {
+        CheckStack();
         var deadline = t_deadline;
-        if (deadline != 0 && Environment.TickCount64 > deadline)
+        if (deadline == 0) return;
+        if (Environment.TickCount64 > deadline)
             throw new TimeoutException($"the expression exceeded its time budget of {t_budgetMs} ms");
+        if (GC.GetAllocatedBytesForCurrentThread() > t_allocationLimit)
+            throw new InsufficientMemoryException($"the expression allocated more than its memory budget of {MaxAllocatedBytes / (1024 * 1024)} MB");
+    }
+
+    /// <summary>What a guarded sequence checks at every step: the budgets and the stack.</summary>
+    internal static void CheckDeep() => Check();
+
+    /// <summary>Fails the evaluation while there is still stack to unwind and report it: a stack overflow cannot be
+    /// caught in .NET and would end the process.</summary>
+    internal static void CheckStack()
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw new InsufficientExecutionStackException("the expression nests too deeply (for example lazy LINQ sequences wrapped inside each other thousands of times) and ran out of stack");
     }
 
     /// <summary>Marks a part of a condition that did not run (the right side of a short-circuited <c>&amp;&amp;</c>).</summary>

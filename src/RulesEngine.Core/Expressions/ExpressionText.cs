@@ -22,6 +22,9 @@ internal static class ExpressionCodes
 
     /// <summary>A template's braces do not balance, or a placeholder is empty.</summary>
     public const string TemplateSyntax = "RE0104";
+
+    /// <summary>The expression is longer or nests deeper than <see cref="ExpressionLimits"/> allow.</summary>
+    public const string TooComplex = "RE0105";
 }
 
 /// <summary>
@@ -38,7 +41,17 @@ internal static class ExpressionText
             problems.Add(new ExpressionProblem(0, ExpressionCodes.NotOneExpression, $"the {what} is empty"));
             return (new HashSet<string>(), problems);
         }
+        if (TooManyTokens(code, what) is { } tooLong)
+        {
+            problems.Add(tooLong);
+            return (new HashSet<string>(), problems);
+        }
         var expression = SyntaxFactory.ParseExpression(code, options: GeneratedAssembly.ParseOptions, consumeFullText: false);
+        if (TooDeep(expression, what) is { } tooDeep)
+        {
+            problems.Add(tooDeep);
+            return (new HashSet<string>(), problems);
+        }
         foreach (var diagnostic in expression.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error))
         {
             problems.Add(new ExpressionProblem(
@@ -59,6 +72,44 @@ internal static class ExpressionText
             .Select(t => t.ValueText)
             .ToHashSet(StringComparer.Ordinal);
         return (identifiers, problems);
+    }
+
+    /// <summary>More than <see cref="ExpressionLimits.MaxTokens"/> tokens: an error at the first one past the limit.
+    /// The lexer does not recurse, so this is safe on any text.</summary>
+    private static ExpressionProblem? TooManyTokens(string code, string what)
+    {
+        var count = 0;
+        foreach (var token in SyntaxFactory.ParseTokens(code, options: GeneratedAssembly.ParseOptions))
+        {
+            if (token.IsKind(SyntaxKind.EndOfFileToken)) break;
+            if (++count > ExpressionLimits.MaxTokens)
+            {
+                return new ExpressionProblem(token.SpanStart, ExpressionCodes.TooComplex,
+                    $"the {what} is longer than {ExpressionLimits.MaxTokens:N0} tokens (the limit) from here on; split it across If blocks, or use In(...) for a long list of alternatives");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>A syntax tree deeper than <see cref="ExpressionLimits.MaxDepth"/>: an error at the outermost node
+    /// past the limit. Walked with an explicit stack, so measuring cannot overflow what it measures.</summary>
+    private static ExpressionProblem? TooDeep(SyntaxNode root, string what)
+    {
+        var pending = new Stack<(SyntaxNode Node, int Depth)>();
+        pending.Push((root, 1));
+        while (pending.Count > 0)
+        {
+            var (node, depth) = pending.Pop();
+            if (depth > ExpressionLimits.MaxDepth)
+            {
+                // a chain such as a || b || c nests to the left, so every link starts where the chain does: point at its operator
+                var at = node is BinaryExpressionSyntax binary ? binary.OperatorToken.SpanStart : node.SpanStart;
+                return new ExpressionProblem(at, ExpressionCodes.TooComplex,
+                    $"the {what} nests deeper than {ExpressionLimits.MaxDepth} levels (the limit) here; split it across If blocks, or use In(...) instead of a long chain of || or &&");
+            }
+            foreach (var child in node.ChildNodes()) pending.Push((child, depth + 1));
+        }
+        return null;
     }
 
     private static string Excerpt(string code, int start)

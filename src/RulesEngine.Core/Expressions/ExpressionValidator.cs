@@ -84,10 +84,10 @@ internal static class ExpressionValidator
         "System.Runtime.InteropServices", "System.Runtime.Loader", "Microsoft.Win32",
     ];
 
-    /// <summary>Checks one expression. <paramref name="ranges"/> receives every call to Enumerable.Range, which
-    /// the budget rewriter replaces with a guarded one.</summary>
+    /// <summary>Checks one expression. <paramref name="sites"/> receives every call to Enumerable.Range and every
+    /// sequence passed into a LINQ method, which the budget rewriter replaces with guarded ones.</summary>
     public static List<(TextSpan Span, string Message)> Validate(
-        SemanticModel model, ExpressionSyntax expression, ISet<InvocationExpressionSyntax> ranges)
+        SemanticModel model, ExpressionSyntax expression, BudgetSites sites)
     {
         var errors = new List<(TextSpan, string)>();
         // one error per offending construct: nothing inside a rejected node is reported again
@@ -125,16 +125,22 @@ internal static class ExpressionValidator
         }
         if (errors.Count > 0) return errors;
 
-        // Parentheses are not an operation in C#'s operation tree: analyse what they enclose.
+        // Parentheses, checked(...) and unchecked(...) are not operations in C#'s operation tree: analyse what they
+        // enclose (a placeholder {checked(a + b)} is exactly such an expression).
         var inner = expression;
-        while (inner is ParenthesizedExpressionSyntax parenthesized) inner = parenthesized.Expression;
+        while (true)
+        {
+            if (inner is ParenthesizedExpressionSyntax parenthesized) inner = parenthesized.Expression;
+            else if (inner is CheckedExpressionSyntax @checked) inner = @checked.Expression;
+            else break;
+        }
         var operation = model.GetOperation(inner);
         if (operation is null)
         {
             errors.Add((expression.Span, "the expression could not be analysed"));
             return errors;
         }
-        new Walker(errors, ranges).Visit(operation);
+        new Walker(errors, sites).Visit(operation);
         return errors;
     }
 
@@ -180,7 +186,7 @@ internal static class ExpressionValidator
         return paren < 0 ? dotted : dotted[..paren];
     }
 
-    private sealed class Walker(List<(TextSpan, string)> errors, ISet<InvocationExpressionSyntax> ranges) : OperationWalker
+    private sealed class Walker(List<(TextSpan, string)> errors, BudgetSites sites) : OperationWalker
     {
         private void Fail(IOperation operation, string message) => errors.Add((operation.Syntax.Span, message));
 
@@ -218,6 +224,11 @@ internal static class ExpressionValidator
                 case IAssignmentOperation a when a.Parent is not (IObjectOrCollectionInitializerOperation or IAnonymousObjectCreationOperation):
                     Fail(operation, "assignment is not allowed in an expression");
                     return;
+                case IInvalidOperation when MutatorCalled(operation.Syntax) is { } mutator:
+                    // Row.Fields.Remove("Email") binds to no method (the row is read-only) and the compiler would
+                    // explain an overload (CS7036 about an 'out' argument); what the author needs to know is this:
+                    Fail(operation, $"'{mutator}' is not allowed: the row and the results of earlier steps cannot be changed (expressions cannot change collections)");
+                    return;
                 case IInvalidOperation:
                     return; // the compiler reports it
                 case IInvocationOperation invocation:
@@ -228,7 +239,11 @@ internal static class ExpressionValidator
                     }
                     Check(operation, invocation.TargetMethod);
                     if (IsEnumerableRange(invocation.TargetMethod) && operation.Syntax is InvocationExpressionSyntax call)
-                        ranges.Add(call);
+                        sites.Ranges.Add(call);
+                    if (SizedReplacement(invocation) is { } sized && operation.Syntax is InvocationExpressionSyntax growing)
+                        sites.Sized[growing] = sized;
+                    // a query's own calls are implicit: the rewriter guards the sources of its from and join clauses instead
+                    if (IsEnumerable(invocation.TargetMethod) && !invocation.IsImplicit && !GuardSequences(invocation)) return;
                     break;
                 case IObjectCreationOperation { Constructor: { } constructor }:
                     Check(operation, constructor);
@@ -260,6 +275,9 @@ internal static class ExpressionValidator
                 case IConversionOperation { OperatorMethod: { } conversion }:
                     Check(operation, conversion);
                     break;
+                case IConversionOperation { Operand.Type: { } from, Type: { } to } when Erases(from, to):
+                    Fail(operation, $"a tuple, anonymous object or key/value pair cannot be used as '{Display(to)}': nested inside itself, printing or comparing it would recurse without bound (keep its own type)");
+                    return;
                 case IDelegateCreationOperation creation when creation.Target is not IAnonymousFunctionOperation:
                     Fail(operation, "method groups as delegates are not allowed");
                     return;
@@ -283,6 +301,142 @@ internal static class ExpressionValidator
         {
             if (!SymbolAllowed(symbol, out var why)) Fail(operation, why);
         }
+
+        /// <summary>Marks every lazy sequence this LINQ call takes for a guard (see <see cref="GuardedSequence{T}"/>);
+        /// false (with an error) when one cannot be wrapped.</summary>
+        private bool GuardSequences(IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Type is not INamedTypeSymbol parameter || !IsSequenceInterface(parameter)) continue;
+                if (!CouldBeLazy(argument.Value)) continue;
+                var syntax = argument.Value.Syntax;
+                if (syntax is ArgumentSyntax wrapper) syntax = wrapper.Expression;
+                if (syntax is not ExpressionSyntax expression || StartsWithBinding(expression))
+                {
+                    Fail(argument.Value, "a LINQ call on a member reached with ?. cannot be given a budget; put the ?. access in parentheses: (a?.b).Where(...)");
+                    return false;
+                }
+                sites.Guards.Add(expression);
+            }
+            return true;
+        }
+    }
+
+    /// <summary>The name of the collection-changing method a call names (<c>x.Remove(...)</c>, <c>x.Add(...)</c>), or null.</summary>
+    private static string? MutatorCalled(SyntaxNode syntax) =>
+        syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name } } && Mutators.Contains(name)
+            ? name
+            : null;
+
+    /// <summary>The <see cref="SizedStrings"/> method that replaces this call, when its result can be many times its
+    /// inputs: <c>s.Replace(string, string, ...)</c>, <c>Regex.Replace(input, pattern, replacement[, options])</c>,
+    /// <c>string.Join(string, values)</c> with the values as one argument.</summary>
+    private static string? SizedReplacement(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (method.ContainingType is not { } type) return null;
+        var owner = MetadataName(type);
+        var parameters = method.Parameters;
+        if (owner == "System.String" && method.Name == "Replace" && !method.IsStatic && parameters is [{ Type.SpecialType: SpecialType.System_String }, ..]
+            && invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax })
+            return "Replace";
+        if (owner == "System.Text.RegularExpressions.Regex" && method.Name == "Replace" && method.IsStatic && parameters.Length is 3 or 4
+            && parameters[2].Type.SpecialType == SpecialType.System_String && (parameters.Length == 3 || parameters[3].Type.Name == "RegexOptions"))
+            return "RegexReplace";
+        if (owner == "System.String" && method.Name == "Join" && parameters.Length == 2 && parameters[0].Type.SpecialType == SpecialType.System_String
+            && invocation.Arguments.All(a => a.ArgumentKind == ArgumentKind.Explicit)
+            && parameters[1].Type is IArrayTypeSymbol or INamedTypeSymbol { Name: "IEnumerable" })
+            return "Join";
+        return null;
+    }
+
+    private static bool IsEnumerable(IMethodSymbol method) =>
+        method.ContainingType is { } type && MetadataName(type) == "System.Linq.Enumerable";
+
+    private static bool IsSequenceInterface(INamedTypeSymbol type) =>
+        MetadataName(type) is "System.Collections.Generic.IEnumerable`1" or "System.Linq.IOrderedEnumerable`1";
+
+    private static readonly HashSet<string> HostTypes = new(StringComparer.Ordinal)
+    {
+        "RulesEngine.Core.Expressions.SourceRow", "RulesEngine.Core.Expressions.RunInfo", "RulesEngine.Core.Steps.StepResult",
+    };
+
+    /// <summary>Whether a value passed as a sequence may be a lazy LINQ iterator: anything typed as an interface,
+    /// except the host's own data (<c>Row.Fields</c>, <c>Row.Fields.Values</c>, <c>update.Output</c>), which is
+    /// materialised. A value of a concrete type (array, list, string, dictionary) never is.</summary>
+    private static bool CouldBeLazy(IOperation value)
+    {
+        while (value is IConversionOperation { IsImplicit: true } conversion) value = conversion.Operand;
+        if (value.Type is not { TypeKind: TypeKind.Interface }) return false;
+        var root = value;
+        while (root is IPropertyReferenceOperation { Instance: { } instance }) root = instance;
+        return !(root != value && root.Type is INamedTypeSymbol host && HostTypes.Contains(MetadataName(host)));
+    }
+
+    /// <summary>True for the member part of a ?. chain (<c>.b.c</c> in <c>a?.b.c</c>), which cannot be wrapped alone.</summary>
+    private static bool StartsWithBinding(ExpressionSyntax expression)
+    {
+        var node = expression;
+        while (true)
+        {
+            switch (node)
+            {
+                case MemberBindingExpressionSyntax or ElementBindingExpressionSyntax:
+                    return true;
+                case MemberAccessExpressionSyntax access:
+                    node = access.Expression;
+                    break;
+                case InvocationExpressionSyntax call:
+                    node = call.Expression;
+                    break;
+                case ElementAccessExpressionSyntax element:
+                    node = element.Expression;
+                    break;
+                case PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } bang:
+                    node = bang.Operand;
+                    break;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether converting <paramref name="from"/> to <paramref name="to"/> hides a tuple, anonymous type or
+    /// KeyValuePair behind object, ValueType or an interface (also as an element or type argument: an array of
+    /// anonymous objects as <c>IEnumerable&lt;object&gt;</c>). Only then can such a value hold another of its kind, and
+    /// an <c>Aggregate</c> nest them 100,000 deep; their ToString, Equals and GetHashCode recurse into their parts
+    /// without any check and would overflow the stack.
+    /// </summary>
+    private static bool Erases(ITypeSymbol from, ITypeSymbol to)
+    {
+        if (SymbolEqualityComparer.Default.Equals(from, to)) return false;
+        if (IsStructural(from))
+            return to.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType || to.TypeKind is TypeKind.Interface or TypeKind.Dynamic;
+        if (from is IArrayTypeSymbol fromArray)
+        {
+            if (to is IArrayTypeSymbol toArray) return Erases(fromArray.ElementType, toArray.ElementType);
+            if (to is INamedTypeSymbol { TypeArguments: [var element] } && to.TypeKind == TypeKind.Interface) return Erases(fromArray.ElementType, element);
+            return false;
+        }
+        if (from is INamedTypeSymbol fromNamed && to is INamedTypeSymbol toNamed && toNamed.IsGenericType)
+        {
+            var match = SymbolEqualityComparer.Default.Equals(fromNamed.OriginalDefinition, toNamed.OriginalDefinition)
+                ? fromNamed
+                : fromNamed.AllInterfaces.FirstOrDefault(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, toNamed.OriginalDefinition));
+            if (match is null) return false;
+            for (var i = 0; i < match.TypeArguments.Length; i++)
+                if (Erases(match.TypeArguments[i], toNamed.TypeArguments[i])) return true;
+        }
+        return false;
+    }
+
+    private static bool IsStructural(ITypeSymbol type)
+    {
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T, TypeArguments: [var inner] }) type = inner;
+        return type.IsTupleType || type.IsAnonymousType
+            || type is INamedTypeSymbol named && MetadataName(named) is "System.Collections.Generic.KeyValuePair`2" or "System.ValueTuple`2" or "System.ValueTuple`3" or "System.ValueTuple`4";
     }
 
     private static bool IsEnumerableRange(IMethodSymbol method) =>

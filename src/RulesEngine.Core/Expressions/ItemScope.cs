@@ -25,6 +25,14 @@ public sealed class ItemScope
     public IReadOnlyDictionary<string, StepResult> Steps => _steps;
 
     public void SetStep(string id, StepResult result) => _steps[id] = result;
+
+    /// <summary>Notified around every evaluation for this item (a run's quarantine marker); null outside runs.</summary>
+    internal IEvaluationWatch? Watch { get; set; }
+
+    /// <summary>The item's key and the step being evaluated, for <see cref="Watch"/>'s note.</summary>
+    internal string ItemKey { get; set; } = "";
+
+    internal string CurrentStep { get; set; } = "";
 }
 
 /// <summary>One source item's fields by name. A missing field reads as "" so templates never see null.</summary>

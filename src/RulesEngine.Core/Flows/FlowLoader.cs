@@ -280,7 +280,7 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
             var id = json["id"]?.ToString() ?? "";
             var type = json["type"]?.ToString() ?? "";
             var location = text.Locate(json);
-            ExpressionContext Context() => new(fields, [.. earlier], allIds.Except(earlier).ToList());
+            ExpressionContext Context() => ExpressionContext.AtStep(fields, earlier, allIds); // shares the lists: linear memory
 
             if (type == IfStep.TypeName)
             {

@@ -23,6 +23,9 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
 
     /// <summary>Told the row count when it is known and each row as it is recorded (the CLI's progress line).</summary>
     public IRunProgress? Progress { get; init; }
+    /// <summary>Where the evaluation notes of <see cref="EvaluationQuarantine"/> are kept (beside a SQLite state
+    /// file by default); null turns quarantine off.</summary>
+    public string? QuarantineDirectory { get; init; } = EvaluationQuarantine.DirectoryFor(store);
     private readonly string _owner = LeaseHolder.ForThisProcess();
 
     /// <summary>Called once a run knows what it will do, before any row is processed: how many rows it will process
@@ -158,6 +161,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             _clock, run.Id, cancellationToken);
         var shape = FlowShape.Of(flow);
         var blocked = false; // once an item is held, the position stays before it
+        using var quarantine = EvaluationQuarantine.Open(QuarantineDirectory, flow.Name);
         foreach (var chunk in items.Chunk(flow.BatchSize))
         {
             var batch = new List<ItemRun>();
@@ -173,7 +177,8 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                     ? new ItemRun(item, item.ToScope(run), new Dictionary<string, RecordedStep>())
                     : new ItemRun(item, item.ToScope(run),
                         store.GetRecordedSteps(flow.Name, sourceKey, item.Key), store.GetInFlight(flow.Name, sourceKey, item.Key));
-                ApplyFilter(flow, itemRun);
+                quarantine?.Admit(itemRun);
+                if (!itemRun.Stopped) ApplyFilter(flow, itemRun);
                 batch.Add(itemRun);
                 order.Add((item, itemRun));
             }
@@ -194,6 +199,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 report = report with { Attention = RowAttention.For(itemRun.Status, itemRun.Error, [.. report.Steps.Select(PathStep.Of)], shape) };
                 store.CompleteItem(run.Id, flow.Name, sourceKey, item, itemRun.Status, report.FailedSteps, itemRun.Error, report.Attention,
                     movePosition && !blocked ? item.PositionAfter : null);
+                quarantine?.Recorded(item.Key);
                 reports.Add(report);
                 Progress?.RowDone(report);
             }
@@ -220,6 +226,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     private static void ApplyFilter(Flow flow, ItemRun item)
     {
         if (flow.Filter is null) return;
+        item.Scope.CurrentStep = "source filter";
         try
         {
             if (!flow.Filter.Evaluate(item.Scope))

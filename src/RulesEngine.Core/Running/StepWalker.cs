@@ -30,6 +30,7 @@ internal sealed class StepWalker(
         {
             var active = items.Where(i => !i.Stopped).ToList();
             if (active.Count == 0) return;
+            foreach (var item in active) item.Scope.CurrentStep = step.Id; // for the quarantine's note
             switch (step)
             {
                 case ReceiverStep receiver:
