@@ -42,7 +42,7 @@ public sealed class HostileFlowDaemonTests : IAsyncLifetime
     {
         await File.WriteAllTextAsync(Path.Combine(Rules, "contacts.json"), HealthyFlow);
         await File.WriteAllTextAsync(Path.Combine(Rules, "hostile.json"), HostileFlow);
-        using var daemon = DaemonProcess.Start("serve", "--rules", Rules, "--connections", _services.ConnectionsPath, "--state", State, "--json-logs", "--stop-timeout", "20");
+        using var daemon = DaemonProcess.Start("serve", "--rules", Rules, "--connections", _services.ConnectionsPath, "--state", State, "--create-state", "--json-logs", "--stop-timeout", "20");
 
         // The hostile flow went past its hostile rows: rows 2 and 5 were announced.
         await daemon.WaitUntilAsync(() => Messages().Count == 2, Patience, "the hostile flow's healthy rows");

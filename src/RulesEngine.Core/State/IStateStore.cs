@@ -26,7 +26,9 @@ public interface IStateStore : IDisposable
     string? GetPosition(string flow, string sourceKey);
     void SetPosition(string flow, string sourceKey, string position);
 
-    /// <summary>True when the item was fully recorded (done or skipped) in an earlier run.</summary>
+    /// <summary>True when the item was fully recorded (done, skipped, or stopped by an error such as a condition that
+    /// threw or a quarantined evaluation) in an earlier run: such rows are not taken again by the source; an error row
+    /// needs a person and runs again only through replay.</summary>
     bool IsItemRecorded(string flow, string sourceKey, string itemKey);
 
     /// <summary>The keys among <paramref name="itemKeys"/> not recorded as done or skipped, in one query per thousand.</summary>
@@ -62,7 +64,8 @@ public interface IStateStore : IDisposable
     IReadOnlyList<RowRecord> FindRows(string flow, int number);
 
     /// <summary>Records how an item ended in this run and, in the same transaction, stores the new source position
-    /// (null: leave it). Done and skipped items count as recorded from then on.</summary>
+    /// (null: leave it). Done, skipped and error items count as recorded from then on
+    /// (an error would repeat on every run, and a quarantined row would end the process again).</summary>
     void CompleteItem(string runId, string flow, string sourceKey, SourceItem item, RowStatus status, int failedSteps, string error,
         Running.RowAttention attention, string? position);
 

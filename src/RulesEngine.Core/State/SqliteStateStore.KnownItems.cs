@@ -17,7 +17,7 @@ public sealed partial class SqliteStateStore
                 using var command = Command("""
                     SELECT value FROM json_each(CAST($items AS TEXT)) AS asked
                     WHERE NOT EXISTS (SELECT 1 FROM items WHERE flow=$flow AND source_key=$key AND item_key=asked.value
-                                      AND status IN ('Done','Skipped'))
+                                      AND status IN ('Done','Skipped','Error'))
                     """, ("$flow", flow), ("$key", sourceKey), ("$items", JsonArray(chunk)));
                 using var reader = command.ExecuteReader();
                 while (reader.Read()) unrecorded.Add(reader.GetString(0));

@@ -183,7 +183,7 @@ public sealed partial class SqliteStateStore : IStateStore
         Write(UpsertPosition, ("$flow", flow), ("$key", sourceKey), ("$position", position), ("$at", Now()));
 
     public bool IsItemRecorded(string flow, string sourceKey, string itemKey) =>
-        Scalar("SELECT 1 FROM items WHERE flow=$flow AND source_key=$key AND item_key=$item AND status IN ('Done','Skipped')",
+        Scalar("SELECT 1 FROM items WHERE flow=$flow AND source_key=$key AND item_key=$item AND status IN ('Done','Skipped','Error')",
             ("$flow", flow), ("$key", sourceKey), ("$item", itemKey)) is not null;
 
     public IReadOnlyDictionary<string, RecordedStep> GetRecordedSteps(string flow, string sourceKey, string itemKey)
