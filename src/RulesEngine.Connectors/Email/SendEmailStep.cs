@@ -52,6 +52,12 @@ internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates 
         foreach (var item in items)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // A stop lets the item in flight finish; no further item is called.
+            if (StepCall.Current.IsStopping)
+            {
+                outcomes.Add(StepCall.NotCalled());
+                continue;
+            }
             outcomes.Add(Compose(item, out var message) is { } failed ? failed : await SendAsync(message, cancellationToken).ConfigureAwait(false));
         }
         return outcomes;

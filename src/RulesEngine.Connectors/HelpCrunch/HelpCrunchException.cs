@@ -32,5 +32,10 @@ public sealed class HelpCrunchException : Exception
 
     public bool IsTransient { get; }
 
+    /// <summary>A success status whose answer does not have the documented shape (HTML, an empty body, a search
+    /// without a usable <c>data</c> array, a customer without a usable id). Transient: the service misbehaved, and
+    /// the item is held rather than read as "not found".</summary>
+    public bool Malformed { get; init; }
+
     public bool HasCode(string code) => Codes.Contains(code, StringComparer.OrdinalIgnoreCase);
 }
