@@ -213,7 +213,11 @@ public sealed class GoogleSheetsClient : IDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && step.IsStopping)
         {
             if (lastError is GoogleSheetsException sheets)
-                throw new GoogleSheetsException(sheets.Message + StepCall.NotRetriedNote, sheets.HttpStatus, sheets.Status, sheets.IsTransient, sheets.IsInactiveAccount, sheets.RetryAfter, sheets);
+                throw new GoogleSheetsException(sheets.Message + StepCall.NotRetriedNote, sheets.HttpStatus, sheets.Status, sheets.IsTransient, sheets.IsInactiveAccount, sheets.RetryAfter, sheets)
+                {
+                    Malformed = sheets.Malformed,
+                    MayHaveActed = sheets.MayHaveActed,
+                };
             if (lastError is not null)
                 throw new GoogleSheetsException($"could not reach Google Sheets at {_baseUrl} ({Attempts(attempts)}): {lastError.Message}{StepCall.NotRetriedNote}", isTransient: true, inner: lastError);
             throw new GoogleSheetsException($"Google Sheets not called: {StepCall.StoppingReason}", isTransient: true);
@@ -229,7 +233,11 @@ public sealed class GoogleSheetsClient : IDisposable
         }
         catch (GoogleSheetsException e) when (e.IsTransient && attempts > 1)
         {
-            throw new GoogleSheetsException($"{e.Message} ({Attempts(attempts)})", e.HttpStatus, e.Status, true, e.IsInactiveAccount, e.RetryAfter, e);
+            throw new GoogleSheetsException($"{e.Message} ({Attempts(attempts)})", e.HttpStatus, e.Status, true, e.IsInactiveAccount, e.RetryAfter, e)
+            {
+                Malformed = e.Malformed,
+                MayHaveActed = e.MayHaveActed,
+            };
         }
     }
 
