@@ -92,7 +92,7 @@ public sealed class EmailClient
                 {
                     lastError = e;
                     // A reply (even 4xx) means the server did not take the message; so does a failure before DATA.
-                    if (dataSent.Value && e is not SmtpCommandException)
+                    if (dataSent.Value && !IsReply(e))
                     {
                         mayHaveBeenSent = true;
                         step.EffectPossible();
@@ -126,12 +126,12 @@ public sealed class EmailClient
 
     private async Task<string> SendOnceAsync(MimeMessage message, StrongBox<bool> dataSent, CancellationToken cancellationToken)
     {
-        using var smtp = new SmtpClient { Timeout = (int)Math.Min(int.MaxValue, Options.Timeout.TotalMilliseconds) };
+        // Once a recipient is accepted, DATA follows: from then a lost connection may come after the server took the
+        // message (its final reply lost).
+        using var smtp = new TrackingSmtpClient(dataSent) { Timeout = (int)Math.Min(int.MaxValue, Options.Timeout.TotalMilliseconds) };
         await smtp.ConnectAsync(Options.Host, Options.EffectivePort, SocketOptions(Options.Security), cancellationToken).ConfigureAwait(false);
         if (!string.IsNullOrEmpty(Options.Username))
             await smtp.AuthenticateAsync(Options.Username, Options.Password ?? "", cancellationToken).ConfigureAwait(false);
-        // From here a lost connection may come after the server took the message (its final reply lost).
-        dataSent.Value = true;
         var reply = await smtp.SendAsync(message, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -143,6 +143,20 @@ public sealed class EmailClient
         }
         return reply;
     }
+
+    /// <summary>Notes when a recipient was accepted: the next thing the client sends is the message.</summary>
+    private sealed class TrackingSmtpClient(StrongBox<bool> dataMayGoOut) : SmtpClient
+    {
+        protected override void OnRecipientAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response)
+        {
+            dataMayGoOut.Value = true;
+            base.OnRecipientAccepted(message, mailbox, response);
+        }
+    }
+
+    /// <summary>A well-formed SMTP reply (a code from 200 to 599): the server answered, so it did not take the message
+    /// unless it said so. A code out of that range is no reply at all (a malformed answer).</summary>
+    private static bool IsReply(Exception e) => e is SmtpCommandException { StatusCode: var code } && (int)code is >= 200 and < 600;
 
     private static SecureSocketOptions SocketOptions(EmailSecurity security) => security switch
     {
@@ -157,7 +171,8 @@ public sealed class EmailClient
     /// TLS or capability mismatches are final: trying again cannot change them.</summary>
     internal static bool IsTransient(Exception e) => e switch
     {
-        SmtpCommandException command => (int)command.StatusCode is >= 400 and < 500,
+        // A code out of the SMTP range is a malformed answer: the server misbehaved, as transient as no answer.
+        SmtpCommandException command => (int)command.StatusCode is (>= 400 and < 500) or < 200 or >= 600,
         // MailKit keeps a refused sign-in's reply only as text ("454: 4.7.0 ..."); a 4xx (e.g. Gmail's 454 "too many
         // login attempts") says "later". Anything else is the password being wrong.
         AuthenticationException auth => auth.Message.TrimStart().StartsWith('4'),
