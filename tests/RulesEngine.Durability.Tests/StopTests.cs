@@ -14,7 +14,7 @@ namespace RulesEngine.Durability.Tests;
 /// </summary>
 public sealed class StopTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     private TestBed _bed = null!;
 
     public async Task InitializeAsync() => _bed = await TestBed.StartAsync();
@@ -33,13 +33,21 @@ public sealed class StopTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(first == 0, text);
         var rules = Path.Combine(_bed.Directory, "rules");
         Directory.CreateDirectory(rules);
-        await _bed.WriteFlowAsync(triggers: new JObject { ["interval"] = 3600 }, path: Path.Combine(rules, "contacts.json"));
+        await _bed.WriteFlowAsync(triggers: new JObject { ["interval"] = 1 }, path: Path.Combine(rules, "contacts.json"));
         _bed.AppendRows(Scenario.Build(_bed, 3));
         _bed.HelpCrunch.Faults.FailRandomly(1.0, 1, Fault.Status(500));
 
-        using var daemon = CliProcess.Start(_bed, "serve", "--rules", rules, "--connections", _bed.ConnectionsPath, "--state", _bed.StatePath,
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var daemon = CliProcess.Start(_bed, log.Enqueue, "serve", "--rules", rules, "--connections", _bed.ConnectionsPath, "--state", _bed.StatePath,
             "--stop-timeout", "60");
-        await WaitForAsync(() => _bed.HelpCrunch.Received.Count >= 1 || daemon.HasExited);
+        try
+        {
+            await WaitForAsync(() => _bed.HelpCrunch.Received.Count >= 1 || daemon.HasExited);
+        }
+        finally
+        {
+            foreach (var line in log) output.WriteLine(line);
+        }
         Assert.False(daemon.HasExited, "the daemon ended before calling HelpCrunch");
         using (var kill = Process.Start("kill", ["-TERM", daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             await kill.WaitForExitAsync();
@@ -48,6 +56,7 @@ public sealed class StopTests(ITestOutputHelper output) : IAsyncLifetime
         using var patience = new CancellationTokenSource(Patience);
         await daemon.WaitForExitAsync(patience.Token);
 
+        foreach (var line in log) output.WriteLine(line);
         output.WriteLine($"HelpCrunch requests before SIGTERM {atSignal}, after it {_bed.HelpCrunch.Received.Count - atSignal}; exit code {daemon.ExitCode}");
         Assert.Equal(atSignal, _bed.HelpCrunch.Received.Count);
         Assert.Equal(0, daemon.ExitCode);

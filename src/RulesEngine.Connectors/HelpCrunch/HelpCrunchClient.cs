@@ -154,7 +154,7 @@ public sealed class HelpCrunchClient : IDisposable
     {
         var call = StepCall.Current;
         var attempts = 0;
-        Exception? lastError = null;
+        object? last = null; // the last attempt's answer (Attempt) or failure (Exception)
         Attempt? answer = null;
         // Waits (rate limit, backoff) end on a stop as well; the attempt itself only on the caller's token.
         using var waits = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, call.Stopping);
@@ -170,11 +170,12 @@ public sealed class HelpCrunchClient : IDisposable
                         .ConfigureAwait(false);
                     // A 5xx may come after the work was done; a 429 or a 4xx says it was not.
                     if (attempt.Status >= 500 || attempt.Status is >= 200 and < 300) call.EffectPossible();
+                    last = attempt;
                     return attempt;
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
-                    lastError = e;
+                    last = e;
                     if (!NeverConnected(e)) call.EffectPossible();
                     throw;
                 }
@@ -183,8 +184,12 @@ public sealed class HelpCrunchClient : IDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && call.IsStopping)
         {
             // Stopped during a wait: no new attempt. What the last attempt got is the outcome; none at all: not called.
-            if (lastError is not null) throw Failure(lastError, attempts, call);
-            throw new HelpCrunchException(SecretRedactor.Redact($"HelpCrunch not called: {StepCall.StoppingReason}"), null, [], isTransient: true);
+            answer = last switch
+            {
+                Attempt attempt => attempt,
+                Exception e => throw Failure(e, attempts, call),
+                _ => throw new HelpCrunchException(SecretRedactor.Redact($"HelpCrunch not called: {StepCall.StoppingReason}"), null, [], isTransient: true),
+            };
         }
         catch (Exception e) when (e is TimeoutRejectedException or HttpRequestException or IOException)
         {

@@ -8,7 +8,10 @@ internal static class CliProcess
     /// <summary>The built program beside this test's build (same configuration).</summary>
     public static string ProgramPath { get; } = FindProgram();
 
-    public static Process Start(TestBed bed, params string[] args)
+    public static Process Start(TestBed bed, params string[] args) => Start(bed, null, args);
+
+    /// <param name="onLine">Gets every line the program writes (standard output and error).</param>
+    public static Process Start(TestBed bed, Action<string>? onLine, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -22,8 +25,8 @@ internal static class CliProcess
         foreach (var (name, value) in bed.Environment) start.Environment[name] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         // Drain the pipes so a chatty child never blocks on a full one.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) onLine?.Invoke(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) onLine?.Invoke(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
