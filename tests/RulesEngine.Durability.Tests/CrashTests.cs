@@ -64,11 +64,14 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         var tally = Scenario.Check(_bed, rowCount, _bed.LatestRows());
         var creates = _bed.HelpCrunch.Received.Count(r => r.Method == "POST" && r.Path.EndsWith("/customers", StringComparison.Ordinal));
         output.WriteLine($"crash test: {rowCount} rows, {iterations} starts ({killed} killed with kill -9, {finished} ran to the end) in {crashPhase.TotalSeconds:0.0} s, then finished");
-        output.WriteLine($"  rows lost {tally.Lost}, duplicate contacts {tally.DuplicateContacts}, duplicate alerts {tally.DuplicateAlerts}");
+        output.WriteLine($"  rows lost {tally.Lost}, duplicate contacts {tally.DuplicateContacts}, duplicate alerts {tally.DuplicateAlerts} (alerts resent after a cut-off send {tally.AlertsResent})");
         output.WriteLine($"  contacts updated {tally.Updated}, alerts sent {tally.AlertsSent}, alerts with unknown delivery (not resent) {tally.AlertsUnknown}, POST /customers received {creates}");
         Assert.Equal(0, tally.Lost);
         Assert.Equal(0, tally.DuplicateContacts);
-        Assert.Equal(0, tally.DuplicateAlerts);
+        // Alerts are at-least-once by default: a send cut off mid-flight is sent again (marked resent), so a duplicate
+        // is allowed only there; none may be "delivery unknown".
+        Assert.True(tally.DuplicateAlerts <= tally.AlertsResent, $"{tally.DuplicateAlerts} duplicate alerts, only {tally.AlertsResent} resent");
+        Assert.Equal(0, tally.AlertsUnknown);
     }
 
     /// <summary>

@@ -128,8 +128,9 @@ public sealed class CreateContactStep : IResumableReceiver
         if (!ContactFieldMapping.TryBuild(fields, out var body, out var invalid)) return StepOutcome.Failure(invalid);
         var uncertain = false;
         StepOutcome? last = null;
+        var stopping = StepCall.Current.Stopping;
         // The wait between tries ends on a stop too; the calls themselves only on the caller's token.
-        using var waits = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, StepCall.Current.Stopping);
+        using var waits = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
         try
         {
             return await _retry.ExecuteAsync(async _ =>
@@ -140,9 +141,9 @@ public sealed class CreateContactStep : IResumableReceiver
                 return last;
             }, waits.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && last is not null)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && stopping.IsCancellationRequested)
         {
-            return last with { Error = last.Error + StepCall.NotRetriedNote };
+            return last is null ? StepCall.NotCalled() : last with { Error = last.Error + StepCall.NotRetriedNote };
         }
     }
 
