@@ -195,6 +195,8 @@ public sealed class TelegramClient : IDisposable
     {
         ApiRequestException => false,
         MalformedAnswer => true,
+        // A 429 whose body could not be read is still "too many requests": nothing was sent.
+        RequestException { HttpStatusCode: (System.Net.HttpStatusCode)429 } => false,
         TimeoutRejectedException => true,
         RequestException { HttpStatusCode: { } } => true,
         _ when Inner<HttpRequestException>(e) is { } http => http.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError),
