@@ -67,6 +67,36 @@ public sealed class StopTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(0, Scenario.Check(_bed, 3, _bed.LatestRows()).Lost);
     }
 
+    /// <summary>The daemon keeps each step's resume policy: an alert whose send was cut off by kill -9 in `serve` is
+    /// marked in flight, so under "atMostOnce" the next run records "delivery unknown" instead of sending it blindly.</summary>
+    [Fact]
+    public async Task Daemon_KilledMidSend_LeavesTheMarker_SoAtMostOnceDoesNotResend()
+    {
+        var (first, text) = await _bed.RunAsync();
+        Assert.True(first == 0, text);
+        var rules = Path.Combine(_bed.Directory, "rules");
+        Directory.CreateDirectory(rules);
+        await _bed.WriteFlowAsync(alert: new JObject { ["delivery"] = "atMostOnce" }, triggers: new JObject { ["interval"] = 1 },
+            path: Path.Combine(rules, "contacts.json"));
+        await _bed.WriteFlowAsync(alert: new JObject { ["delivery"] = "atMostOnce" });
+        _bed.AppendRows(Scenario.Build(_bed, 1, first: 2)); // a row whose create is refused: it takes the alert path
+        _bed.Telegram.Faults.FailNext(Fault.Slow(TimeSpan.FromSeconds(20)));
+
+        using (var daemon = CliProcess.Start(_bed, "serve", "--rules", rules, "--connections", _bed.ConnectionsPath, "--state", _bed.StatePath))
+        {
+            await WaitForAsync(() => _bed.Telegram.Received.Count >= 1 || daemon.HasExited);
+            Assert.False(daemon.HasExited, "the daemon ended before sending the alert");
+            daemon.Kill(entireProcessTree: true);
+            await daemon.WaitForExitAsync();
+        }
+
+        var (exit, after) = await _bed.RunAsync();
+        Assert.True(exit == 0, after);
+        Assert.Empty(_bed.Telegram.SentMessages);
+        var row = Assert.Single(_bed.LatestRows().Values);
+        Assert.Equal("1", row.Steps.Single(s => s.StepId == "alert").Output.GetValueOrDefault("deliveryUnknown"));
+    }
+
     private static async Task WaitForAsync(Func<bool> condition)
     {
         using var patience = new CancellationTokenSource(Patience);
