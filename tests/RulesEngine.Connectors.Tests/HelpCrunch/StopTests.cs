@@ -39,6 +39,39 @@ public sealed class StopTests
         Assert.Single(emulator.Received);
     }
 
+    /// <summary>9/6 for the create: a POST refused with 429 did not create, so during the wait the marker says
+    /// "not sent" (a kill there creates on the next run without a look-up); after a 500 it never does.</summary>
+    [Theory]
+    [InlineData(429, true)]
+    [InlineData(500, false)]
+    public async Task Create_MarksNotSentDuringTheRetryWait_OnlyWhenTheServiceRefused(int status, bool notSent)
+    {
+        await using var emulator = await HelpCrunchEmulator.StartAsync(TestConnection.ApiKey);
+        emulator.Faults.FailNext(status == 429 ? Fault.RateLimited(4) : Fault.Status(500), "/customers");
+        var time = new FakeTimeProvider();
+        using var client = new HelpCrunchClient(new HelpCrunchOptions
+        {
+            ApiKey = TestConnection.ApiKey, BaseUrl = emulator.BaseUrl, MaxAttempts = 3, RetryDelay = TimeSpan.FromSeconds(4), RequestsPerMinute = 0,
+        }, timeProvider: time);
+        var marks = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var stopping = new CancellationTokenSource();
+
+        Task<StepOutcome> create;
+        using (StepCall.Enter(StepCall.ForMarker(() => marks.Enqueue("sending"), () => marks.Enqueue("not sent"), effectPossible: false)
+                   .WithStopping(stopping.Token)))
+            create = new CreateContactStep(client, _ => new JObject()).CreateAsync(JObject.Parse("""{"email":"new@example.com"}"""), default);
+        await WaitForAsync(() => emulator.Received.Count >= 1 && (marks.Count > 0 || !notSent));
+        // Stop instead of waiting the retry out (fake time does not move): what matters is what the marker said.
+        await stopping.CancelAsync();
+        var outcome = await create.WaitAsync(Patience);
+
+        Assert.Equal(OutcomeStatus.Held, outcome.Status);
+        Assert.Equal(notSent ? ["not sent"] : [], marks.ToArray());
+        Assert.Equal(notSent, outcome.NoEffect);
+        Assert.Single(emulator.Received);
+        Assert.Empty(emulator.Contacts);
+    }
+
     private static async Task WaitForAsync(Func<bool> condition)
     {
         using var patience = new CancellationTokenSource(Patience);
