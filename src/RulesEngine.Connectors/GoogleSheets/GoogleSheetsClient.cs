@@ -229,11 +229,12 @@ public sealed class GoogleSheetsClient : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            throw new GoogleSheetsException($"could not reach Google Sheets at {_baseUrl} ({Attempts(attempts)}): {e.Message}", isTransient: true, inner: e);
+            throw new GoogleSheetsException($"could not reach Google Sheets at {_baseUrl} ({Attempts(attempts)}): {e.Message}" +
+                (step.IsStopping ? StepCall.NotRetriedNote : ""), isTransient: true, inner: e);
         }
-        catch (GoogleSheetsException e) when (e.IsTransient && attempts > 1)
+        catch (GoogleSheetsException e) when (e.IsTransient && (attempts > 1 || step.IsStopping))
         {
-            throw new GoogleSheetsException($"{e.Message} ({Attempts(attempts)})", e.HttpStatus, e.Status, true, e.IsInactiveAccount, e.RetryAfter, e)
+            throw new GoogleSheetsException($"{e.Message} ({Attempts(attempts)}){(step.IsStopping ? StepCall.NotRetriedNote : "")}", e.HttpStatus, e.Status, true, e.IsInactiveAccount, e.RetryAfter, e)
             {
                 Malformed = e.Malformed,
                 MayHaveActed = e.MayHaveActed,

@@ -88,3 +88,34 @@ public sealed class DeliveryPolicyTests
         Assert.True(outcome.NoEffect);
     }
 }
+
+/// <summary>9/13 for e-mail: on a stop no new attempt starts; the retry wait ends at once.</summary>
+public sealed class StopTests
+{
+    [Fact]
+    public async Task Stop_DuringTheRetryWait_StartsNoNewSession_AndHoldsSayingNothingWasSent()
+    {
+        await using var bed = new EmailTestBed();
+        bed.Smtp.FailNext(SmtpFault.Reply(SmtpStage.RcptTo, 451));
+        var connection = bed.Connection(maxAttempts: 5);
+        connection["retryDelaySeconds"] = 300; // without the stop, the wait outlasts the test's patience
+        var step = bed.Step("""
+            [{ "id": "mail", "type": "email.send", "connection": "email", "to": "ops@example.com", "subject": "s", "body": "b" }]
+            """, connection: connection);
+        using var stopping = new CancellationTokenSource();
+
+        Task<IReadOnlyList<StepOutcome>> send;
+        using (StepCall.Enter(StepCall.ForStopping(stopping.Token)))
+            send = step.ExecuteAsync([EmailTestBed.Item()], default);
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            while (bed.Smtp.Sessions < 1) await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System, patience.Token);
+        await stopping.CancelAsync();
+        var outcome = Assert.Single(await send.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(OutcomeStatus.Held, outcome.Status);
+        Assert.True(outcome.NoEffect);
+        Assert.Contains("not retried: the run is stopping", outcome.Error, StringComparison.Ordinal);
+        Assert.Equal(1, bed.Smtp.Sessions);
+        Assert.Empty(bed.Smtp.Messages);
+    }
+}

@@ -70,3 +70,35 @@ public sealed class HostileAnswersTests : IAsyncLifetime
 
     private static string Unspaced(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c) && !char.IsControl(c)));
 }
+
+/// <summary>9/13 for Google Sheets: on a stop no new attempt starts; the retry wait ends at once.</summary>
+public sealed class StopTests
+{
+    [Fact]
+    public async Task Stop_DuringTheRetryWait_StartsNoNewAttempt()
+    {
+        await using var bed = await WriterTestBed.StartAsync();
+        for (var i = 0; i < 5; i++) bed.Emulator.Faults.FailNext(RulesEngine.Emulation.Fault.Status(503), ":append");
+        var options = new GoogleSheetsOptions
+        {
+            BaseUrl = bed.Emulator.BaseUrl, ServiceAccountKeyFile = bed.KeyFile, MaxAttempts = 5,
+            RetryBaseDelay = TimeSpan.FromMinutes(5), // without the stop, the wait outlasts the test's patience
+            ReadsPerMinute = 10_000, WritesPerMinute = 10_000,
+        };
+        using var client = new GoogleSheetsClient(options);
+        using var stopping = new CancellationTokenSource();
+
+        Task<SheetWriteResult> append;
+        using (Core.Steps.StepCall.Enter(Core.Steps.StepCall.ForStopping(stopping.Token)))
+            append = client.AppendRowAsync(WriterTestBed.SpreadsheetId, "Contacts!A1:D", ["cy@example.com"], false, default);
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            while (!bed.Emulator.Received.Any(r => r.Path.EndsWith(":append", StringComparison.Ordinal)))
+                await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System, patience.Token);
+        await stopping.CancelAsync();
+
+        var error = await Assert.ThrowsAsync<GoogleSheetsException>(() => append.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(error.IsTransient, error.Message);
+        Assert.Contains("not retried: the run is stopping", error.Message, StringComparison.Ordinal);
+        Assert.Single(bed.Emulator.Received, r => r.Path.EndsWith(":append", StringComparison.Ordinal));
+    }
+}
