@@ -63,7 +63,7 @@ public sealed class EmulatorHost : IAsyncDisposable
                 body,
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 DateTimeOffset.UtcNow,
-                fault is { Kind: FaultKind.Status or FaultKind.RateLimited } ? fault.StatusCode : null));
+                fault is { Kind: FaultKind.Status or FaultKind.RateLimited or FaultKind.Answer } ? fault.StatusCode : null));
             switch (fault?.Kind)
             {
                 case FaultKind.Drop:
@@ -75,6 +75,11 @@ public sealed class EmulatorHost : IAsyncDisposable
                     break;
                 case FaultKind.Status or FaultKind.RateLimited:
                     await writeFault(context, fault);
+                    return;
+                case FaultKind.Answer:
+                    context.Response.StatusCode = fault.StatusCode;
+                    context.Response.ContentType = fault.ContentType;
+                    await context.Response.WriteAsync(fault.Body);
                     return;
             }
             await next(context);

@@ -35,7 +35,7 @@ public sealed partial class EmailClient
         }
         catch (Exception e) when (e is not EmailException && IsKnown(e))
         {
-            throw Translate(e, attempts);
+            throw Translate(e, attempts, mayHaveBeenSent: false, stopping: false); // a self-test sends no message
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -8,6 +9,7 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 using RulesEngine.Core.Connections;
+using RulesEngine.Core.Steps;
 
 namespace RulesEngine.Connectors.Email;
 
@@ -36,7 +38,16 @@ public sealed partial class EmailClient
             ? ResiliencePipeline.Empty
             : new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsTransient(e)),
+                // Once the run is stopping, no new attempt starts; a send that may have been delivered is repeated only
+                // when the caller allows it (at-least-once).
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && e is not StopRetrying && IsTransient(e)
+                    && !StepCall.Current.IsStopping),
+                OnRetry = args =>
+                {
+                    // Before the wait: an attempt refused with a reply (4xx) or before the data went out did not send.
+                    StepCall.Current.AttemptRefused();
+                    return default;
+                },
                 MaxRetryAttempts = options.MaxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -55,31 +66,69 @@ public sealed partial class EmailClient
     /// (e.g. <c>2.0.0 OK queued as …</c>).
     /// </summary>
     /// <exception cref="EmailException">The server refused the message, or gave no usable answer after every attempt.</exception>
-    public async Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken = default)
+    /// <param name="repeatUncertain">False (at-most-once): an attempt that may have delivered the message ends the
+    /// retries, and the exception says <see cref="EmailException.MayHaveBeenSent"/>.</param>
+    public async Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken = default, bool repeatUncertain = true)
     {
         ArgumentNullException.ThrowIfNull(message);
+        var step = StepCall.Current;
         var attempts = 0;
+        var mayHaveBeenSent = false;
+        Exception? lastError = null;
+        // Waits (backoff) end on a stop as well; the attempt itself only on the caller's token.
+        using var waits = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, step.Stopping);
         try
         {
-            return await _retry.ExecuteAsync(async token =>
+            return await _retry.ExecuteAsync(async _ =>
             {
                 attempts++;
-                return await _timeout.ExecuteAsync(async t => await SendOnceAsync(message, t).ConfigureAwait(false), token).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
+                step.AttemptStarting();
+                var dataSent = new StrongBox<bool>();
+                try
+                {
+                    return await _timeout.ExecuteAsync(async t => await SendOnceAsync(message, dataSent, t).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    lastError = e;
+                    // A reply (even 4xx) means the server did not take the message; so does a failure before DATA.
+                    if (dataSent.Value && !IsReply(e))
+                    {
+                        mayHaveBeenSent = true;
+                        step.EffectPossible();
+                        if (!repeatUncertain) throw new StopRetrying(e);
+                    }
+                    throw;
+                }
+            }, waits.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
         }
+        catch (OperationCanceledException) when (step.IsStopping)
+        {
+            if (lastError is not null) throw Translate(lastError, attempts, mayHaveBeenSent, stopping: true);
+            throw new EmailException($"SMTP server {Server} not called: {StepCall.StoppingReason}", transient: true);
+        }
+        catch (StopRetrying stop)
+        {
+            throw Translate(stop.InnerException!, attempts, mayHaveBeenSent: true, step.IsStopping);
+        }
         catch (Exception e) when (e is not EmailException && IsKnown(e))
         {
-            throw Translate(e, attempts);
+            throw Translate(e, attempts, mayHaveBeenSent, step.IsStopping);
         }
     }
 
-    private async Task<string> SendOnceAsync(MimeMessage message, CancellationToken cancellationToken)
+    /// <summary>Ends the retries after an attempt that may have delivered the message; never leaves this class.</summary>
+    private sealed class StopRetrying(Exception cause) : Exception(cause.Message, cause);
+
+    private async Task<string> SendOnceAsync(MimeMessage message, StrongBox<bool> dataSent, CancellationToken cancellationToken)
     {
-        using var smtp = new SmtpClient { Timeout = (int)Math.Min(int.MaxValue, Options.Timeout.TotalMilliseconds) };
+        // Once a recipient is accepted, DATA follows: from then a lost connection may come after the server took the
+        // message (its final reply lost).
+        using var smtp = new TrackingSmtpClient(dataSent) { Timeout = (int)Math.Min(int.MaxValue, Options.Timeout.TotalMilliseconds) };
         await smtp.ConnectAsync(Options.Host, Options.EffectivePort, SocketOptions(Options.Security), cancellationToken).ConfigureAwait(false);
         if (!string.IsNullOrEmpty(Options.Username))
             await smtp.AuthenticateAsync(Options.Username, Options.Password ?? "", cancellationToken).ConfigureAwait(false);
@@ -95,6 +144,20 @@ public sealed partial class EmailClient
         return reply;
     }
 
+    /// <summary>Notes when a recipient was accepted: the next thing the client sends is the message.</summary>
+    private sealed class TrackingSmtpClient(StrongBox<bool> dataMayGoOut) : SmtpClient
+    {
+        protected override void OnRecipientAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response)
+        {
+            dataMayGoOut.Value = true;
+            base.OnRecipientAccepted(message, mailbox, response);
+        }
+    }
+
+    /// <summary>A well-formed SMTP reply (a code from 200 to 599): the server answered, so it did not take the message
+    /// unless it said so. A code out of that range is no reply at all (a malformed answer).</summary>
+    private static bool IsReply(Exception e) => e is SmtpCommandException { StatusCode: var code } && (int)code is >= 200 and < 600;
+
     private static SecureSocketOptions SocketOptions(EmailSecurity security) => security switch
     {
         EmailSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
@@ -108,7 +171,8 @@ public sealed partial class EmailClient
     /// TLS or capability mismatches are final: trying again cannot change them.</summary>
     internal static bool IsTransient(Exception e) => e switch
     {
-        SmtpCommandException command => (int)command.StatusCode is >= 400 and < 500,
+        // A code out of the SMTP range is a malformed answer: the server misbehaved, as transient as no answer.
+        SmtpCommandException command => (int)command.StatusCode is (>= 400 and < 500) or < 200 or >= 600,
         // MailKit keeps a refused sign-in's reply only as text ("454: 4.7.0 ..."); a 4xx (e.g. Gmail's 454 "too many
         // login attempts") says "later". Anything else is the password being wrong.
         AuthenticationException auth => auth.Message.TrimStart().StartsWith('4'),
@@ -122,7 +186,7 @@ public sealed partial class EmailClient
         e is SmtpCommandException or AuthenticationException or SslHandshakeException or NotSupportedException or ProtocolException
             or ServiceNotConnectedException or IOException or SocketException or TimeoutRejectedException or TimeoutException or OperationCanceledException;
 
-    private EmailException Translate(Exception e, int attempts)
+    private EmailException Translate(Exception e, int attempts, bool mayHaveBeenSent, bool stopping)
     {
         var text = e switch
         {
@@ -139,9 +203,9 @@ public sealed partial class EmailClient
             _ => $"SMTP server {Server} could not be reached or dropped the connection: {e.Message}",
         };
         var transient = IsTransient(e);
-        if (transient) text += $" (gave up after {attempts} attempt{(attempts == 1 ? "" : "s")})";
+        if (transient) text += $" (gave up after {attempts} attempt{(attempts == 1 ? "" : "s")}){(stopping ? StepCall.NotRetriedNote : "")}";
         var code = e is SmtpCommandException c ? (int)c.StatusCode : (int?)null;
-        return new EmailException(text, transient, code, e);
+        return new EmailException(text, transient, code, e) { MayHaveBeenSent = mayHaveBeenSent };
     }
 
     private static string What(SmtpCommandException e) => e.ErrorCode switch

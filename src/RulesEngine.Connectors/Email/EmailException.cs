@@ -12,6 +12,11 @@ public sealed class EmailException(string message, bool transient, int? replyCod
 {
     public bool Transient { get; } = transient;
 
+    /// <summary>True when an attempt ended without the server's final reply after the message data went out (a
+    /// timeout or a dropped connection during or after DATA): the message may have been delivered. False when every
+    /// attempt was refused with a reply or failed before the data was sent.</summary>
+    public bool MayHaveBeenSent { get; init; }
+
     /// <summary>The SMTP reply code (e.g. 550, 451), when the server answered with one.</summary>
     public int? ReplyCode { get; } = replyCode;
 

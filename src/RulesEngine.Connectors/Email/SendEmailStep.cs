@@ -12,8 +12,15 @@ namespace RulesEngine.Connectors.Email;
 /// order. Succeeded when the server accepted the message; Failed when it refused it for good (5xx, an invalid
 /// address, a refused sign-in) or the item cannot make a message; Held when the server could not be reached or kept
 /// answering "later" (4xx) after every retry. A template that fails for an item fails that item only.
+/// <para>
+/// Delivery policy (<c>"delivery"</c>), applied to a message whose sending was cut off after its data went out (the
+/// in-flight marker survived a crash, or the call ended without the final reply): <c>atLeastOnce</c> (default) sends
+/// it again (output <c>resent</c>: 1); <c>atMostOnce</c> records it as failed with <c>deliveryUnknown</c>: 1. The
+/// default is at-least-once because an e-mail alert exists so that a failure is never silent, a duplicate needs the
+/// server's final reply to be lost after it took the message (rare), and it is what this step always did.
+/// </para>
 /// </summary>
-internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates templates) : IReceiver
+internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates templates, bool atMostOnce = false) : IResumableReceiver
 {
     public const string InvalidAddressCode = "EM0201";
 
@@ -43,7 +50,8 @@ internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates 
         CheckLiteral(config, SendEmailSpec.FieldFrom, from, list: false);
 
         if (client is null || to is null || subject is null || body is null) return null;
-        return new SendEmailStep(client, new Templates(to, cc, bcc, from, replyTo, subject, body, html));
+        var atMostOnce = config.Text(SendEmailSpec.FieldDelivery) == SendEmailSpec.DeliveryAtMostOnce;
+        return new SendEmailStep(client, new Templates(to, cc, bcc, from, replyTo, subject, body, html), atMostOnce);
     }
 
     public async Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
@@ -52,6 +60,12 @@ internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates 
         foreach (var item in items)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // A stop lets the item in flight finish; no further item is called.
+            if (StepCall.Current.IsStopping)
+            {
+                outcomes.Add(StepCall.NotCalled());
+                continue;
+            }
             outcomes.Add(Compose(item, out var message) is { } failed ? failed : await SendAsync(message, cancellationToken).ConfigureAwait(false));
         }
         return outcomes;
@@ -67,17 +81,40 @@ internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates 
         return Task.FromResult(previews);
     }
 
+    public async Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IReadOnlyList<ItemScope> items, IReadOnlyList<InterruptedCall> interrupted, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<StepOutcome?>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var call = interrupted[i];
+            if (atMostOnce)
+            {
+                outcomes.Add(StepOutcome.Failure(
+                    $"not sent again: an earlier attempt (run {call.RunId}, {call.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z) ended without the server's " +
+                    $"final reply ({call.Reason}), so the message may or may not have been delivered; \"delivery\" is \"atMostOnce\", so it is not " +
+                    "resent (send it anyway with: rulesengine replay <flow> --row N --force)",
+                    output: new Dictionary<string, string>(StringComparer.Ordinal) { [SendEmailSpec.OutputDeliveryUnknown] = "1" }));
+                continue;
+            }
+            var outcome = Compose(items[i], out var message) is { } failed ? failed : await SendAsync(message, cancellationToken).ConfigureAwait(false);
+            outcomes.Add(outcome.Status == OutcomeStatus.Succeeded
+                ? outcome with { Output = new Dictionary<string, string>(outcome.Output, StringComparer.Ordinal) { [SendEmailSpec.OutputResent] = "1" } }
+                : outcome);
+        }
+        return outcomes;
+    }
+
     /// <summary>Sends one composed message and turns the result into an outcome.</summary>
     internal async Task<StepOutcome> SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
         try
         {
-            await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            await client.SendAsync(message, cancellationToken, repeatUncertain: !atMostOnce).ConfigureAwait(false);
             return StepOutcome.Success(Output(message));
         }
         catch (EmailException e)
         {
-            return e.Transient ? StepOutcome.Held(e.Message, e) : StepOutcome.Failure(e.Message, e);
+            return e.Transient ? StepOutcome.Held(e.Message, e) with { NoEffect = !e.MayHaveBeenSent } : StepOutcome.Failure(e.Message, e);
         }
     }
 

@@ -40,6 +40,12 @@ internal sealed class AppendRowStep(SheetTarget target, TemplateMap values) : IR
         foreach (var item in items)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // A stop lets the item in flight finish; no further item is called.
+            if (StepCall.Current.IsStopping)
+            {
+                outcomes.Add(StepCall.NotCalled());
+                continue;
+            }
             if (SheetTarget.Render(values, item, out var rendered) is { } failed)
             {
                 outcomes.Add(failed);

@@ -66,9 +66,18 @@ public sealed class GoogleSheetsClient : IDisposable
     public async Task<IReadOnlyList<IReadOnlyList<string>>> GetValuesAsync(string spreadsheetId, string range, CancellationToken cancellationToken)
     {
         var json = await SendJsonAsync(GetRequest(spreadsheetId, range), cancellationToken);
-        // An empty range has no "values" key at all.
-        if (json["values"] is not JArray rows) return [];
-        return [.. rows.Select(row => row is JArray cells ? (IReadOnlyList<string>)[.. cells.Select(CellText)] : [])];
+        // A ValueRange always echoes "range"; an empty range has no "values" key at all (documented), but "values"
+        // that is not an array of arrays is no answer to read rows from.
+        if (json["range"] is not JValue { Type: JTokenType.String }) throw Malformed(json, "a ValueRange without \"range\"");
+        switch (json["values"])
+        {
+            case null:
+                return [];
+            case JArray rows when rows.All(row => row is JArray cells && cells.All(cell => cell is JValue)):
+                return [.. rows.Select(row => (IReadOnlyList<string>)[.. ((JArray)row).Select(CellText)])];
+            default:
+                throw Malformed(json, "\"values\" is not an array of arrays of cells");
+        }
     }
 
     /// <summary>
@@ -96,7 +105,10 @@ public sealed class GoogleSheetsClient : IDisposable
     {
         var request = AppendRequest(spreadsheetId, range, cells, rawInput);
         var json = await SendJsonAsync(request, cancellationToken);
-        return SheetWriteResult.Parse(json["updates"] as JObject ?? [], json["tableRange"]?.ToString());
+        // Documented: {spreadsheetId, tableRange?, updates{updatedRange, ...}}; the row number comes from updatedRange.
+        if (json["updates"] is not JObject { } updates || updates["updatedRange"] is not JValue { Type: JTokenType.String })
+            throw Malformed(json, "an append answer without \"updates.updatedRange\"", mayHaveActed: true);
+        return SheetWriteResult.Parse(updates, json["tableRange"]?.ToString());
     }
 
     /// <summary>
@@ -107,6 +119,8 @@ public sealed class GoogleSheetsClient : IDisposable
         CancellationToken cancellationToken)
     {
         var json = await SendJsonAsync(UpdateRequest(spreadsheetId, range, cells, rawInput), cancellationToken);
+        if (json["updatedRange"] is not JValue { Type: JTokenType.String })
+            throw Malformed(json, "an update answer without \"updatedRange\"", mayHaveActed: true);
         return SheetWriteResult.Parse(json, null);
     }
 
@@ -123,7 +137,9 @@ public sealed class GoogleSheetsClient : IDisposable
     public async Task<IReadOnlyList<string>> GetSheetTitlesAsync(string spreadsheetId, CancellationToken cancellationToken)
     {
         var json = await SendJsonAsync(new Request(HttpMethod.Get, $"v4/spreadsheets/{Uri.EscapeDataString(spreadsheetId)}?fields=sheets.properties", null, Idempotent: true), cancellationToken);
-        return [.. (json["sheets"] as JArray ?? []).Select(s => s["properties"]?["title"]?.ToString() ?? "")];
+        if (json["sheets"] is not JArray sheets || !sheets.All(sheet => sheet["properties"]?["title"] is JValue { Type: JTokenType.String }))
+            throw Malformed(json, "\"sheets\" is not a list of sheets with titles");
+        return [.. sheets.Select(sheet => sheet["properties"]!["title"]!.ToString())];
     }
 
     /// <summary>
@@ -135,7 +151,8 @@ public sealed class GoogleSheetsClient : IDisposable
         var json = await SendJsonAsync(new Request(HttpMethod.Get,
             $"v4/spreadsheets/{Uri.EscapeDataString(spreadsheetId)}?fields={Uri.EscapeDataString("properties(locale,timeZone)")}", null,
             Idempotent: true), cancellationToken);
-        return new SpreadsheetProperties(json["properties"]?["locale"]?.ToString() ?? "", json["properties"]?["timeZone"]?.ToString() ?? "");
+        if (json["properties"] is not JObject properties) throw Malformed(json, "an answer without \"properties\"");
+        return new SpreadsheetProperties(properties["locale"]?.ToString() ?? "", properties["timeZone"]?.ToString() ?? "");
     }
 
     public void Dispose() => _http.Dispose();
@@ -166,6 +183,19 @@ public sealed class GoogleSheetsClient : IDisposable
     private RequestPreview Preview(Request request) =>
         new(request.Method.Method, _baseUrl + request.RelativeUrl, request.Body?.ToString(Formatting.Indented));
 
+    /// <summary>An answer with a success status that lacks what is read from it: Google misbehaving (or a proxy), so
+    /// transient (a step holds its item, a source read fails and is tried again), quoting what came back.</summary>
+    private static GoogleSheetsException Malformed(JObject json, string what, bool mayHaveActed = false) =>
+        new($"Google Sheets answered with {what}, not the documented answer (the service misbehaved): {Quote(json.ToString(Formatting.None))}",
+            200, isTransient: true) { Malformed = true, MayHaveActed = mayHaveActed };
+
+    private static string Quote(string body)
+    {
+        var text = Shorten(body);
+        text = string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c)).Trim();
+        return text.Length == 0 ? "(empty)" : "'" + text + "'";
+    }
+
     private Task<JObject> SendJsonAsync(Request request, CancellationToken cancellationToken) =>
         SendAsync(request, async (content, token) =>
         {
@@ -176,25 +206,56 @@ public sealed class GoogleSheetsClient : IDisposable
             }
             catch (JsonReaderException e)
             {
-                throw new GoogleSheetsException($"Google Sheets answered with something that is not JSON: {Shorten(body)}", inner: e);
+                // HTML from a proxy, an empty body: the service misbehaved; a write may have been applied.
+                throw new GoogleSheetsException("Google Sheets answered with something that is not a JSON object " +
+                    $"(the service misbehaved): {Quote(body)}", 200, isTransient: true, inner: e)
+                { Malformed = true, MayHaveActed = request.Method != HttpMethod.Get };
             }
         }, cancellationToken);
 
     /// <summary>One request with retries, pacing and a timeout per attempt; <paramref name="read"/> takes a successful
     /// answer's body (inside the attempt, so a body cut off mid-way is retried like any lost answer).</summary>
+    /// <remarks>Once the run is stopping (<see cref="StepCall.Stopping"/>) no new attempt, pacing wait or retry wait starts:
+    /// the last failure then stands. The attempt in flight ends only on <paramref name="cancellationToken"/>.</remarks>
     private async Task<T> SendAsync<T>(Request request, Func<HttpContent, CancellationToken, Task<T>> read, CancellationToken cancellationToken,
         bool streamed = false)
     {
         var write = request.Method != HttpMethod.Get;
         var attempts = 0;
+        var step = StepCall.Current;
+        Exception? lastError = null;
+        using var waits = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, step.Stopping);
         try
         {
             return await (request.Idempotent ? _retry : _retryUnapplied).ExecuteAsync(async token =>
             {
                 attempts++;
                 await (write ? _writePacer : _pacer).WaitTurnAsync(token);
-                return await _attemptTimeout.ExecuteAsync(t => new ValueTask<T>(SendOnceAsync(request, read, streamed, t)), token);
-            }, cancellationToken);
+                step.AttemptStarting();
+                try
+                {
+                    return await _attemptTimeout.ExecuteAsync(t => new ValueTask<T>(SendOnceAsync(request, read, streamed, t)), cancellationToken);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    lastError = e;
+                    if (!(e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
+                          || e is GoogleSheetsException { HttpStatus: 429 or (>= 400 and < 500) })) step.EffectPossible();
+                    throw;
+                }
+            }, waits.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && step.IsStopping)
+        {
+            if (lastError is GoogleSheetsException sheets)
+                throw new GoogleSheetsException(sheets.Message + StepCall.NotRetriedNote, sheets.HttpStatus, sheets.Status, sheets.IsTransient, sheets.IsInactiveAccount, sheets.RetryAfter, sheets)
+                {
+                    Malformed = sheets.Malformed,
+                    MayHaveActed = sheets.MayHaveActed,
+                };
+            if (lastError is not null)
+                throw new GoogleSheetsException($"could not reach Google Sheets at {_baseUrl} ({Attempts(attempts)}): {lastError.Message}{StepCall.NotRetriedNote}", isTransient: true, inner: lastError);
+            throw new GoogleSheetsException($"Google Sheets not called: {StepCall.StoppingReason}", isTransient: true);
         }
         catch (TimeoutRejectedException e)
         {
@@ -203,11 +264,16 @@ public sealed class GoogleSheetsClient : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            throw new GoogleSheetsException($"could not reach Google Sheets at {_baseUrl} ({Attempts(attempts)}): {e.Message}", isTransient: true, inner: e);
+            throw new GoogleSheetsException($"could not reach Google Sheets at {_baseUrl} ({Attempts(attempts)}): {e.Message}" +
+                (step.IsStopping ? StepCall.NotRetriedNote : ""), isTransient: true, inner: e);
         }
-        catch (GoogleSheetsException e) when (e.IsTransient && attempts > 1)
+        catch (GoogleSheetsException e) when (e.IsTransient && (attempts > 1 || step.IsStopping))
         {
-            throw new GoogleSheetsException($"{e.Message} ({Attempts(attempts)})", e.HttpStatus, e.Status, true, e.IsInactiveAccount, e.RetryAfter, e);
+            throw new GoogleSheetsException($"{e.Message} ({Attempts(attempts)}){(step.IsStopping ? StepCall.NotRetriedNote : "")}", e.HttpStatus, e.Status, true, e.IsInactiveAccount, e.RetryAfter, e)
+            {
+                Malformed = e.Malformed,
+                MayHaveActed = e.MayHaveActed,
+            };
         }
     }
 
@@ -245,6 +311,7 @@ public sealed class GoogleSheetsClient : IDisposable
 
     private static ResiliencePipeline BuildRetry(GoogleSheetsOptions options, TimeProvider time, PredicateBuilder<object> shouldHandle)
     {
+        Func<RetryPredicateArguments<object>, ValueTask<bool>> handle = shouldHandle;
         var retry = new ResiliencePipelineBuilder { TimeProvider = time };
         // Polly wants at least one retry; a single attempt is simply no retry strategy.
         if (options.MaxAttempts > 1)
@@ -256,7 +323,15 @@ public sealed class GoogleSheetsClient : IDisposable
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
                 MaxDelay = TimeSpan.FromMinutes(1),
-                ShouldHandle = shouldHandle,
+                // Once the run is stopping no new attempt starts; a malformed answer is not retried (it was an answer).
+                ShouldHandle = args => StepCall.Current.IsStopping || args.Outcome.Exception is GoogleSheetsException { Malformed: true }
+                    ? ValueTask.FromResult(false)
+                    : handle(args),
+                OnRetry = _ =>
+                {
+                    StepCall.Current.AttemptRefused();
+                    return default;
+                },
                 // Google rarely sends Retry-After; when it does, it knows better than our backoff.
                 DelayGenerator = args => ValueTask.FromResult(
                     args.Outcome.Exception is GoogleSheetsException { RetryAfter: { } wait }

@@ -31,6 +31,13 @@ public sealed class GoogleSheetsException : Exception
     /// <summary>The credential was rejected (revoked key, disabled account, deleted API key): the account is inactive.</summary>
     public bool IsInactiveAccount { get; }
 
+    /// <summary>A success status whose answer lacks what is read from it (not JSON, no "range", "values" not an array
+    /// of arrays): the service misbehaved. Transient, never retried within the call.</summary>
+    public bool Malformed { get; init; }
+
+    /// <summary>For a write: the request may have been applied although no usable answer came back.</summary>
+    public bool MayHaveActed { get; init; }
+
     /// <summary>The server's Retry-After hint, when it gave one.</summary>
     public TimeSpan? RetryAfter { get; }
 }

@@ -71,6 +71,12 @@ internal sealed class UpdateRowStep(SheetTarget target, string findColumn, Compi
         foreach (var item in items)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // A stop lets the item in flight finish; no further item is called.
+            if (StepCall.Current.IsStopping)
+            {
+                outcomes.Add(StepCall.NotCalled());
+                continue;
+            }
             if (Render(item, out var value, out var rendered) is { } failed)
             {
                 outcomes.Add(failed);

@@ -17,7 +17,8 @@ internal interface IRowSink
 /// Walks a <c>values.get</c> answer as it streams in, through a small rolling buffer, into one reused
 /// <see cref="RawRow"/>: a 100,000-row tab is never held whole, neither as text nor as a string per cell. Cells read as
 /// <see cref="GoogleSheetsClient.GetValuesAsync"/> gives them: text as is, numbers invariant, booleans TRUE/FALSE,
-/// null "" (an array or object in a cell, which Google never sends, reads as "").
+/// null "". An answer that is not a value range (no "range", "values" not an array of arrays of cells, not JSON) is
+/// the service misbehaving: a transient, malformed <see cref="GoogleSheetsException"/>, as for <c>GetValuesAsync</c>.
 /// </summary>
 internal sealed class ValueRows(IRowSink sink)
 {
@@ -26,6 +27,8 @@ internal sealed class ValueRows(IRowSink sink)
     private bool _inValues;
     private bool _valuesNext;
     private bool _done;
+    private bool _rangeNext;
+    private bool _sawRange;
 
     /// <exception cref="GoogleSheetsException">The answer is not the JSON of a value range.</exception>
     /// <exception cref="IOException">The answer was cut off (a lost connection: worth another attempt).</exception>
@@ -56,13 +59,20 @@ internal sealed class ValueRows(IRowSink sink)
         }
         catch (JsonException e)
         {
-            throw new GoogleSheetsException($"Google Sheets answered values.get with something that is not a value range ({e.Message})", inner: e);
+            // The service misbehaved (or a proxy answered): transient, so the read is tried again and no row is taken
+            // from an answer that only looks like one.
+            throw new GoogleSheetsException($"Google Sheets answered values.get with something that is not a value range ({e.Message}), " +
+                "not the documented answer (the service misbehaved)", 200, isTransient: true, inner: e) { Malformed = true };
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
         if (!walker._done) throw new IOException("the values.get answer ended before its JSON did");
+        // A ValueRange always echoes "range" (an empty tab has no "values", which is documented).
+        if (!walker._sawRange)
+            throw new GoogleSheetsException("Google Sheets answered values.get with a ValueRange without \"range\", not the documented answer " +
+                "(the service misbehaved)", 200, isTransient: true) { Malformed = true };
     }
 
     /// <summary>Takes every whole token in <paramref name="json"/>; returns how many bytes were taken.</summary>
@@ -80,10 +90,17 @@ internal sealed class ValueRows(IRowSink sink)
                     throw new JsonException("not an object");
                 case (1, JsonTokenType.PropertyName):
                     _valuesNext = reader.ValueTextEquals("values"u8);
+                    _rangeNext = reader.ValueTextEquals("range"u8);
+                    break;
+                case (1, JsonTokenType.String) when _rangeNext:
+                    _sawRange = true;
                     break;
                 case (1, JsonTokenType.StartArray):
                     _inValues = _valuesNext;
+                    _valuesNext = false;
                     break;
+                case (1, _) when _valuesNext:
+                    throw new JsonException("\"values\" is not an array");
                 case (1, JsonTokenType.EndArray):
                     _inValues = false;
                     break;
@@ -93,11 +110,9 @@ internal sealed class ValueRows(IRowSink sink)
                 case (2, JsonTokenType.EndArray) when _inValues:
                     sink.Add(_row);
                     break;
-                case (2, _) when _inValues && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.EndObject or JsonTokenType.PropertyName):
-                    // not a row: Google never sends one; count it as blank rather than shift the rows below
-                    _row.Clear();
-                    sink.Add(_row);
-                    break;
+                case (2, _) when _inValues:
+                    // not a row (a number, a string, an object): Google never sends one, so this is no value range
+                    throw new JsonException("\"values\" is not an array of arrays of cells");
                 case (3, _) when _inValues:
                     ReadCell(ref reader, _row);
                     break;
@@ -131,9 +146,11 @@ internal sealed class ValueRows(IRowSink sink)
             case JsonTokenType.Number:
                 row.Add(Encoding.UTF8.GetBytes(reader.GetDouble().ToString(CultureInfo.InvariantCulture)));
                 break;
-            case JsonTokenType.StartArray or JsonTokenType.StartObject or JsonTokenType.Null:
+            case JsonTokenType.Null:
                 row.Add([]);
                 break;
+            case JsonTokenType.StartArray or JsonTokenType.StartObject:
+                throw new JsonException("a cell is not a value");
             // the inside and the end of a nested value (depth 3 only for its closing token): nothing to add
         }
     }

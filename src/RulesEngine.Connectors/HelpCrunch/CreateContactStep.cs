@@ -72,7 +72,9 @@ public sealed class CreateContactStep : IResumableReceiver
                 UseJitter = true,
                 Delay = options.RetryDelay,
                 MaxDelay = TimeSpan.FromSeconds(30),
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Status: OutcomeStatus.Held, Cause: HelpCrunchException { MayHaveActed: true } }),
+                // Once the run is stopping, no new attempt starts: the row stays held, its create marked as possibly done.
+                ShouldHandle = args => ValueTask.FromResult(!StepCall.Current.IsStopping
+                    && args.Outcome.Result is { Status: OutcomeStatus.Held, Cause: HelpCrunchException { MayHaveActed: true } }),
             }).Build();
     }
 
@@ -90,7 +92,15 @@ public sealed class CreateContactStep : IResumableReceiver
     {
         var outcomes = new List<StepOutcome>(items.Count);
         foreach (var item in items)
+        {
+            // A stop lets the item in flight finish; no further item is called.
+            if (StepCall.Current.IsStopping)
+            {
+                outcomes.Add(StepCall.NotCalled());
+                continue;
+            }
             outcomes.Add(Render(item, out var fields) is { } failed ? failed : await CreateAsync(fields, cancellationToken).ConfigureAwait(false));
+        }
         return outcomes;
     }
 
@@ -117,15 +127,27 @@ public sealed class CreateContactStep : IResumableReceiver
     {
         if (!ContactFieldMapping.TryBuild(fields, out var body, out var invalid)) return StepOutcome.Failure(invalid);
         var uncertain = false;
+        StepOutcome? last = null;
         var createRequests = 0;
-        var final = await _retry.ExecuteAsync(async token =>
+        var stopping = StepCall.Current.Stopping;
+        // The wait between tries ends on a stop too; the calls themselves only on the caller's token.
+        using var waits = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
+        StepOutcome final;
+        try
         {
-            if (uncertain && await FindCreatedAsync(body, token).ConfigureAwait(false) is { } found) return found;
-            var outcome = await CreateOnceAsync(body, token).ConfigureAwait(false);
-            createRequests += outcome.Cause is HelpCrunchException { Attempts: > 0 } counted ? counted.Attempts : 1;
-            uncertain |= outcome.Cause is HelpCrunchException { MayHaveActed: true };
-            return outcome;
-        }, cancellationToken).ConfigureAwait(false);
+            final = await _retry.ExecuteAsync(async _ =>
+            {
+                if (uncertain && await FindCreatedAsync(body, cancellationToken).ConfigureAwait(false) is { } found) return found;
+                last = await CreateOnceAsync(body, cancellationToken).ConfigureAwait(false);
+                createRequests += last.Cause is HelpCrunchException { Attempts: > 0 } counted ? counted.Attempts : 1;
+                uncertain |= last.Cause is HelpCrunchException { MayHaveActed: true };
+                return last;
+            }, waits.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && stopping.IsCancellationRequested)
+        {
+            return last is null ? StepCall.NotCalled() : last with { Error = last.Error + StepCall.NotRetriedNote };
+        }
         // The client counts the requests of one try; this step tried again itself, so the error counts them all.
         if (final is { Status: OutcomeStatus.Held, Cause: HelpCrunchException cause } && cause.Attempts > 0 && createRequests > cause.Attempts
             && final.Error == $"creating contact: {cause.Message}")

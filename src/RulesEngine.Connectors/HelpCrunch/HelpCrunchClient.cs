@@ -23,15 +23,18 @@ public sealed class HelpCrunchClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly RateLimiter? _limiter;
-    private readonly ResiliencePipeline<Attempt> _pipeline;
-    private readonly ResiliencePipeline<Attempt> _onceOnlyPipeline;
+    private readonly ResiliencePipeline<Attempt> _retry;
+    private readonly ResiliencePipeline<Attempt> _onceOnlyRetry;
+    private readonly ResiliencePipeline _timeout;
     private readonly string _baseUrl;
 
-    public HelpCrunchClient(HelpCrunchOptions options, HttpMessageHandler? handler = null)
+    /// <param name="timeProvider">For backoff and timeouts; <see cref="TimeProvider.System"/> by default.</param>
+    public HelpCrunchClient(HelpCrunchOptions options, HttpMessageHandler? handler = null, TimeProvider? timeProvider = null)
     {
         options.Validate();
         Options = options;
         _baseUrl = options.BaseUrl.TrimEnd('/');
+        var time = timeProvider ?? TimeProvider.System;
         // The pipeline owns timeouts (per attempt), so HttpClient's own must never fire first.
         _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
         {
@@ -49,8 +52,10 @@ public sealed class HelpCrunchClient : IDisposable
                 AutoReplenishment = true,
             });
         }
-        _pipeline = BuildPipeline(options, _limiter, repeatable: true);
-        _onceOnlyPipeline = BuildPipeline(options, _limiter, repeatable: false);
+        _retry = BuildRetry(options, _limiter, time, repeatable: true);
+        _onceOnlyRetry = BuildRetry(options, _limiter, time, repeatable: false);
+        // Apart from the retry, so a stop (which cuts waits) never cuts the attempt in flight; only the caller's token does.
+        _timeout = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(options.Timeout).Build();
     }
 
     public HelpCrunchOptions Options { get; }
@@ -62,41 +67,34 @@ public sealed class HelpCrunchClient : IDisposable
     public async Task<HelpCrunchSearchResult> SearchAsync(string field, JToken value, int limit, int offset = 0, CancellationToken cancellationToken = default)
     {
         var answer = await SendAsync(SearchRequest(field, value, limit, offset), cancellationToken).ConfigureAwait(false);
-        var root = ParseJson(answer);
-        // Documented envelope: {"data":[...],"total":N}; a bare array is accepted too.
-        var data = root is JArray bare ? bare : root["data"] as JArray ?? [];
-        var contacts = data.Select(HelpCrunchContact.Parse).OfType<HelpCrunchContact>().ToList();
-        var total = root is JObject o && o["total"] is JValue t && int.TryParse(t.ToString(CultureInfo.InvariantCulture), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
-            ? n
-            : offset + contacts.Count;
-        return new HelpCrunchSearchResult(contacts, total);
+        return HelpCrunchAnswer.Search(answer.Status, answer.Body, offset);
     }
 
     /// <summary><c>PATCH /customers/{id}</c>: sets only the given fields; a JSON null clears one.</summary>
     public async Task<HelpCrunchContact> UpdateAsync(string id, JObject fields, CancellationToken cancellationToken = default) =>
-        ContactFrom(await SendAsync(UpdateRequest(id, fields), cancellationToken).ConfigureAwait(false));
+        ContactFrom(await SendAsync(UpdateRequest(id, fields), cancellationToken).ConfigureAwait(false), changes: true);
 
     /// <summary><c>POST /customers</c> (201). Not idempotent, so an attempt that may have acted (timeout, lost
     /// connection, 5xx) is not repeated here: the exception says <see cref="HelpCrunchException.MayHaveActed"/>, and
     /// the caller looks the contact up before trying again. 429s and refused connections are retried.</summary>
     public async Task<HelpCrunchContact> CreateAsync(JObject fields, CancellationToken cancellationToken = default) =>
-        ContactFrom(await SendAsync(CreateRequest(fields), cancellationToken, repeatable: false).ConfigureAwait(false));
+        ContactFrom(await SendAsync(CreateRequest(fields), cancellationToken, repeatable: false).ConfigureAwait(false), changes: true);
 
     /// <summary><c>PUT /customers/{id}/tags</c> with <c>{"tags":[{"name","color"?}]}</c>: adds the tags (HelpCrunch
     /// creates tags it does not know yet) and keeps the others.</summary>
     public async Task<HelpCrunchContact> TagAsync(string id, JArray tags, CancellationToken cancellationToken = default) =>
-        ContactFrom(await SendAsync(TagRequest(id, tags, add: true), cancellationToken).ConfigureAwait(false));
+        ContactFrom(await SendAsync(TagRequest(id, tags, add: true), cancellationToken).ConfigureAwait(false), changes: true);
 
     /// <summary><c>DELETE /customers/{id}/tags</c> with a JSON body <c>{"tags":[{"name"}]}</c>: removes those tags.</summary>
     public async Task<HelpCrunchContact> UntagAsync(string id, JArray tags, CancellationToken cancellationToken = default) =>
-        ContactFrom(await SendAsync(TagRequest(id, tags, add: false), cancellationToken).ConfigureAwait(false));
+        ContactFrom(await SendAsync(TagRequest(id, tags, add: false), cancellationToken).ConfigureAwait(false), changes: true);
 
     /// <summary><c>GET /customers/{id}</c>; null when HelpCrunch answers 404.</summary>
     public async Task<HelpCrunchContact?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         try
         {
-            return ContactFrom(await SendAsync(GetRequest(id), cancellationToken).ConfigureAwait(false));
+            return ContactFrom(await SendAsync(GetRequest(id), cancellationToken).ConfigureAwait(false), changes: false);
         }
         catch (HelpCrunchException e) when (e.StatusCode == 404)
         {
@@ -145,64 +143,92 @@ public sealed class HelpCrunchClient : IDisposable
     private RequestPreview Preview(Request request) =>
         new(request.Method.Method, _baseUrl + request.Path, request.Body is null ? null : SecretRedactor.Redact(request.Body.ToString(Formatting.Indented)));
 
-    private static HelpCrunchContact ContactFrom(Attempt answer) =>
-        HelpCrunchContact.Parse(ParseJson(answer))
-        ?? throw new HelpCrunchException($"HelpCrunch {answer.Status} answer has no customer id: {Snippet(answer.Body)}", answer.Status, [], isTransient: false);
+    private static HelpCrunchContact ContactFrom(Attempt answer, bool changes) => HelpCrunchAnswer.Customer(answer.Status, answer.Body, mayHaveActed: changes);
 
-    private static JToken ParseJson(Attempt answer)
-    {
-        try
-        {
-            return JToken.Parse(answer.Body);
-        }
-        catch (JsonException e)
-        {
-            throw new HelpCrunchException($"HelpCrunch {answer.Status} answer is not JSON: {Snippet(answer.Body)}", answer.Status, [], isTransient: false, e);
-        }
-    }
-
-    private static string Snippet(string body) => SecretRedactor.Redact(body.Length > 200 ? body[..200] + "…" : body);
-
-    /// <summary>Sends through the pipeline; returns the 2xx answer or throws <see cref="HelpCrunchException"/>.</summary>
+    /// <summary>
+    /// Sends through the pipeline; returns the 2xx answer or throws <see cref="HelpCrunchException"/>. Reports each
+    /// attempt to <see cref="StepCall.Current"/> (an attempt that may have acted; a refusal before a retry wait) and
+    /// starts no new attempt, rate-limit wait or retry wait once the run is stopping: the last failure then stands.
+    /// </summary>
     private async Task<Attempt> SendAsync(Request request, CancellationToken cancellationToken, bool repeatable = true)
     {
+        var call = StepCall.Current;
         var attempts = 0;
-        Attempt answer;
+        object? last = null; // the last attempt's answer (Attempt) or failure (Exception)
+        Attempt? answer = null;
+        // Waits (rate limit, backoff) end on a stop as well; the attempt itself only on the caller's token.
+        using var waits = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, call.Stopping);
         try
         {
-            answer = await (repeatable ? _pipeline : _onceOnlyPipeline).ExecuteAsync(async token =>
+            answer = await (repeatable ? _retry : _onceOnlyRetry).ExecuteAsync(async _ =>
             {
                 attempts++;
-                using var message = new HttpRequestMessage(request.Method, _baseUrl + request.Path);
-                message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Options.ApiKey);
-                message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                if (request.Body is not null)
+                call.AttemptStarting();
+                try
                 {
-                    message.Content = new StringContent(request.Body.ToString(Formatting.None), Encoding.UTF8);
-                    message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                    var attempt = await _timeout.ExecuteAsync(async token => await SendOnceAsync(request, token).ConfigureAwait(false), cancellationToken)
+                        .ConfigureAwait(false);
+                    // A 5xx may come after the work was done; a 429 or a 4xx says it was not.
+                    if (attempt.Status >= 500 || attempt.Status is >= 200 and < 300) call.EffectPossible();
+                    last = attempt;
+                    return attempt;
                 }
-                using var response = await _http.SendAsync(message, token).ConfigureAwait(false);
-                var body = await response.Content.ReadAsStringAsync(token).ConfigureAwait(false);
-                return new Attempt((int)response.StatusCode, body, RetryAfter(response));
-            }, cancellationToken).ConfigureAwait(false);
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    last = e;
+                    if (!NeverConnected(e)) call.EffectPossible();
+                    throw;
+                }
+            }, waits.Token).ConfigureAwait(false);
         }
-        catch (TimeoutRejectedException e)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && call.IsStopping)
         {
-            throw Unreachable($"HelpCrunch did not answer within {Seconds(Options.Timeout)}", attempts, e);
+            // Stopped during a wait: no new attempt. What the last attempt got is the outcome; none at all: not called.
+            answer = last switch
+            {
+                Attempt attempt => attempt,
+                Exception e => throw Failure(e, attempts, call),
+                _ => throw new HelpCrunchException(SecretRedactor.Redact($"HelpCrunch not called: {StepCall.StoppingReason}"), null, [], isTransient: true),
+            };
         }
-        catch (Exception e) when (e is HttpRequestException or IOException)
+        catch (Exception e) when (e is TimeoutRejectedException or HttpRequestException or IOException)
         {
-            throw Unreachable($"HelpCrunch could not be reached: {Describe(e)}", attempts, e);
+            throw Failure(e, attempts, call);
         }
         if (answer.Status is >= 200 and < 300) return answer;
         var (text, codes) = HelpCrunchErrors.Describe(answer.Status, answer.Body);
         var transient = HelpCrunchErrors.IsTransient(answer.Status);
+        // A stop ends the retries early: say so, or "still failing" reads as if every retry had been tried.
+        if (transient && call.IsStopping) text += StepCall.NotRetriedNote;
         throw HelpCrunchException.Counted(text, answer.Status, codes, transient, null, mayHaveActed: transient && answer.Status != 429,
             attempts, transient ? HelpCrunchException.AttemptNote.StillFailing : HelpCrunchException.AttemptNote.None);
     }
 
-    private static HelpCrunchException Unreachable(string what, int attempts, Exception cause) =>
-        HelpCrunchException.Counted(SecretRedactor.Redact(what), null, [], isTransient: true, cause, mayHaveActed: !NeverConnected(cause),
+    private async Task<Attempt> SendOnceAsync(Request request, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(request.Method, _baseUrl + request.Path);
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Options.ApiKey);
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (request.Body is not null)
+        {
+            message.Content = new StringContent(request.Body.ToString(Formatting.None), Encoding.UTF8);
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+        using var response = await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return new Attempt((int)response.StatusCode, body, RetryAfter(response));
+    }
+
+    private HelpCrunchException Failure(Exception e, int attempts, StepCall call)
+    {
+        var note = call.IsStopping ? StepCall.NotRetriedNote : "";
+        return e is TimeoutRejectedException
+            ? Unreachable($"HelpCrunch did not answer within {Seconds(Options.Timeout)}", attempts, e, note)
+            : Unreachable($"HelpCrunch could not be reached: {Describe(e)}", attempts, e, note);
+    }
+
+    private static HelpCrunchException Unreachable(string what, int attempts, Exception cause, string note) =>
+        HelpCrunchException.Counted(SecretRedactor.Redact(what + note), null, [], isTransient: true, cause, mayHaveActed: !NeverConnected(cause),
             attempts, HelpCrunchException.AttemptNote.Count);
 
     /// <summary>The connection was never made (refused, no route, name not found): the request was not sent.</summary>
@@ -224,9 +250,9 @@ public sealed class HelpCrunchClient : IDisposable
 
     /// <param name="repeatable">False for calls that must not be repeated blindly (create): only attempts that
     /// certainly did not reach HelpCrunch (429, refused connection) are retried.</param>
-    private static ResiliencePipeline<Attempt> BuildPipeline(HelpCrunchOptions options, RateLimiter? limiter, bool repeatable)
+    private static ResiliencePipeline<Attempt> BuildRetry(HelpCrunchOptions options, RateLimiter? limiter, TimeProvider time, bool repeatable)
     {
-        var builder = new ResiliencePipelineBuilder<Attempt>();
+        var builder = new ResiliencePipelineBuilder<Attempt> { TimeProvider = time };
         if (options.MaxAttempts > 1)
         {
             builder.AddRetry(new RetryStrategyOptions<Attempt>
@@ -236,16 +262,24 @@ public sealed class HelpCrunchClient : IDisposable
                 UseJitter = true,
                 Delay = options.RetryDelay,
                 MaxDelay = TimeSpan.FromSeconds(30),
-                ShouldHandle = args => ValueTask.FromResult(repeatable ? ShouldRetry(args.Outcome) : ShouldRetryOnceOnly(args.Outcome)),
+                // Once the run is stopping, no new attempt starts.
+                ShouldHandle = args => ValueTask.FromResult(!StepCall.Current.IsStopping
+                    && (repeatable ? ShouldRetry(args.Outcome) : ShouldRetryOnceOnly(args.Outcome))),
                 // Retry-After, when sent, wins over the computed backoff (null means "use the backoff").
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter is { } wait
                     ? (TimeSpan?)TimeSpan.FromTicks(Math.Clamp(wait.Ticks, 0, options.MaxRetryAfter.Ticks))
                     : null),
+                // Before the wait: an attempt that certainly did nothing lets the journal say "not sent", so a process
+                // killed while waiting calls again next run (attempts that may have acted have already said so).
+                OnRetry = _ =>
+                {
+                    StepCall.Current.AttemptRefused();
+                    return default;
+                },
             });
         }
-        // Inside the retry, so every attempt is paced; outside the timeout, so waiting for a permit never times out.
+        // Inside the retry, so every attempt is paced; the per-attempt timeout is applied apart (see _timeout).
         if (limiter is not null) builder.AddRateLimiter(limiter);
-        builder.AddTimeout(options.Timeout);
         return builder.Build();
     }
 

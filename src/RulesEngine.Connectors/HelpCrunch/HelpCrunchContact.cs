@@ -36,26 +36,30 @@ public sealed class HelpCrunchContact
             ? [.. tags.Select(t => t is JObject o ? o.Value<string>("name") : t.Type == JTokenType.String ? t.ToString() : null).OfType<string>()]
             : [];
 
-    /// <summary>Reads one customer object; null when it has no usable id.</summary>
-    public static HelpCrunchContact? Parse(JToken? token)
-    {
-        // Some wrappers nest the customer under "data"; accept both.
-        if (token is JObject { } wrapper && wrapper["id"] is null && wrapper["data"] is JObject inner) token = inner;
-        if (token is not JObject raw) return null;
-        var id = raw["id"] is JValue { Value: not null } value ? Convert.ToString(value.Value, CultureInfo.InvariantCulture) : null;
-        if (string.IsNullOrEmpty(id)) return null;
-        return new HelpCrunchContact(id, raw, ReadCustomData(raw["customData"]));
-    }
+    /// <summary>Reads one customer object; null when it has no usable id (see <see cref="HelpCrunchAnswer.Id"/>).</summary>
+    public static HelpCrunchContact? Parse(JToken? token) => HelpCrunchAnswer.Contact(token);
+
+    internal static HelpCrunchContact From(string id, JObject raw) => new(id, raw, ReadCustomData(raw["customData"]));
 
     private string? Text(string field) => Raw[field] is JValue { Value: not null } v ? Convert.ToString(v.Value, CultureInfo.InvariantCulture) : null;
+
+    // DateTimeOffset.FromUnixTimeSeconds accepts years 1 to 9999 only.
+    private const long MinUnixSeconds = -62_135_596_800;
+    private const long MaxUnixSeconds = 253_402_300_799;
 
     private DateTimeOffset? Timestamp(string field)
     {
         if (Raw[field] is not JValue { Value: not null } v) return null;
-        if (v.Type is JTokenType.Integer or JTokenType.Float) return DateTimeOffset.FromUnixTimeSeconds(v.Value<long>());
+        // A number no date can have (1e999, 1e30) is no date, never an exception or "year 10000".
+        if (v.Type is JTokenType.Integer or JTokenType.Float)
+            return double.TryParse(v.ToString(CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+                && number is >= MinUnixSeconds and <= MaxUnixSeconds
+                ? DateTimeOffset.FromUnixTimeSeconds((long)number)
+                : null;
         if (v.Type == JTokenType.Date) return new DateTimeOffset(v.Value<DateTime>());
         var text = v.ToString(CultureInfo.InvariantCulture);
-        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)) return DateTimeOffset.FromUnixTimeSeconds(seconds);
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds))
+            return seconds is >= MinUnixSeconds and <= MaxUnixSeconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) ? date : null;
     }
 

@@ -68,6 +68,11 @@ public sealed class HelpCrunchException : Exception
 
     public bool IsTransient { get; }
 
+    /// <summary>A success status whose answer does not have the documented shape (HTML, an empty body, a search
+    /// without a usable <c>data</c> array, a customer without a usable id). Transient: the service misbehaved, and
+    /// the item is held rather than read as "not found".</summary>
+    public bool Malformed { get; init; }
+
     public bool HasCode(string code) => Codes.Contains(code, StringComparer.OrdinalIgnoreCase);
 
     private static string Plural(int n) => n == 1 ? "1 attempt" : $"{n} attempts";

@@ -74,6 +74,12 @@ public sealed class TagContactStep : IReceiver
         var outcomes = new List<StepOutcome>(items.Count);
         foreach (var item in items)
         {
+            // A stop lets the item in flight finish; no further item is called.
+            if (StepCall.Current.IsStopping)
+            {
+                outcomes.Add(StepCall.NotCalled());
+                continue;
+            }
             outcomes.Add(Render(item, out var searchFor, out var tags) is { } failed
                 ? failed
                 : await ApplyAsync(searchFor, tags, cancellationToken).ConfigureAwait(false));

@@ -77,6 +77,12 @@ public sealed class UpdateContactStep : IReceiver
         var outcomes = new List<StepOutcome>(items.Count);
         foreach (var item in items)
         {
+            // A stop lets the item in flight finish; no further item is called.
+            if (StepCall.Current.IsStopping)
+            {
+                outcomes.Add(StepCall.NotCalled());
+                continue;
+            }
             outcomes.Add(Render(item, out var searchFor, out var fields) is { } failed
                 ? failed
                 : await UpdateAsync(searchFor, fields, cancellationToken).ConfigureAwait(false));
@@ -117,6 +123,9 @@ public sealed class UpdateContactStep : IReceiver
         var updated = new List<string>();
         foreach (var contact in found.Targets)
         {
+            // Updating is idempotent: a stop between contacts holds the row, and the next run updates them all again.
+            if (updated.Count > 0 && StepCall.Current.IsStopping)
+                return StepOutcome.Held($"updated {updated.Count} of {found.Targets.Count} contacts, then stopped: {StepCall.StoppingReason}") with { NoEffect = false };
             try
             {
                 await _client.UpdateAsync(contact.Id, body, cancellationToken).ConfigureAwait(false);

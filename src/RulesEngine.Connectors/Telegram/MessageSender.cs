@@ -27,10 +27,14 @@ internal sealed class MessageSender(TelegramClient client, ParseMode parseMode, 
         var sent = new List<string>(parts.Count);
         foreach (var part in parts)
         {
+            if (sent.Count > 0 && StepCall.Current.IsStopping)
+                return StepOutcome.Held($"{sent.Count} of {parts.Count} parts sent, then stopped: {StepCall.StoppingReason}");
             try
             {
                 var message = await client.SendMessageAsync(chatId, part, parseMode, disableLinkPreview, cancellationToken).ConfigureAwait(false);
                 sent.Add(message.Id.ToString(CultureInfo.InvariantCulture));
+                // A part was delivered: if a later part is refused, resending the whole message would repeat this one.
+                StepCall.Current.EffectPossible();
             }
             catch (TelegramException e)
             {

@@ -9,16 +9,22 @@ namespace RulesEngine.Connectors.Telegram;
 /// other (Telegram has no batch send, and pacing keeps the order). A template that fails for an item fails that
 /// item only.
 /// <para>
-/// At most once: the Bot API cannot tell whether a message was delivered, so a send whose outcome is unknown (the
-/// engine died mid-call, or the call ended without an answer after the request went out) is not sent again. It is
-/// recorded as failed (execution result 0, output <c>deliveryUnknown</c>: 1) with an error that says so; a person
-/// can send it again with <c>replay --row N --force</c>.
+/// Delivery policy (<c>"delivery"</c>): the Bot API has no idempotency key, so a send whose outcome is unknown (the
+/// engine died mid-call, or the call ended without an answer after the request went out) is genuinely uncertain.
+/// <c>atLeastOnce</c> (the default: an alert exists so that a failure is never silent) sends it again and marks the
+/// result <c>resent</c>: 1 (a rare duplicate). <c>atMostOnce</c> does not send it again: it is recorded as failed
+/// (execution result 0, output <c>deliveryUnknown</c>: 1) with an error that says so; a person can send it with
+/// <c>replay --row N --force</c>. A send known not to have reached Telegram (refused, 429) is not uncertain: the
+/// client clears the in-flight marker before it waits to retry, so a crash in that wait sends it on the next run.
 /// </para>
 /// </summary>
-internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate text, MessageSender sender) : IResumableReceiver
+internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate text, MessageSender sender, bool atMostOnce = false) : IResumableReceiver
 {
     public const string InvalidChatIdCode = "RE1210";
     public const string OutputDeliveryUnknown = "deliveryUnknown";
+
+    /// <summary>1 when the message was sent again after an attempt whose delivery was unknown (it may be a duplicate).</summary>
+    public const string OutputResent = "resent";
 
     /// <summary>Reads the step's settings; problems go to <paramref name="config"/>, and a step that has any is never run.</summary>
     public static IReceiver? Create(StepConfig config)
@@ -28,6 +34,7 @@ internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate 
         var text = config.Template(SendMessageSpec.FieldText);
         var parseMode = MessageSender.ParseModeOf(config.Text(SendMessageSpec.FieldParseMode));
         var disableLinkPreview = config.Boolean(SendMessageSpec.FieldDisableLinkPreview) ?? false;
+        var atMostOnce = config.Text(SendMessageSpec.FieldDelivery) == SendMessageSpec.DeliveryAtMostOnce;
         // A chat id written without placeholders can be checked now rather than failing every item later.
         if (chatId is not null && !chatId.Text.Contains('{', StringComparison.Ordinal)
             && !TelegramChatId.TryParse(chatId.Text, out _, out var chatError))
@@ -35,7 +42,7 @@ internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate 
             config.Error(SendMessageSpec.FieldChatId, InvalidChatIdCode, $"\"{SendMessageSpec.FieldChatId}\": {chatError}");
         }
         if (client is null || chatId is null || text is null) return null;
-        return new SendMessageStep(chatId, text, new MessageSender(client, parseMode, disableLinkPreview));
+        return new SendMessageStep(chatId, text, new MessageSender(client, parseMode, disableLinkPreview), atMostOnce);
     }
 
     public async Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
@@ -44,6 +51,12 @@ internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate 
         foreach (var item in items)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // A stop lets the item in flight finish; no further item is called.
+            if (StepCall.Current.IsStopping)
+            {
+                outcomes.Add(StepCall.NotCalled());
+                continue;
+            }
             outcomes.Add(Render(item, out var chat, out var message) is { } failed
                 ? failed
                 : await sender.SendAsync(chat, message, cancellationToken).ConfigureAwait(false));
@@ -51,16 +64,30 @@ internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate 
         return outcomes;
     }
 
-    public Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IReadOnlyList<ItemScope> items, IReadOnlyList<InterruptedCall> interrupted, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IReadOnlyList<ItemScope> items, IReadOnlyList<InterruptedCall> interrupted, CancellationToken cancellationToken)
     {
-        IReadOnlyList<StepOutcome?> outcomes = interrupted
-            .Select(call => (StepOutcome?)StepOutcome.Failure(
-                $"not sent again: an earlier attempt (run {call.RunId}, {call.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z) ended without Telegram's answer " +
-                $"({call.Reason}), so the message may or may not have been delivered; it is not resent to avoid a duplicate " +
-                "(send it anyway with: rulesengine replay <flow> --row N --force)",
-                output: new Dictionary<string, string>(StringComparer.Ordinal) { [OutputDeliveryUnknown] = "1" }))
-            .ToList();
-        return Task.FromResult(outcomes);
+        var outcomes = new List<StepOutcome?>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var call = interrupted[i];
+            if (atMostOnce)
+            {
+                outcomes.Add(StepOutcome.Failure(
+                    $"not sent again: an earlier attempt (run {call.RunId}, {call.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z) ended without Telegram's answer " +
+                    $"({call.Reason}), so the message may or may not have been delivered; \"delivery\" is \"atMostOnce\", so it is not resent " +
+                    "(send it anyway with: rulesengine replay <flow> --row N --force)",
+                    output: new Dictionary<string, string>(StringComparer.Ordinal) { [OutputDeliveryUnknown] = "1" }));
+                continue;
+            }
+            // At least once: send again; if the earlier attempt was delivered after all, this one is a duplicate.
+            var outcome = Render(items[i], out var chat, out var message) is { } failed
+                ? failed
+                : await sender.SendAsync(chat, message, cancellationToken).ConfigureAwait(false);
+            outcomes.Add(outcome.Status == OutcomeStatus.Succeeded
+                ? outcome with { Output = new Dictionary<string, string>(outcome.Output, StringComparer.Ordinal) { [OutputResent] = "1" } }
+                : outcome);
+        }
+        return outcomes;
     }
 
     public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Polly;
 using Polly.Retry;
@@ -45,7 +46,7 @@ public sealed class TelegramClient : IDisposable
 
         // Without our own HttpClient, Telegram.Bot's default 100 s timeout would race the configured one.
         _ownedHttpClient = httpClient is null
-            ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }
+            ? new HttpClient(new AnswerKeeper(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }
             : null;
         // RetryThreshold = 0 turns off Telegram.Bot's built-in 429 sleep-and-retry; the pipeline below owns retries.
         var botOptions = new TelegramBotClientOptions(options.BotToken, baseUrl) { RetryThreshold = 0 };
@@ -63,6 +64,13 @@ public sealed class TelegramClient : IDisposable
                 Delay = options.RetryDelay,
                 MaxDelay = TimeSpan.FromSeconds(Math.Max(30, options.RetryDelay.TotalSeconds)),
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Exception)),
+                // Only attempts that certainly did not send are retried (see ShouldRetry): before the wait, the journal
+                // may say "not sent", so a process killed while waiting sends on the next run.
+                OnRetry = _ =>
+                {
+                    StepCall.Current.AttemptRefused();
+                    return default;
+                },
             }).Build();
         _pacer = new TelegramPacer(options.PerChatInterval, options.MessagesPerSecond, time);
     }
@@ -86,12 +94,15 @@ public sealed class TelegramClient : IDisposable
         var linkPreview = disableLinkPreview ? LinkPreviewOptions.Disabled : null;
         return await ExecuteAsync(chat.ToString(),
             token => _bot.SendMessage(chat, text, parseMode, linkPreviewOptions: linkPreview, cancellationToken: token),
-            cancellationToken, repeatable: false).ConfigureAwait(false);
+            cancellationToken, repeatable: false,
+            // The documented answer is {"ok":true,"result":Message}; a message needs a positive message_id.
+            check: message => message is null ? "no \"result\"" : message.Id <= 0 ? "no usable \"message_id\" in \"result\"" : null).ConfigureAwait(false);
     }
 
     /// <summary>The bot's own account (<c>getMe</c>): a cheap check that the token and base URL work.</summary>
     public Task<User> GetMeAsync(CancellationToken cancellationToken = default) =>
-        ExecuteAsync(null, token => _bot.GetMe(token), cancellationToken, repeatable: true);
+        ExecuteAsync(null, token => _bot.GetMe(token), cancellationToken, repeatable: true,
+            check: user => user is null ? "no \"result\"" : user.Id <= 0 ? "no usable \"id\" in \"result\"" : null);
 
     /// <summary>The <c>sendMessage</c> request <see cref="SendMessageAsync"/> would make, serialized as Telegram.Bot
     /// serializes it (snake_case, defaults omitted); no request is made.</summary>
@@ -111,44 +122,70 @@ public sealed class TelegramClient : IDisposable
 
     /// <param name="repeatable">False for calls with a side effect (sendMessage): an attempt that may have acted ends
     /// the retries.</param>
-    private async Task<T> ExecuteAsync<T>(string? chat, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, bool repeatable)
+    /// <param name="check">What is wrong with a result Telegram.Bot accepted (null: nothing): such an answer is not
+    /// the documented one and is treated like no answer.</param>
+    /// <remarks>Reports each attempt to <see cref="StepCall.Current"/>, and once the run is stopping starts no new
+    /// attempt, pacing wait or retry wait: the last failure then stands.</remarks>
+    private async Task<T> ExecuteAsync<T>(string? chat, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, bool repeatable,
+        Func<T, string?> check)
     {
+        var step = StepCall.Current;
         var attempts = 0;
         var mayHaveActed = false;
+        Exception? lastError = null;
+        var answer = new StrongBox<string?>();
+        using var keep = AnswerKeeper.Keep(answer);
+        // Waits (pacing, backoff) end on a stop as well; the attempt itself only on the caller's token.
+        using var waits = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, step.Stopping);
         try
         {
-            return await _retry.ExecuteAsync(async token =>
+            return await _retry.ExecuteAsync(async waitToken =>
             {
                 attempts++;
                 // Pacing waits outside the per-try timeout: waiting for a slot is not the service being slow.
-                if (chat is not null) await _pacer.WaitTurnAsync(chat, token).ConfigureAwait(false);
+                if (chat is not null) await _pacer.WaitTurnAsync(chat, waitToken).ConfigureAwait(false);
+                step.AttemptStarting();
                 try
                 {
-                    return await _timeout.ExecuteAsync(async t => await call(t).ConfigureAwait(false), token).ConfigureAwait(false);
+                    var result = await _timeout.ExecuteAsync(async t => await call(t).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    if (check(result) is { } problem) throw new MalformedAnswer(problem, answer.Value);
+                    return result;
                 }
-                catch (Exception e) when (!token.IsCancellationRequested && MayHaveActed(e))
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested && MayHaveActed(e))
                 {
-                    mayHaveActed = true;
+                    (lastError, mayHaveActed) = (e, true);
+                    step.EffectPossible();
                     if (!repeatable) throw new StopRetrying(e);
+                    throw;
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    lastError = e;
                     throw;
                 }
                 finally
                 {
                     if (chat is not null) _pacer.Finished(chat);
                 }
-            }, cancellationToken).ConfigureAwait(false);
+            }, waits.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
         }
+        catch (OperationCanceledException) when (step.IsStopping)
+        {
+            // Stopped during a wait: no new attempt. The last attempt's failure stands; with none, nothing was sent.
+            if (lastError is not null) throw Translate(lastError, attempts, mayHaveActed, answer.Value, stopping: true);
+            throw new TelegramException($"Telegram not called: {StepCall.StoppingReason}", transient: true);
+        }
         catch (StopRetrying stop)
         {
-            throw Translate(stop.InnerException!, attempts, mayHaveActed: true);
+            throw Translate(stop.InnerException!, attempts, mayHaveActed: true, answer.Value, step.IsStopping);
         }
         catch (Exception e) when (e is not TelegramException)
         {
-            throw Translate(e, attempts, mayHaveActed);
+            throw Translate(e, attempts, mayHaveActed, answer.Value, step.IsStopping);
         }
     }
 
@@ -157,6 +194,9 @@ public sealed class TelegramClient : IDisposable
     private static bool MayHaveActed(Exception e) => e switch
     {
         ApiRequestException => false,
+        MalformedAnswer => true,
+        // A 429 whose body could not be read is still "too many requests": nothing was sent.
+        RequestException { HttpStatusCode: (System.Net.HttpStatusCode)429 } => false,
         TimeoutRejectedException => true,
         RequestException { HttpStatusCode: { } } => true,
         _ when Inner<HttpRequestException>(e) is { } http => http.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError),
@@ -173,7 +213,46 @@ public sealed class TelegramClient : IDisposable
     /// <summary>Ends the retries of a send after an attempt that may have been delivered; never leaves this class.</summary>
     private sealed class StopRetrying(Exception cause) : Exception(cause.Message, cause);
 
-    private bool ShouldRetry(Exception e) => e is not StopRetrying && IsTransient(e) && !RetryAfterTooLong(e);
+    /// <summary>A success answer (200) that is not the documented <c>{"ok":true,"result":…}</c>; never leaves this class.</summary>
+    private sealed class MalformedAnswer(string problem, string? body) : Exception(problem)
+    {
+        public string? Body { get; } = body;
+    }
+
+    /// <summary>
+    /// Keeps the body of the last answer of the calls made under <see cref="Keep"/>, so an answer Telegram.Bot could
+    /// not read can be quoted in the error (the library only says that it could not). Buffering is cheap: Bot API
+    /// answers are small.
+    /// </summary>
+    private sealed class AnswerKeeper(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        private static readonly AsyncLocal<StrongBox<string?>?> Current = new();
+
+        public static IDisposable Keep(StrongBox<string?> box)
+        {
+            Current.Value = box;
+            return new Forget();
+        }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (Current.Value is { } box)
+            {
+                await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+                box.Value = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return response;
+        }
+
+        private sealed class Forget : IDisposable
+        {
+            public void Dispose() => Current.Value = null;
+        }
+    }
+
+    // Once the run is stopping, no new attempt starts.
+    private bool ShouldRetry(Exception e) => e is not StopRetrying && !StepCall.Current.IsStopping && IsTransient(e) && !RetryAfterTooLong(e);
 
     private bool RetryAfterTooLong(Exception e) =>
         e is ApiRequestException { Parameters.RetryAfter: { } seconds } && TimeSpan.FromSeconds(seconds) > _options.MaxRetryAfter;
@@ -181,19 +260,26 @@ public sealed class TelegramClient : IDisposable
     private static TimeSpan? RetryAfter(Exception? e) =>
         e is ApiRequestException { ErrorCode: 429, Parameters.RetryAfter: { } seconds } ? TimeSpan.FromSeconds(Math.Max(0, seconds)) : null;
 
-    /// <summary>Transient: no answer or an answer that says "later" (429, 5xx). Other 4xx are Telegram saying no.</summary>
+    /// <summary>Transient: no answer or an answer that says "later" (429, 5xx). Other 4xx are Telegram saying no.
+    /// A success status with an answer that is not the Bot API's is the service misbehaving: transient too.</summary>
     private static bool IsTransient(Exception e) => e switch
     {
         ApiRequestException api => api.ErrorCode is 429 or >= 500,
-        RequestException request => request.HttpStatusCode is null or (System.Net.HttpStatusCode)429 or >= System.Net.HttpStatusCode.InternalServerError,
+        MalformedAnswer => true,
+        RequestException request => request.HttpStatusCode is null or (System.Net.HttpStatusCode)429 or >= System.Net.HttpStatusCode.InternalServerError
+            || IsSuccess(request.HttpStatusCode),
         TimeoutRejectedException or HttpRequestException => true,
         _ => false,
     };
 
-    private TelegramException Translate(Exception e, int attempts, bool mayHaveActed)
+    private static bool IsSuccess(System.Net.HttpStatusCode? status) => status is >= System.Net.HttpStatusCode.OK and < System.Net.HttpStatusCode.Ambiguous;
+
+    private TelegramException Translate(Exception e, int attempts, bool mayHaveActed, string? answer, bool stopping)
     {
         var text = e switch
         {
+            MalformedAnswer malformed => Malformed(200, malformed.Message, malformed.Body ?? answer),
+            RequestException { HttpStatusCode: var status } request when IsSuccess(status) => Malformed((int)status!.Value, request.Message, answer),
             ApiRequestException api => $"Telegram {api.ErrorCode}: {api.Message}",
             TimeoutRejectedException => $"Telegram did not answer within {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s",
             RequestException { HttpStatusCode: { } status } request => $"Telegram {(int)status}: {request.Message}",
@@ -203,10 +289,23 @@ public sealed class TelegramClient : IDisposable
         var transient = IsTransient(e);
         if (RetryAfterTooLong(e))
             text += $" (more than maxRetryAfterSeconds {_options.MaxRetryAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture)}: not waited for)";
-        else if (transient)
-            text += $" (gave up after {attempts} attempt{(attempts == 1 ? "" : "s")})";
+        else if (transient && e is not MalformedAnswer && !(e is RequestException r && IsSuccess(r.HttpStatusCode)))
+            text += $" (gave up after {attempts} attempt{(attempts == 1 ? "" : "s")}){(stopping ? StepCall.NotRetriedNote : "")}";
         var code = e is ApiRequestException a ? a.ErrorCode : (int?)(e as RequestException)?.HttpStatusCode;
         return new TelegramException(Redact(text), transient, code, e, mayHaveActed);
+    }
+
+    private static string Malformed(int status, string what, string? answer) =>
+        $"Telegram answered {status} with something that is not the Bot API's answer ({what.TrimEnd('.')}; the service misbehaved, " +
+        $"so delivery is unknown): {Quote(answer)}";
+
+    /// <summary>What came back, as it may be shown: at most 200 characters, on one line (the token is masked by the caller).</summary>
+    private static string Quote(string? body)
+    {
+        if (body is null) return "(the answer was not kept)";
+        var text = body.Length > 200 ? body[..200] + "…" : body;
+        text = string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c)).Trim();
+        return text.Length == 0 ? "(empty)" : "'" + text + "'";
     }
 
     // SecretRedactor knows tokens read from connection files; a client built in code registers its own above.

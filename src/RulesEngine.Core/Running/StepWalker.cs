@@ -66,14 +66,22 @@ internal sealed class StepWalker(
             foreach (var item in toCall)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (item.InFlight.TryGetValue(step.Id, out var interrupted)
-                    && await CallAsync(step, [item], () => ResumeAsync(resumable, item, interrupted)) is [{ } resumed])
+                if (item.InFlight.TryGetValue(step.Id, out var interrupted))
                 {
-                    Apply(step, item, resumed, hasResumePolicy: true, resumedFrom: interrupted);
-                    continue;
+                    // The interrupted call may have acted: nothing this resume does may record "not sent".
+                    using (StepCall.Enter(MarkerCall(step, item, effectPossible: true)))
+                    {
+                        if (await CallAsync(step, [item], () => ResumeAsync(resumable, item, interrupted)) is [{ } resumed])
+                        {
+                            Apply(step, item, resumed, hasResumePolicy: true, resumedFrom: interrupted);
+                            continue;
+                        }
+                    }
                 }
-                journal.MarkInFlight(item, step.Id, "called");
-                var outcomes = await CallAsync(step, [item], async () => [.. await callReceiver(step, [item])]);
+                journal.MarkInFlight(item, step.Id, Sending);
+                IReadOnlyList<StepOutcome?> outcomes;
+                using (StepCall.Enter(MarkerCall(step, item, effectPossible: false)))
+                    outcomes = await CallAsync(step, [item], async () => [.. await callReceiver(step, [item])]);
                 Apply(step, item, outcomes[0]!, hasResumePolicy: true, resumedFrom: null);
             }
             return;
@@ -82,6 +90,16 @@ internal sealed class StepWalker(
         var answers = await CallAsync(step, toCall, async () => [.. await callReceiver(step, toCall)]);
         for (var i = 0; i < toCall.Count; i++) Apply(step, toCall[i], answers[i]!, hasResumePolicy: false, resumedFrom: null);
     }
+
+    /// <summary>What the marker says while a call may reach the service.</summary>
+    private const string Sending = "called";
+
+    /// <summary>Lets the receiver's client say, between attempts, that nothing was sent (the marker is cleared, so a
+    /// process killed during the retry wait calls again next run) or that something may have been (it is put back).</summary>
+    private StepCall MarkerCall(ReceiverStep step, ItemRun item, bool effectPossible) => StepCall.ForMarker(
+        markSending: () => journal.MarkInFlight(item, step.Id, Sending),
+        markNotSent: () => journal.ClearInFlight(item, step.Id),
+        effectPossible);
 
     private async Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IResumableReceiver receiver, ItemRun item, InterruptedCall interrupted) =>
         await receiver.ResumeAsync([item.Scope], [interrupted], cancellationToken);

@@ -12,6 +12,16 @@ namespace RulesEngine.Core.Steps;
 /// <see cref="ResumeAsync"/> instead of <see cref="IReceiver.ExecuteAsync"/>. Receivers without this interface are
 /// simply called again (at-least-once): right for idempotent calls such as an update.
 /// </para>
+/// <para>
+/// The marker must say whether the call may have reached the service. While such a receiver runs,
+/// <see cref="StepCall.Current"/> carries the marker: its client reports <see cref="StepCall.AttemptRefused"/> when an
+/// attempt certainly did nothing (429, an error answer that says so, a refused connection) just before it waits to
+/// retry, and the engine then records "not sent" (clears the marker), so a process killed in that wait calls again on
+/// the next run instead of resuming; <see cref="StepCall.AttemptStarting"/> writes the marker again before the next
+/// attempt, and <see cref="StepCall.EffectPossible"/> (an attempt without an answer, a part already delivered) keeps
+/// it for good. During <see cref="ResumeAsync"/> the marker is never cleared: the interrupted call may have acted.
+/// <see cref="StepCall.Stopping"/> is how every receiver hears that the run is stopping (no new attempt may start).
+/// </para>
 /// </summary>
 public interface IResumableReceiver : IReceiver
 {

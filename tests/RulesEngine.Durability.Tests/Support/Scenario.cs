@@ -41,14 +41,16 @@ internal static class Scenario
     }
 
     /// <summary>What the emulators recorded, checked against the promise: every row's effect happened exactly once.</summary>
-    public sealed record Tally(int Rows, int Lost, int DuplicateContacts, int DuplicateAlerts, int AlertsSent, int AlertsUnknown, int Updated);
+    /// <param name="AlertsResent">Alerts sent again after an attempt whose delivery was unknown (output resent=1):
+    /// the only ones allowed to be duplicates under at-least-once delivery.</param>
+    public sealed record Tally(int Rows, int Lost, int DuplicateContacts, int DuplicateAlerts, int AlertsSent, int AlertsUnknown, int Updated, int AlertsResent = 0);
 
     public static Tally Check(TestBed bed, int count, IReadOnlyDictionary<string, Core.State.RowRecord> latest)
     {
         var contacts = bed.HelpCrunch.Contacts;
         var byEmail = contacts.GroupBy(c => c.Value<string>("email") ?? "").ToDictionary(g => g.Key, g => g.ToList());
         var messages = bed.Telegram.SentMessages;
-        int lost = 0, duplicateContacts = 0, duplicateAlerts = 0, alertsSent = 0, alertsUnknown = 0, updated = 0;
+        int lost = 0, duplicateContacts = 0, duplicateAlerts = 0, alertsSent = 0, alertsUnknown = 0, updated = 0, alertsResent = 0;
         var rowsByEmail = latest.Values.GroupBy(r => r.Fields.GetValueOrDefault("Email", "")).ToDictionary(g => g.Key, g => g.Last());
         for (var i = 0; i < count; i++)
         {
@@ -70,12 +72,13 @@ internal static class Scenario
                     duplicateContacts += matching.Count; // the clash must never create a contact
                     var alerts = messages.Count(m => m.Text.Contains(email + " ", StringComparison.Ordinal));
                     if (alerts > 1) duplicateAlerts += alerts - 1;
+                    if (row?.Steps.FirstOrDefault(s => s.StepId == "alert") is { } sent && sent.Output.ContainsKey("resent")) alertsResent++;
                     if (alerts >= 1) alertsSent++;
                     else if (row?.Steps.FirstOrDefault(s => s.StepId == "alert") is { } step && step.Output.ContainsKey("deliveryUnknown")) alertsUnknown++;
                     else lost++;
                     break;
             }
         }
-        return new Tally(count, lost, duplicateContacts, duplicateAlerts, alertsSent, alertsUnknown, updated);
+        return new Tally(count, lost, duplicateContacts, duplicateAlerts, alertsSent, alertsUnknown, updated, alertsResent);
     }
 }

@@ -73,7 +73,10 @@ internal sealed class TestBed : IAsyncDisposable
 
     /// <summary>The canonical flow (update → else create → else alert) on the test sheet; <paramref name="source"/>
     /// settings are merged into the source (requiredColumns, keyColumns, another sheet...).</summary>
-    public Task WriteFlowAsync(JObject? source = null)
+    /// <param name="alert">Settings merged into the alert step (e.g. "delivery").</param>
+    /// <param name="triggers">The flow's "triggers", for the daemon.</param>
+    /// <param name="path">Where to write it; the bed's flow file by default.</param>
+    public Task WriteFlowAsync(JObject? source = null, JObject? alert = null, JObject? triggers = null, string? path = null)
     {
         var flow = new JObject
         {
@@ -100,7 +103,9 @@ internal sealed class TestBed : IAsyncDisposable
                 ]
                 """),
         };
-        return File.WriteAllTextAsync(FlowPath, flow.ToString());
+        if (alert is not null) Merge((JObject)flow["steps"]![2]!["then"]![0]!, alert);
+        if (triggers is not null) flow["triggers"] = triggers;
+        return File.WriteAllTextAsync(path ?? FlowPath, flow.ToString());
     }
 
     public void AppendRows(IEnumerable<string[]> rows)

@@ -284,6 +284,11 @@ public sealed partial class SmtpEmulator : IAsyncDisposable
             if (server.TakeFault(stage) is not { } fault) return Step.Continue;
             if (fault.Delay > TimeSpan.Zero) await Task.Delay(fault.Delay, stop);
             if (fault.Drop) return Step.Close;
+            if (fault.Raw is { } raw)
+            {
+                await WriteAsync(raw + "\r\n", stop);
+                return Step.Close;
+            }
             if (fault.ReplyCode == 0) return Step.Continue;
             await ReplyAsync(fault.ReplyCode, fault.Text, stop);
             // 421 means "closing the channel", and a refused greeting leaves nothing to talk about.

@@ -17,10 +17,27 @@ public enum SmtpStage
 
 /// <summary>
 /// A failure the emulator injects once, at the first session that reaches <see cref="Stage"/>: a reply code
-/// (4xx "try later", 5xx "no"), a connection closed without an answer, or an answer that comes too late.
+/// (4xx "try later", 5xx "no"), a connection closed without an answer, an answer that comes too late, or a line that
+/// is no SMTP reply at all (<see cref="Garbage"/>).
 /// </summary>
 public sealed record SmtpFault(SmtpStage Stage, int ReplyCode = 0, string Text = "", bool Drop = false, TimeSpan Delay = default)
 {
+    /// <summary>For <see cref="Garbage"/>: the line sent instead of a reply, after which the connection is closed.</summary>
+    public string? Raw { get; init; }
+
+    /// <summary>Answers <paramref name="line"/> (not an SMTP reply: "HTTP/1.1 200 OK", "250" cut short, text without a
+    /// code) and closes the connection: a malformed answer, which must hold the item, never count as sent.</summary>
+    public static SmtpFault Garbage(SmtpStage stage, string line) => new(stage) { Raw = line };
+
+    /// <summary>Malformed answers by name, for fault injection and the hostile-answers corpus.</summary>
+    public static IReadOnlyDictionary<string, string> MalformedReplies { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["an HTTP status line"] = "HTTP/1.1 200 OK",
+        ["no reply code"] = "OK, message queued",
+        ["a code out of range"] = "999 2.0.0 whatever",
+        ["a binary line"] = "",
+    };
+
     public static SmtpFault Reply(SmtpStage stage, int code, string? text = null) =>
         new(stage, code, text ?? DefaultText(code));
 
