@@ -16,15 +16,15 @@ internal static class SendEmailSpec
     public const string FieldSubject = "subject";
     public const string FieldBody = "body";
     public const string FieldHtml = "html";
-    public const string FieldDelivery = "delivery";
+    public const string FieldDelivery = DeliveryPolicy.FieldName;
 
-    public const string DeliveryAtLeastOnce = "atLeastOnce";
-    public const string DeliveryAtMostOnce = "atMostOnce";
+    public const string DeliveryAtLeastOnce = DeliveryPolicy.AtLeastOnce;
+    public const string DeliveryAtMostOnce = DeliveryPolicy.AtMostOnce;
 
     public const string OutputMessageId = "messageId";
     public const string OutputRecipients = "recipients";
-    public const string OutputDeliveryUnknown = "deliveryUnknown";
-    public const string OutputResent = "resent";
+    public const string OutputDeliveryUnknown = DeliveryPolicy.OutputDeliveryUnknown;
+    public const string OutputResent = DeliveryPolicy.OutputResent;
 
     private const string AddressList =
         "comma- or semicolon-separated addresses, bare (ops@example.com) or with a name (Ops <ops@example.com>)";
@@ -50,12 +50,11 @@ internal static class SendEmailSpec
             new FieldSpec(FieldHtml, FieldKind.Template,
                 "an optional HTML version of the body; the message then carries both and mail programs show the HTML. " +
                 "Values are inserted as they are, not HTML-escaped"),
-            new FieldSpec(FieldDelivery, FieldKind.Text,
+            DeliveryPolicy.Field(
                 "what to do with a message whose sending was cut off after its data went out (a crash, a timeout, a dropped connection: the " +
                 "server may or may not have taken it). atLeastOnce (default): send it again, so an e-mail alert is never silently lost, at the " +
                 "price of a rare duplicate (output resent: 1). atMostOnce: never send it again; the step fails with output deliveryUnknown: 1. " +
-                "A message the server refused with a reply (4xx), or that failed before its data went out, is always sent again",
-                AllowedValues: [DeliveryAtLeastOnce, DeliveryAtMostOnce], Example: DeliveryAtLeastOnce),
+                "A message the server refused with a reply (4xx), or that failed before its data went out, is always sent again"),
         ],
         EmailOptions.ConnectionType);
 }

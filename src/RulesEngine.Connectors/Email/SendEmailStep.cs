@@ -50,7 +50,7 @@ internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates 
         CheckLiteral(config, SendEmailSpec.FieldFrom, from, list: false);
 
         if (client is null || to is null || subject is null || body is null) return null;
-        var atMostOnce = config.Text(SendEmailSpec.FieldDelivery) == SendEmailSpec.DeliveryAtMostOnce;
+        var atMostOnce = DeliveryPolicy.IsAtMostOnce(config);
         return new SendEmailStep(client, new Templates(to, cc, bcc, from, replyTo, subject, body, html), atMostOnce);
     }
 
@@ -89,17 +89,11 @@ internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates 
             var call = interrupted[i];
             if (atMostOnce)
             {
-                outcomes.Add(StepOutcome.Failure(
-                    $"not sent again: an earlier attempt (run {call.RunId}, {call.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z) ended without the server's " +
-                    $"final reply ({call.Reason}), so the message may or may not have been delivered; \"delivery\" is \"atMostOnce\", so it is not " +
-                    "resent (send it anyway with: rulesengine replay <flow> --row N --force)",
-                    output: new Dictionary<string, string>(StringComparer.Ordinal) { [SendEmailSpec.OutputDeliveryUnknown] = "1" }));
+                outcomes.Add(DeliveryPolicy.NotResent(call, "the server's final reply"));
                 continue;
             }
             var outcome = Compose(items[i], out var message) is { } failed ? failed : await SendAsync(message, cancellationToken).ConfigureAwait(false);
-            outcomes.Add(outcome.Status == OutcomeStatus.Succeeded
-                ? outcome with { Output = new Dictionary<string, string>(outcome.Output, StringComparer.Ordinal) { [SendEmailSpec.OutputResent] = "1" } }
-                : outcome);
+            outcomes.Add(DeliveryPolicy.MarkResent(outcome));
         }
         return outcomes;
     }

@@ -13,10 +13,10 @@ internal static class SendMessageSpec
     public const string FieldText = "text";
     public const string FieldParseMode = "parseMode";
     public const string FieldDisableLinkPreview = "disableLinkPreview";
-    public const string FieldDelivery = "delivery";
+    public const string FieldDelivery = DeliveryPolicy.FieldName;
 
-    public const string DeliveryAtLeastOnce = "atLeastOnce";
-    public const string DeliveryAtMostOnce = "atMostOnce";
+    public const string DeliveryAtLeastOnce = DeliveryPolicy.AtLeastOnce;
+    public const string DeliveryAtMostOnce = DeliveryPolicy.AtMostOnce;
 
     public const string ParseModeNone = "none";
     public const string ParseModeHtml = "HTML";
@@ -39,12 +39,11 @@ internal static class SendMessageSpec
             new FieldSpec(FieldParseMode, FieldKind.Text, "how Telegram formats the text; default none (plain text)",
                 AllowedValues: [ParseModeNone, ParseModeHtml, ParseModeMarkdownV2, ParseModeMarkdown], Example: ParseModeHtml),
             new FieldSpec(FieldDisableLinkPreview, FieldKind.Boolean, "true to send links without a preview; default false", Example: "true"),
-            new FieldSpec(FieldDelivery, FieldKind.Text,
+            DeliveryPolicy.Field(
                 "what to do with a message whose send was cut off mid-flight (a crash, a timeout: Telegram may or may not have delivered it). " +
                 "atLeastOnce (default): send it again, so an alert is never silently lost, at the price of a rare duplicate (output resent: 1). " +
                 "atMostOnce: never send it again; the step fails with output deliveryUnknown: 1 and the row is listed for a person. " +
-                "A send Telegram certainly refused (429, its own error answers, a refused connection) is always sent again",
-                AllowedValues: [DeliveryAtLeastOnce, DeliveryAtMostOnce], Example: DeliveryAtLeastOnce),
+                "A send Telegram certainly refused (429, its own error answers, a refused connection) is always sent again"),
         ],
         ConnectionType);
 }

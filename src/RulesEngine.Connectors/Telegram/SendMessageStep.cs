@@ -21,10 +21,8 @@ namespace RulesEngine.Connectors.Telegram;
 internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate text, MessageSender sender, bool atMostOnce = false) : IResumableReceiver
 {
     public const string InvalidChatIdCode = "RE1210";
-    public const string OutputDeliveryUnknown = "deliveryUnknown";
-
-    /// <summary>1 when the message was sent again after an attempt whose delivery was unknown (it may be a duplicate).</summary>
-    public const string OutputResent = "resent";
+    public const string OutputDeliveryUnknown = DeliveryPolicy.OutputDeliveryUnknown;
+    public const string OutputResent = DeliveryPolicy.OutputResent;
 
     /// <summary>Reads the step's settings; problems go to <paramref name="config"/>, and a step that has any is never run.</summary>
     public static IReceiver? Create(StepConfig config)
@@ -34,7 +32,7 @@ internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate 
         var text = config.Template(SendMessageSpec.FieldText);
         var parseMode = MessageSender.ParseModeOf(config.Text(SendMessageSpec.FieldParseMode));
         var disableLinkPreview = config.Boolean(SendMessageSpec.FieldDisableLinkPreview) ?? false;
-        var atMostOnce = config.Text(SendMessageSpec.FieldDelivery) == SendMessageSpec.DeliveryAtMostOnce;
+        var atMostOnce = DeliveryPolicy.IsAtMostOnce(config);
         // A chat id written without placeholders can be checked now rather than failing every item later.
         if (chatId is not null && !chatId.Text.Contains('{', StringComparison.Ordinal)
             && !TelegramChatId.TryParse(chatId.Text, out _, out var chatError))
@@ -72,20 +70,14 @@ internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate 
             var call = interrupted[i];
             if (atMostOnce)
             {
-                outcomes.Add(StepOutcome.Failure(
-                    $"not sent again: an earlier attempt (run {call.RunId}, {call.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z) ended without Telegram's answer " +
-                    $"({call.Reason}), so the message may or may not have been delivered; \"delivery\" is \"atMostOnce\", so it is not resent " +
-                    "(send it anyway with: rulesengine replay <flow> --row N --force)",
-                    output: new Dictionary<string, string>(StringComparer.Ordinal) { [OutputDeliveryUnknown] = "1" }));
+                outcomes.Add(DeliveryPolicy.NotResent(call, "Telegram's answer"));
                 continue;
             }
             // At least once: send again; if the earlier attempt was delivered after all, this one is a duplicate.
             var outcome = Render(items[i], out var chat, out var message) is { } failed
                 ? failed
                 : await sender.SendAsync(chat, message, cancellationToken).ConfigureAwait(false);
-            outcomes.Add(outcome.Status == OutcomeStatus.Succeeded
-                ? outcome with { Output = new Dictionary<string, string>(outcome.Output, StringComparer.Ordinal) { [OutputResent] = "1" } }
-                : outcome);
+            outcomes.Add(DeliveryPolicy.MarkResent(outcome));
         }
         return outcomes;
     }
