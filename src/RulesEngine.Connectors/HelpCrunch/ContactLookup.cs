@@ -1,4 +1,5 @@
 using System.Globalization;
+using Newtonsoft.Json.Linq;
 using RulesEngine.Core.Steps;
 
 namespace RulesEngine.Connectors.HelpCrunch;
@@ -12,6 +13,9 @@ internal sealed class ContactLookup
 {
     public const string SearchById = "id";
     private const int PageSize = 100;
+
+    /// <summary>How many values one OR search asks for (the docs set no limit on filters; this keeps a body small).</summary>
+    public const int MaxValuesPerSearch = 50;
 
     public static readonly IReadOnlyList<string> SearchFields = ["email", "userId", "phone", "name", "company", SearchById];
 
@@ -65,6 +69,71 @@ internal sealed class ContactLookup
         var distinct = all.DistinctBy(c => c.Id).ToList();
         return (distinct, Math.Max(first.Total, distinct.Count));
     }
+
+    /// <summary>
+    /// Every contact that matches any of <paramref name="values"/>: <c>POST /customers/search</c> with one <c>=</c>
+    /// filter per value and <c>"comparison": "OR"</c>, paged with limit/offset until <c>total</c> is read (a service
+    /// that caps the limit lower is paged by what it returned). Each contact once, in the order the search gave them.
+    /// </summary>
+    /// <exception cref="HelpCrunchException">A page failed or was malformed.</exception>
+    public async Task<List<HelpCrunchContact>> SearchAnyAsync(IReadOnlyList<string> values, CancellationToken cancellationToken)
+    {
+        var all = new List<HelpCrunchContact>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var offset = 0;
+        while (true)
+        {
+            var page = await _client.SearchAnyAsync(SearchBy, values, PageSize, offset, cancellationToken).ConfigureAwait(false);
+            foreach (var contact in page.Contacts)
+            {
+                if (seen.Add(contact.Id)) all.Add(contact);
+            }
+            offset += page.Contacts.Count;
+            // An empty page before total is malformed (HelpCrunchAnswer throws), so this ends.
+            if (page.Contacts.Count == 0 || offset >= page.Total) return all;
+        }
+    }
+
+    /// <summary>
+    /// Which of the found contacts belong to which value: a contact whose field equals exactly one value, and no other
+    /// value even ignoring case, is that value's. Whether HelpCrunch's <c>=</c> ignores case is not documented, so a
+    /// value that a contact matches only ignoring case (or together with another value differing in case) gets null:
+    /// search for it alone. When a contact matches no value at all (the service compared some other way), every value
+    /// that got no contact gets null too, so "not found" is never said from an answer that cannot prove it.
+    /// </summary>
+    public Dictionary<string, List<HelpCrunchContact>?> Attribute(IReadOnlyList<string> values, IReadOnlyList<HelpCrunchContact> found)
+    {
+        var result = new Dictionary<string, List<HelpCrunchContact>?>(StringComparer.Ordinal);
+        foreach (var value in values) result[value] = [];
+        var unexplained = false;
+        foreach (var contact in found)
+        {
+            var text = FieldText(contact);
+            var loose = text is null ? [] : values.Where(v => string.Equals(v, text, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (loose.Count == 1 && loose[0] == text)
+            {
+                result[text]?.Add(contact);
+                continue;
+            }
+            if (loose.Count == 0) unexplained = true;
+            foreach (var value in loose) result[value] = null;
+        }
+        if (unexplained)
+        {
+            foreach (var value in values)
+            {
+                if (result[value] is { Count: 0 }) result[value] = null;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>From all the contacts of one value (in search order), what <see cref="FindAsync"/> would have returned.</summary>
+    public (IReadOnlyList<HelpCrunchContact> Targets, int Total) Choose(List<HelpCrunchContact> all) =>
+        (MultipleMatches == MultipleMatches.All ? all : all.Take(SearchLimit).ToList(), all.Count);
+
+    private string? FieldText(HelpCrunchContact contact) =>
+        contact.Raw[SearchBy] is JValue { Value: { } v } ? Convert.ToString(v, CultureInfo.InvariantCulture) : null;
 
     /// <summary>The failure for "nothing to act on" or "too many to choose from", or null to go ahead.</summary>
     /// <param name="done">The past participle for the message, e.g. "updated".</param>

@@ -54,6 +54,9 @@ internal static class HelpCrunchAnswer
         return new HelpCrunchSearchResult(contacts, total);
     }
 
+    /// <summary>A batch update's answer: its shape is not documented, so any JSON is accepted (it may have acted).</summary>
+    public static void Batch(int status, string body) => Json(status, body, mayHaveActed: true);
+
     /// <summary>The customer a create, get, update, tag or untag answered with.</summary>
     /// <param name="mayHaveActed">The call changes something (so a malformed answer may follow a done change).</param>
     public static HelpCrunchContact Customer(int status, string body, bool mayHaveActed) =>

@@ -70,6 +70,31 @@ public sealed class HelpCrunchClient : IDisposable
         return HelpCrunchAnswer.Search(answer.Status, answer.Body, offset);
     }
 
+    /// <summary>
+    /// <c>POST /customers/search</c> with one <c>=</c> filter on <c>customers.&lt;field&gt;</c> per value, joined by
+    /// <c>"comparison": "OR"</c>: one page of the contacts that match any of <paramref name="values"/>.
+    /// </summary>
+    public async Task<HelpCrunchSearchResult> SearchAnyAsync(string field, IReadOnlyList<string> values, int limit, int offset = 0, CancellationToken cancellationToken = default)
+    {
+        var answer = await SendAsync(SearchAnyRequest(field, values, limit, offset), cancellationToken).ConfigureAwait(false);
+        return HelpCrunchAnswer.Search(answer.Status, answer.Body, offset);
+    }
+
+    /// <summary>The most items <see cref="BatchUpdateAsync"/> takes (the documented limit of <c>PUT /customers/batch</c>).</summary>
+    public const int MaxBatchUpdate = 10;
+
+    /// <summary>
+    /// <c>PUT /customers/batch</c> with <c>[{"customer": id, …fields}]</c>, 1 to <see cref="MaxBatchUpdate"/> items.
+    /// Idempotent like <see cref="UpdateAsync"/>, so it is retried like it. The answer's shape is not documented: any
+    /// JSON is accepted; a 2xx that is not JSON is held as malformed (it may have acted).
+    /// </summary>
+    public async Task BatchUpdateAsync(IReadOnlyList<(string Id, JObject Fields)> items, CancellationToken cancellationToken = default)
+    {
+        if (items.Count is < 1 or > MaxBatchUpdate) throw new ArgumentOutOfRangeException(nameof(items), $"a batch update takes 1 to {MaxBatchUpdate} items");
+        var answer = await SendAsync(BatchUpdateRequest(items), cancellationToken).ConfigureAwait(false);
+        HelpCrunchAnswer.Batch(answer.Status, answer.Body);
+    }
+
     /// <summary><c>PATCH /customers/{id}</c>: sets only the given fields; a JSON null clears one.</summary>
     public async Task<HelpCrunchContact> UpdateAsync(string id, JObject fields, CancellationToken cancellationToken = default) =>
         ContactFrom(await SendAsync(UpdateRequest(id, fields), cancellationToken).ConfigureAwait(false), changes: true);
@@ -130,6 +155,29 @@ public sealed class HelpCrunchClient : IDisposable
         return new Request(HttpMethod.Post, "/customers/search", body);
     }
 
+    private static Request SearchAnyRequest(string field, IReadOnlyList<string> values, int limit, int offset)
+    {
+        var qualified = field.StartsWith("customers.", StringComparison.Ordinal) ? field : "customers." + field;
+        var filters = new JArray();
+        foreach (var value in values) filters.Add(new JObject { ["field"] = qualified, ["operator"] = "=", ["value"] = value });
+        var body = new JObject { ["filter"] = filters, ["limit"] = limit, ["offset"] = offset };
+        // A single-filter body may leave "comparison" out (docs); with several it must say OR.
+        if (values.Count > 1) body["comparison"] = "OR";
+        return new Request(HttpMethod.Post, "/customers/search", body);
+    }
+
+    private static Request BatchUpdateRequest(IReadOnlyList<(string Id, JObject Fields)> items)
+    {
+        var array = new JArray();
+        foreach (var (id, fields) in items)
+        {
+            var item = new JObject { ["customer"] = long.Parse(id, NumberStyles.None, CultureInfo.InvariantCulture) };
+            foreach (var property in fields.Properties()) item[property.Name] = property.Value.DeepClone();
+            array.Add(item);
+        }
+        return new Request(HttpMethod.Put, "/customers/batch", null, array);
+    }
+
     private static Request UpdateRequest(string id, JObject fields) => new(HttpMethod.Patch, "/customers/" + Uri.EscapeDataString(id), fields);
 
     private static Request CreateRequest(JObject fields) => new(HttpMethod.Post, "/customers", fields);
@@ -141,7 +189,7 @@ public sealed class HelpCrunchClient : IDisposable
     private static Request GetRequest(string id) => new(HttpMethod.Get, "/customers/" + Uri.EscapeDataString(id), null);
 
     private RequestPreview Preview(Request request) =>
-        new(request.Method.Method, _baseUrl + request.Path, request.Body is null ? null : SecretRedactor.Redact(request.Body.ToString(Formatting.Indented)));
+        new(request.Method.Method, _baseUrl + request.Path, request.Content is null ? null : SecretRedactor.Redact(request.Content.ToString(Formatting.Indented)));
 
     private static HelpCrunchContact ContactFrom(Attempt answer, bool changes) => HelpCrunchAnswer.Customer(answer.Status, answer.Body, mayHaveActed: changes);
 
@@ -209,9 +257,9 @@ public sealed class HelpCrunchClient : IDisposable
         using var message = new HttpRequestMessage(request.Method, _baseUrl + request.Path);
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Options.ApiKey);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (request.Body is not null)
+        if (request.Content is { } content)
         {
-            message.Content = new StringContent(request.Body.ToString(Formatting.None), Encoding.UTF8);
+            message.Content = new StringContent(content.ToString(Formatting.None), Encoding.UTF8);
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
         using var response = await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
@@ -296,7 +344,10 @@ public sealed class HelpCrunchClient : IDisposable
         { } e => NeverConnected(e),
     };
 
-    private sealed record Request(HttpMethod Method, string Path, JObject? Body);
+    private sealed record Request(HttpMethod Method, string Path, JObject? Body, JArray? ArrayBody = null)
+    {
+        public JToken? Content => (JToken?)Body ?? ArrayBody;
+    }
 
     private sealed record Attempt(int Status, string Body, TimeSpan? RetryAfter);
 }
