@@ -197,6 +197,28 @@ public sealed class BatchedUpdateTests(ITestOutputHelper output)
         Assert.Equal(1, emulator.Received.Count(r => r.Method == "PATCH"));
     }
 
+    [Theory]
+    [InlineData(500, """{"errors":[{"code":"internal_error","message":"Internal server error"}]}""", "application/json")]
+    [InlineData(200, "<html>proxy</html>", "text/html")]
+    public async Task BatchUpdateWithoutAnAnswer_HoldsEachRowWithItsOwnContact_NoSplit(int status, string body, string contentType)
+    {
+        await using var emulator = await HelpCrunchEmulator.StartAsync(TestConnection.ApiKey);
+        var ids = Enumerable.Range(0, 4).Select(i => emulator.AddContact($"c{i}@example.com", $"Old {i}")["id"]!.ToString()).ToList();
+        using var client = TestConnection.Connect(emulator);
+        for (var i = 0; i < 3; i++) emulator.Faults.FailNext(Fault.Answer(body, status, contentType), "/customers/batch");
+
+        var outcomes = await Step(client).ExecuteAsync([.. Enumerable.Range(0, 4).Select(i => Row($"c{i}@example.com", $"New {i}"))], default);
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(OutcomeStatus.Held, outcomes[i].Status);
+            Assert.StartsWith($"updating contact {ids[i]}: ", outcomes[i].Error, StringComparison.Ordinal);
+        }
+        // Transient (500 after the retries) or malformed (a 200 that is not JSON, which may have acted): held, never split.
+        Assert.DoesNotContain(emulator.Received, r => r.Method == "PATCH");
+        Assert.All(emulator.Received.Where(r => r.Method == "PUT"), r => Assert.Equal(4, JArray.Parse(r.Body).Count));
+    }
+
     [Fact]
     public async Task Stopping_CallsNothing_AndHoldsEveryRowAsNotSent()
     {
