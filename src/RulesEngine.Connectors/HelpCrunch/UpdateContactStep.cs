@@ -8,7 +8,8 @@ namespace RulesEngine.Connectors.HelpCrunch;
 
 /// <summary>
 /// <c>helpCrunch.updateContact</c>: finds contacts by one field (<c>POST /customers/search</c>, or
-/// <c>GET /customers/{id}</c> for <c>searchBy: "id"</c>) and PATCHes the mapped fields onto them.
+/// <c>GET /customers/{id}</c> for <c>searchBy: "id"</c>) and PATCHes the mapped fields onto them; a batch of rows is
+/// served with one OR search and <c>PUT /customers/batch</c> (see <see cref="ExecuteAsync"/>), with the same per-row results.
 /// No match is a failure (flows route it to "create"); no answer from HelpCrunch is <see cref="OutcomeStatus.Held"/>,
 /// so a timeout is never mistaken for "not found". Output: <c>contactId</c> (the first updated), <c>contactIds</c>
 /// (all updated, comma-separated) and <c>matches</c> (how many contacts matched). Mapping rules:
