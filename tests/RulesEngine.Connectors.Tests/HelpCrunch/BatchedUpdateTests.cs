@@ -236,6 +236,103 @@ public sealed class BatchedUpdateTests(ITestOutputHelper output)
         Assert.Empty(emulator.Received);
     }
 
+    [Fact]
+    public async Task StopDuringTheBatchUpdatesRetryWait_StartsNoNewAttempt_AndHoldsItsRows()
+    {
+        await using var emulator = await HelpCrunchEmulator.StartAsync(TestConnection.ApiKey);
+        var ids = Enumerable.Range(0, 3).Select(i => emulator.AddContact($"c{i}@example.com")["id"]!.ToString()).ToList();
+        for (var i = 0; i < 10; i++) emulator.Faults.FailNext(Fault.Status(500), "/customers/batch");
+        using var client = new HelpCrunchClient(new HelpCrunchOptions
+        {
+            ApiKey = TestConnection.ApiKey, BaseUrl = emulator.BaseUrl, MaxAttempts = 10, RetryDelay = TimeSpan.FromSeconds(5), RequestsPerMinute = 0,
+        }, timeProvider: new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        using var stopping = new CancellationTokenSource();
+
+        Task<IReadOnlyList<StepOutcome>> update;
+        using (StepCall.Enter(StepCall.ForStopping(stopping.Token)))
+            update = Step(client).ExecuteAsync([.. Enumerable.Range(0, 3).Select(i => Row($"c{i}@example.com", $"New {i}"))], default);
+        // Fake time never moves: without the stop the retry wait after the first PUT would last forever.
+        await WaitForAsync(() => emulator.Received.Any(r => r.Method == "PUT"));
+        await stopping.CancelAsync();
+        var outcomes = await update.WaitAsync(TimeSpan.FromSeconds(30));
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(OutcomeStatus.Held, outcomes[i].Status);
+            Assert.StartsWith($"updating contact {ids[i]}: ", outcomes[i].Error, StringComparison.Ordinal);
+            Assert.Contains("not retried: the run is stopping", outcomes[i].Error, StringComparison.Ordinal);
+        }
+        Assert.Equal(["POST", "PUT"], emulator.Received.Select(r => r.Method));
+    }
+
+    [Fact]
+    public async Task StopBetweenTheSearchAndTheBatchUpdate_SendsNoUpdate_AndHoldsTheRowsAsNotSent()
+    {
+        await using var emulator = await HelpCrunchEmulator.StartAsync(TestConnection.ApiKey);
+        for (var i = 0; i < 3; i++) emulator.AddContact($"c{i}@example.com", "Old");
+        using var stopping = new CancellationTokenSource();
+        using var client = new HelpCrunchClient(new HelpCrunchOptions
+        {
+            ApiKey = TestConnection.ApiKey, BaseUrl = emulator.BaseUrl, MaxAttempts = 3, RetryDelay = TimeSpan.FromMilliseconds(10), RequestsPerMinute = 0,
+        }, new StopAfterSearch(stopping) { InnerHandler = new SocketsHttpHandler() });
+
+        IReadOnlyList<StepOutcome> outcomes;
+        using (StepCall.Enter(StepCall.ForStopping(stopping.Token)))
+            outcomes = await Step(client).ExecuteAsync([.. Enumerable.Range(0, 3).Select(i => Row($"c{i}@example.com", "New"))], default);
+
+        Assert.All(outcomes, o => Assert.Equal((OutcomeStatus.Held, true, StepCall.StoppingReason), (o.Status, o.NoEffect, o.Error)));
+        Assert.Equal(["POST"], emulator.Received.Select(r => r.Method));
+        Assert.All(emulator.Contacts, c => Assert.Equal("Old", c["name"]!.ToString()));
+    }
+
+    /// <summary>The attempt reports (what a resumable step's marker would record) are those of the unbatched path:
+    /// a search refused with 429 is "not sent" during the wait, "sending" again before the next attempt; once an answer
+    /// came (the search's 200) a refused update no longer says "not sent".</summary>
+    [Theory]
+    [InlineData("/customers/search", "/customers/search")]
+    [InlineData("/customers/batch", "/customers/5")]
+    public async Task RefusedWith429_ReportsTheSameAttemptsAsUnbatched(string batchedPath, string alonePath)
+    {
+        async Task<(string[] Marks, string[] Methods)> RunAsync(bool batched)
+        {
+            await using var emulator = await HelpCrunchEmulator.StartAsync(TestConnection.ApiKey);
+            for (var i = 0; i < 3; i++) emulator.AddContact($"c{i}@example.com", "Old");
+            emulator.Faults.FailNext(Fault.RateLimited(0), batched ? batchedPath : alonePath);
+            using var client = TestConnection.Connect(emulator);
+            var marks = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            var rows = Enumerable.Range(0, 3).Select(i => Row($"c{i}@example.com", "New")).ToList();
+            using (StepCall.Enter(StepCall.ForMarker(() => marks.Enqueue("sending"), () => marks.Enqueue("not sent"), effectPossible: false)))
+            {
+                var outcomes = batched ? await Step(client).ExecuteAsync(rows, default) : await Step(client).ExecuteAsync([rows[0]], default);
+                Assert.All(outcomes, o => Assert.Equal(OutcomeStatus.Succeeded, o.Status));
+            }
+            return ([.. marks], [.. emulator.Received.Select(r => r.Method)]);
+        }
+
+        var alone = await RunAsync(batched: false);
+        var batched = await RunAsync(batched: true);
+
+        Assert.Equal(alone.Marks, batched.Marks);
+        Assert.Equal(batchedPath == "/customers/search" ? ["not sent", "sending"] : [], batched.Marks);
+        Assert.Equal(batchedPath == "/customers/search" ? ["POST", "POST", "PUT"] : ["POST", "PUT", "PUT"], batched.Methods);
+    }
+
+    private sealed class StopAfterSearch(CancellationTokenSource stopping) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (request.RequestUri!.AbsolutePath.EndsWith("/customers/search", StringComparison.Ordinal)) await stopping.CancelAsync();
+            return response;
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition()) await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System, patience.Token);
+    }
+
     /// <summary>The canonical flow's HelpCrunch steps (update; create for rows whose update failed) on 100 rows:
     /// 90 existing contacts, 5 new, 5 that fail (locale 'xx', refused by update and create).</summary>
     [Theory]
