@@ -197,6 +197,26 @@ public sealed class BatchedUpdateTests(ITestOutputHelper output)
         Assert.Equal(1, emulator.Received.Count(r => r.Method == "PATCH"));
     }
 
+    [Fact]
+    public async Task SearchRefusedForTheGroup_IsSplitInHalves_DownToTheValueItConcerns()
+    {
+        await using var emulator = await HelpCrunchEmulator.StartAsync(TestConnection.ApiKey);
+        for (var i = 0; i < 4; i++) emulator.AddContact($"c{i}@example.com", "Old");
+        using var client = TestConnection.Connect(emulator);
+        // The group of 4 is refused, then its first half, then the first value alone: only that row fails, with the
+        // unbatched text; the others are served by the halves' searches.
+        for (var i = 0; i < 3; i++) emulator.Faults.FailNext(Fault.Status(400, "value not accepted"), "/customers/search");
+
+        var outcomes = await Step(client).ExecuteAsync([.. Enumerable.Range(0, 4).Select(i => Row($"c{i}@example.com", "New"))], default);
+
+        Assert.Equal(OutcomeStatus.Failed, outcomes[0].Status);
+        Assert.StartsWith("searching contacts by email: ", outcomes[0].Error, StringComparison.Ordinal);
+        Assert.Contains("value not accepted", outcomes[0].Error, StringComparison.Ordinal);
+        Assert.All(outcomes.Skip(1), o => Assert.Equal(OutcomeStatus.Succeeded, o.Status));
+        var searches = emulator.Received.Where(r => r.Path == "/v1/customers/search").Select(r => ((JArray)JObject.Parse(r.Body)["filter"]!).Count);
+        Assert.Equal([4, 2, 1, 1, 2], searches);
+    }
+
     [Theory]
     [InlineData(500, """{"errors":[{"code":"internal_error","message":"Internal server error"}]}""", "application/json")]
     [InlineData(200, "<html>proxy</html>", "text/html")]
