@@ -34,11 +34,16 @@ public sealed class TestVerbTests
         Assert.Equal("Anna K.", Assert.Single(sandbox.Services.HelpCrunch.Contacts).Value<string>("name"));
         Assert.Empty(sandbox.Services.Telegram.Received);
 
-        // "Exact": a real run sends the very requests the preview printed for this row.
+        // "Exact": a real run sends the very requests the preview printed for this row. `test` shows a row alone; a
+        // run batches the searches and updates of several rows (docs/receivers.md), so the run takes one row at a time.
         var printedSearch = PrintedBody(lines, $"  update: would send POST {api}/customers/search");
         var printedPatch = PrintedBody(lines, $"  update: would send PATCH {api}/customers/{anna["id"]}");
         sandbox.ClearReceived();
-        var run = await sandbox.RunAsync(Repo.CanonicalFlow);
+        var oneAtATime = JObject.Parse(await File.ReadAllTextAsync(Repo.CanonicalFlow));
+        oneAtATime["batchSize"] = 1;
+        var flowPath = Path.Combine(sandbox.Directory, "one-row-at-a-time.json");
+        await File.WriteAllTextAsync(flowPath, oneAtATime.ToString());
+        var run = await sandbox.RunAsync(flowPath);
         Assert.True(run.ExitCode == 0, run.ToString());
         var sentSearch = sandbox.HelpCrunchReceived.First(r => r.Path == "/v1/customers/search" && r.Body.Contains("anna@", StringComparison.Ordinal));
         var sentPatch = Assert.Single(sandbox.HelpCrunchReceived, r => r.Method == "PATCH");
