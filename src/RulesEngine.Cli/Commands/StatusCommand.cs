@@ -84,8 +84,9 @@ internal static class StatusCommand
     private static string Next(FlowHeader flow, bool enabled, RunRecord? last, DateTimeOffset now)
     {
         if (!enabled) return "none: switched off";
-        var chains = flow.Triggers.After.Count == 0 ? "" : "; also after " + string.Join(", ", flow.Triggers.After.Select(a => $"{a.Flow} ({a.On.ToString().ToLowerInvariant()})"));
-        if (!flow.Triggers.HasClock) return flow.Triggers.IsManualOnly ? "on demand only (rulesengine run)" : chains.TrimStart(';', ' ');
+        var after = string.Join(", ", flow.Triggers.After.Select(a => $"{a.Flow} ({a.On.ToString().ToLowerInvariant()})"));
+        var chains = flow.Triggers.After.Count == 0 ? "" : "; also after " + after;
+        if (!flow.Triggers.HasClock) return flow.Triggers.IsManualOnly ? "on demand only (rulesengine run)" : "after " + after;
         var due = TriggerTimes.FirstDue(flow.Triggers, last?.StartedAt, now);
         var when = due is null ? "none (the cron schedule never fires again)" : due <= now ? "now (due)" : Time(due.Value);
         return when + chains;
