@@ -28,6 +28,8 @@ internal static class HistoryCommand
           --limit N      how many runs to list (default 20)
           --state PATH   the state file (default: $RULESENGINE_STATE or ./state/rulesengine.db)
 
+        Exit code 0; 1 when there is no state file, or no run with that ID.
+
         Examples:
           rulesengine history
           rulesengine history helpcrunch-contacts --failed

@@ -388,7 +388,7 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
         {
             if (known.Contains(property.Name)) continue;
             diagnostics.Add(text.Locate(property).Error("RE0005",
-                $"unknown field \"{property.Name}\" in {what}{NameSuggestion.Hint(property.Name, known)}; known fields: {string.Join(", ", known.Where(k => !k.StartsWith('$')))}"));
+                $"unknown field \"{property.Name}\" in {what}{NameSuggestion.Hint(property.Name, known)}; known fields: {string.Join(", ", known.Where(k => !k.StartsWith('$')).Distinct(StringComparer.Ordinal))}"));
         }
     }
 
