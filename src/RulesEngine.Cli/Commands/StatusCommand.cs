@@ -42,7 +42,7 @@ internal static class StatusCommand
             var last = runs.FirstOrDefault();
             var enabled = store?.IsEnabled(flow.Name) ?? true;
             var running = last is { Status: RunStatus.Running };
-            console.Out($"{flow.Name}  ({Path.GetRelativePath(Environment.CurrentDirectory, flow.FilePath)})");
+            console.Out($"{flow.Name}  ({RulesEngine.Core.Flows.DisplayPath.Of(flow.FilePath)})");
             console.Out($"  state:      {(enabled ? "on" : "off")}, {(running ? $"running (run {last!.Id} since {Time(last.StartedAt)})" : "not running")}");
             console.Out($"  triggers:   {flow.Triggers.Describe()}");
             console.Out($"  last run:   {(last is null ? "never" : Describe(last))}");
