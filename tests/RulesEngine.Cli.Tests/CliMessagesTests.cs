@@ -156,4 +156,15 @@ public sealed class CliMessagesTests
         Assert.Contains("  next run:   after first (success)", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("next run:   also", result.Output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    public async Task History_WithALimitBelowOne_IsAWrongCommandLine_NotNoRunsRecorded(string limit)
+    {
+        var result = await CliResult.RunAsync("history", "--limit", limit, "--state", Path.Combine(Path.GetTempPath(), "rulesengine-cli-tests-nosuch.db"));
+
+        Assert.True(result.ExitCode == 64, result.ToString());
+        Assert.Contains("--limit must be at least 1", result.Errors, StringComparison.Ordinal);
+    }
 }
