@@ -57,6 +57,12 @@ internal static class ReportPrinter
                 if (request.Body is { Length: > 0 } body) console.Out(Indent(Readable(body), "      "));
             }
             var what = sent ? "result" : "predicted";
+            if (step.Status == OutcomeStatus.Held)
+            {
+                // No answer: there is no execution result to show, and the row is not routed (the reason follows).
+                console.Out($"  {step.StepId}: {what}: held, no answer from the service (not routed; a run would try it again)");
+                continue;
+            }
             console.Out($"  {step.StepId}: {what}: execution result {step.Result?.ToString() ?? "-"}" +
                 (step.Error.Length > 0 ? $", error: {TerminalText.Escape(step.Error)}" : "") + OutputText(step.Output));
         }

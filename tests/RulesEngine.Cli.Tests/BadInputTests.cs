@@ -38,6 +38,22 @@ public sealed partial class BadInputTests
     }
 
     [Fact]
+    public async Task AnUnknownSourceField_ListsEachKnownFieldOnce()
+    {
+        await using var sandbox = await Sandbox.StartAsync(Sandbox.Anna);
+        var flow = Path.Combine(sandbox.Directory, "unknown-source-field.json");
+        File.WriteAllText(flow, File.ReadAllText(Repo.CanonicalFlow).Replace("\"sheet\":", "\"sheeet\": \"x\", \"sheet\":", StringComparison.Ordinal));
+
+        var result = await CliResult.RunAsync("validate", flow, "--connections", sandbox.ConnectionsPath);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var error = Assert.Single(NonEmptyLines(result.Errors), l => l.Contains("RE0005", StringComparison.Ordinal));
+        Assert.Contains("did you mean 'sheet'?", error, StringComparison.Ordinal);
+        var known = error[(error.IndexOf("known fields: ", StringComparison.Ordinal) + "known fields: ".Length)..].Split(", ");
+        Assert.Equal(known.Distinct(StringComparer.Ordinal), known);
+    }
+
+    [Fact]
     public async Task Run_NamesTheConnectionAndTheVariable_WhenASecretIsNotSet()
     {
         const string variable = "RULESENGINE_CLI_TESTS_NEVER_SET";

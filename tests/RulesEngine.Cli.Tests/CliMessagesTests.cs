@@ -122,4 +122,49 @@ public sealed class CliMessagesTests
         foreach (var verb in CliApp.VerbNames.Except(editorVerbs))
             Assert.Contains(verb == "test" ? "test-flow" : verb, offered);
     }
+
+    [Fact]
+    public async Task AnUnknownOption_AtTheEndOfTheLine_IsCalledUnknown_NotMissingAValue()
+    {
+        var result = await CliResult.RunAsync("run", Repo.CanonicalFlow, "--bogus");
+
+        Assert.True(result.ExitCode == 64, result.ToString());
+        Assert.Contains("unknown option --bogus", result.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("needs a value", result.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnOptionFollowedByAnotherOption_NeedsAValue_ItDoesNotTakeTheOptionAsItsValue()
+    {
+        var result = await CliResult.RunAsync("run", Repo.CanonicalFlow, "--state", "--wait");
+
+        Assert.True(result.ExitCode == 64, result.ToString());
+        Assert.Contains("--state needs a value", result.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_OfAFlowStartedOnlyAfterAnother_SaysAfter_NotAlsoAfter()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "rulesengine-cli-tests-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "first.json"), """{"name": "first", "triggers": {"interval": "00:05:00"}}""");
+        await File.WriteAllTextAsync(Path.Combine(folder, "second.json"), """{"name": "second", "triggers": {"after": ["first"]}}""");
+
+        var result = await CliResult.RunAsync("status", "--rules", folder, "--state", Path.Combine(folder, "state.db"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("  next run:   after first (success)", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("next run:   also", result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    public async Task History_WithALimitBelowOne_IsAWrongCommandLine_NotNoRunsRecorded(string limit)
+    {
+        var result = await CliResult.RunAsync("history", "--limit", limit, "--state", Path.Combine(Path.GetTempPath(), "rulesengine-cli-tests-nosuch.db"));
+
+        Assert.True(result.ExitCode == 64, result.ToString());
+        Assert.Contains("--limit must be at least 1", result.Errors, StringComparison.Ordinal);
+    }
 }

@@ -48,6 +48,8 @@ public sealed class LogFormatterTests
         Assert.False(string.IsNullOrEmpty(row["scopes"]!.Value<string>("run")));
         Assert.Equal(JTokenType.Integer, row["scopes"]!["row"]!.Type);
         Assert.Equal(2, row["state"]!.Value<int>("row"));
+        Assert.Equal("done", row["state"]!.Value<string>("status")); // enum values are camelCase (docs/json-output.md)
+        Assert.StartsWith("Row 2 done with failures", row.Value<string>("message"), StringComparison.Ordinal);
         Assert.Equal("Row {Row} {Status} with failures the flow handled: {Failed}", row.Value<string>("template"));
     }
 

@@ -80,6 +80,21 @@ public sealed class TestVerbTests
     }
 
     [Fact]
+    public async Task TestSend_ShowsAHeldStepAsHeld_NotAsAnExecutionResultOfDash()
+    {
+        await using var sandbox = await Sandbox.StartAsync(Sandbox.Anna);
+        sandbox.Services.HelpCrunch.Faults.FailNext(RulesEngine.Emulation.Fault.Answer("""{"total": 1}"""), "/customers/search");
+
+        var result = await sandbox.TestAsync(Repo.CanonicalFlow, "--send", "--row", "2");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = Lines(result.Output);
+        Assert.Contains("  update: result: held, no answer from the service (not routed; a run would try it again)", lines);
+        Assert.DoesNotContain("execution result -", result.Output, StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("  held: update: ", StringComparison.Ordinal) && l.Contains("not the documented answer", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TestSend_CreatesTheContactForThatRowOnly_AndDoesNotMoveThePosition()
     {
         await using var sandbox = await Sandbox.StartAsync(Sandbox.Anna, Sandbox.Ben);

@@ -22,6 +22,31 @@ public sealed class ValidateTests
     }
 
     [Fact]
+    public async Task Validate_OfAFileOutsideTheCurrentFolder_NamesItByItsFullPath_NotByDotDots()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "rulesengine-cli-tests-" + Guid.NewGuid().ToString("N")[..10], "nosuch.json");
+
+        var result = await CliResult.RunAsync("validate", missing);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains(missing + "(1,1): error RE0000: file not found", result.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("..", result.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_OfAnEmptyFolder_SaysThereAreNoFlowFiles()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "rulesengine-cli-tests-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(folder);
+
+        var result = await CliResult.RunAsync("validate", folder, "--connections", Path.Combine(Repo.Root, "connections.json"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith($"no flow files in {folder}", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("0 flow(s) valid", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_AsARealProcess_PrintsTheSamePositionsAsInProcess()
     {
         await using var sandbox = await Sandbox.StartAsync();

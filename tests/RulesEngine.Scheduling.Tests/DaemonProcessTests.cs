@@ -42,6 +42,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(Rules, "contacts.json"), ContactsFlow());
         await File.WriteAllTextAsync(Path.Combine(Rules, "notify.json"), NotifyFlow("new contact"));
         using var daemon = DaemonProcess.Start(Serve());
+        await daemon.WaitForLineAsync("New state file " + State + " (--create-state)", Patience); // said, not silent
 
         // The interval flow creates both contacts; the chained flow announces each of them once.
         await daemon.WaitUntilAsync(() => _services.HelpCrunch.Contacts.Count == 2, Patience, "the contacts flow");

@@ -88,4 +88,15 @@ public sealed class TriggerParserTests
         Assert.Contains("did you mean 'import'", problem.Message, StringComparison.Ordinal);
         Assert.Empty(FlowTriggers.CheckChains([import]));
     }
+
+    [Fact]
+    public void CheckChains_NeverSuggestsTheFlowItself_ForAnUnknownAfter()
+    {
+        using var folder = new RulesFolder();
+        var a = Load("""{"after": ["b"]}""", folder, "a").Flows.Single();
+
+        var problem = Assert.Single(FlowTriggers.CheckChains([a]));
+        Assert.Equal("RE0408", problem.Code);
+        Assert.DoesNotContain("did you mean 'a'", problem.Message, StringComparison.Ordinal);
+    }
 }

@@ -28,6 +28,8 @@ internal static class HistoryCommand
           --limit N      how many runs to list (default 20)
           --state PATH   the state file (default: $RULESENGINE_STATE or ./state/rulesengine.db)
 
+        Exit code 0; 1 when there is no state file, or no run with that ID.
+
         Examples:
           rulesengine history
           rulesengine history helpcrunch-contacts --failed
@@ -37,6 +39,8 @@ internal static class HistoryCommand
     public static Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
     {
         args.Allow("run", "failed", "json", "limit", "state");
+        var limit = args.Int("limit") ?? 20;
+        if (limit < 1) throw new UsageException("--limit must be at least 1");
         var statePath = args.StatePath();
         if (!File.Exists(statePath))
         {
@@ -91,7 +95,7 @@ internal static class HistoryCommand
             }
             return Task.FromResult(0);
         }
-        var runs = store.ListRuns(flow, args.Int("limit") ?? 20)
+        var runs = store.ListRuns(flow, limit)
             .Where(r => !failedOnly || r.NeedsPerson > 0 || r.Status is RunStatus.Failed or RunStatus.Interrupted).ToList();
         if (json) console.Out(Json(runs));
         else if (runs.Count == 0) console.Out("no runs recorded" + (flow is null ? "" : $" for flow '{flow}'"));

@@ -36,7 +36,8 @@ internal static class ReplayCommand
           --connections FILE   the connections file (default: $RULESENGINE_CONNECTIONS or ./connections.json)
           --state PATH         the state file (default: $RULESENGINE_STATE or ./state/rulesengine.db)
 
-        Exit codes as for 'run'; 4 when no row matched; 64 when --row N is ambiguous (the candidates are listed).
+        Exit codes as for 'run'; 4 when no row matched; 64 when --row N is ambiguous (the candidates are listed)
+        or --run names no run of this flow.
 
         Examples:
           rulesengine replay rules/helpcrunch-contacts.json --failed

@@ -58,7 +58,8 @@ internal static class ServeCommand
         if (stopTimeout < 1) throw new UsageException("--stop-timeout must be at least 1 second");
 
         var statePath = Path.GetFullPath(args.StatePath());
-        if (!File.Exists(statePath) && !args.Has("create-state"))
+        var newState = !File.Exists(statePath);
+        if (newState && !args.Has("create-state"))
         {
             console.Error($"serve: no state file at {statePath}. A new state file knows no row, so every flow would process " +
                 "every row already in its source again (alerts included). Check --state and $RULESENGINE_STATE, or pass " +
@@ -96,6 +97,10 @@ internal static class ServeCommand
         builder.Services.AddHostedService(s => s.GetRequiredService<SchedulerService>());
 
         using var host = builder.Build();
+        if (newState)
+            Logger(host.Services, "RulesEngine.Scheduler").LogWarning(
+                "New state file {State} (--create-state): it knows no row, so each flow processes the rows already in its source, unless it says \"existingRows\": \"skip\"",
+                statePath);
         var signals = host.Services.GetRequiredService<StopSignals>();
         var service = host.Services.GetRequiredService<SchedulerService>();
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();

@@ -42,7 +42,7 @@ internal static class StatusCommand
             var last = runs.FirstOrDefault();
             var enabled = store?.IsEnabled(flow.Name) ?? true;
             var running = last is { Status: RunStatus.Running };
-            console.Out($"{flow.Name}  ({Path.GetRelativePath(Environment.CurrentDirectory, flow.FilePath)})");
+            console.Out($"{flow.Name}  ({RulesEngine.Core.Flows.DisplayPath.Of(flow.FilePath)})");
             console.Out($"  state:      {(enabled ? "on" : "off")}, {(running ? $"running (run {last!.Id} since {Time(last.StartedAt)})" : "not running")}");
             console.Out($"  triggers:   {flow.Triggers.Describe()}");
             console.Out($"  last run:   {(last is null ? "never" : Describe(last))}");
@@ -84,8 +84,9 @@ internal static class StatusCommand
     private static string Next(FlowHeader flow, bool enabled, RunRecord? last, DateTimeOffset now)
     {
         if (!enabled) return "none: switched off";
-        var chains = flow.Triggers.After.Count == 0 ? "" : "; also after " + string.Join(", ", flow.Triggers.After.Select(a => $"{a.Flow} ({a.On.ToString().ToLowerInvariant()})"));
-        if (!flow.Triggers.HasClock) return flow.Triggers.IsManualOnly ? "on demand only (rulesengine run)" : chains.TrimStart(';', ' ');
+        var after = string.Join(", ", flow.Triggers.After.Select(a => $"{a.Flow} ({a.On.ToString().ToLowerInvariant()})"));
+        var chains = flow.Triggers.After.Count == 0 ? "" : "; also after " + after;
+        if (!flow.Triggers.HasClock) return flow.Triggers.IsManualOnly ? "on demand only (rulesengine run)" : "after " + after;
         var due = TriggerTimes.FirstDue(flow.Triggers, last?.StartedAt, now);
         var when = due is null ? "none (the cron schedule never fires again)" : due <= now ? "now (due)" : Time(due.Value);
         return when + chains;

@@ -58,7 +58,9 @@ internal static class ValidateCommand
             return Task.FromResult(1);
         }
         var valid = ValidNames(set);
-        console.Out($"{valid.Count} flow(s) valid: {string.Join(", ", valid)}{warnings}");
+        console.Out(valid.Count == 0
+            ? $"no flow files in {string.Join(", ", args.Positionals)} (a flow file is a *.json file with a \"source\" and \"steps\"){warnings}"
+            : $"{valid.Count} flow(s) valid: {string.Join(", ", valid)}{warnings}");
         return Task.FromResult(0);
     }
 

@@ -76,7 +76,7 @@ public sealed class GoogleSheetsClient : IDisposable
             case JArray rows when rows.All(row => row is JArray cells && cells.All(cell => cell is JValue)):
                 return [.. rows.Select(row => (IReadOnlyList<string>)[.. ((JArray)row).Select(CellText)])];
             default:
-                throw Malformed(json, "\"values\" is not an array of arrays of cells");
+                throw Malformed(json, "a \"values\" that is not an array of arrays of cells");
         }
     }
 
@@ -138,7 +138,7 @@ public sealed class GoogleSheetsClient : IDisposable
     {
         var json = await SendJsonAsync(new Request(HttpMethod.Get, $"v4/spreadsheets/{Uri.EscapeDataString(spreadsheetId)}?fields=sheets.properties", null, Idempotent: true), cancellationToken);
         if (json["sheets"] is not JArray sheets || !sheets.All(sheet => sheet["properties"]?["title"] is JValue { Type: JTokenType.String }))
-            throw Malformed(json, "\"sheets\" is not a list of sheets with titles");
+            throw Malformed(json, "a \"sheets\" that is not a list of sheets with titles");
         return [.. sheets.Select(sheet => sheet["properties"]!["title"]!.ToString())];
     }
 

@@ -34,7 +34,7 @@ internal static class NewRowsSpec
                 Example: "[\"Name\", \"Email\"]"),
             new(FieldHeaderRow, FieldKind.Number, "the row number of the header row (default 1); data starts below it", Example: "1"),
             new(FieldRequiredColumns, FieldKind.TextList,
-                "a row is taken only once all of these columns are filled in (default: any non-blank row); later rows wait for it",
+                "a row is taken only once all of these columns are filled in (default: any non-blank row); a row not yet complete is picked up once it is, and later rows do not wait for it",
                 Example: "[\"Email\"]"),
             new(FieldKeyColumns, FieldKind.TextList,
                 "the columns that identify a row (e.g. an id or Email): rows with the same key are one row, and editing other cells " +

@@ -33,23 +33,23 @@ internal static class HelpCrunchAnswer
             JArray bare => bare,
             JObject { } envelope when envelope["data"] is JArray array => array,
             JObject envelope when envelope["data"] is null => throw Malformed(status, body, "a search answer without \"data\"", mayHaveActed: false),
-            JObject => throw Malformed(status, body, "\"data\" is not an array", mayHaveActed: false),
+            JObject => throw Malformed(status, body, "a \"data\" that is not an array", mayHaveActed: false),
             _ => throw Malformed(status, body, "a search answer that is not an object", mayHaveActed: false),
         };
         var contacts = new List<HelpCrunchContact>(data.Count);
         for (var i = 0; i < data.Count; i++)
         {
             contacts.Add(Contact(data[i]) ?? throw Malformed(status, body,
-                $"search result {i + 1} has no usable customer id (a positive whole number)", mayHaveActed: false));
+                $"a customer without a usable id (a positive whole number) as search result {i + 1}", mayHaveActed: false));
         }
         var total = offset + contacts.Count;
         if (root is JObject o && o["total"] is { } totalToken)
         {
             if (WholeNumber(totalToken) is not { } n || n < 0 || n > int.MaxValue)
-                throw Malformed(status, body, "\"total\" is not a whole number", mayHaveActed: false);
+                throw Malformed(status, body, "a \"total\" that is not a whole number", mayHaveActed: false);
             total = (int)n;
             if (total < offset + contacts.Count || (contacts.Count == 0 && total > offset))
-                throw Malformed(status, body, $"\"total\" {total} contradicts \"data\" ({contacts.Count} contact(s) from offset {offset})", mayHaveActed: false);
+                throw Malformed(status, body, $"a \"total\" of {total} that contradicts \"data\" ({contacts.Count} contact(s) from offset {offset})", mayHaveActed: false);
         }
         return new HelpCrunchSearchResult(contacts, total);
     }
@@ -99,7 +99,7 @@ internal static class HelpCrunchAnswer
         }
         catch (JsonException e)
         {
-            throw Malformed(status, body, "not JSON", mayHaveActed, e);
+            throw Malformed(status, body, "a body that is not JSON", mayHaveActed, e);
         }
         catch (OverflowException e)
         {

@@ -101,7 +101,7 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
         List<FlowOutline> outlines, out bool columnsUnknown)
     {
         columnsUnknown = false;
-        var displayPath = Path.GetRelativePath(Environment.CurrentDirectory, file);
+        var displayPath = DisplayPath.Of(file);
         if (!File.Exists(file))
         {
             diagnostics.Add(new Diagnostic(displayPath, 1, 1, "RE0000", "file not found"));
@@ -388,7 +388,7 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
         {
             if (known.Contains(property.Name)) continue;
             diagnostics.Add(text.Locate(property).Error("RE0005",
-                $"unknown field \"{property.Name}\" in {what}{NameSuggestion.Hint(property.Name, known)}; known fields: {string.Join(", ", known.Where(k => !k.StartsWith('$')))}"));
+                $"unknown field \"{property.Name}\" in {what}{NameSuggestion.Hint(property.Name, known)}; known fields: {string.Join(", ", known.Where(k => !k.StartsWith('$')).Distinct(StringComparer.Ordinal))}"));
         }
     }
 

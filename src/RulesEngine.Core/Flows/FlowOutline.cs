@@ -7,5 +7,5 @@ namespace RulesEngine.Core.Flows;
 public sealed record FlowOutline(string Name, string FilePath, string DisplayPath, FlowTriggers Triggers)
 {
     public static FlowOutline Of(Flow flow) =>
-        new(flow.Name, flow.FilePath, Path.GetRelativePath(Environment.CurrentDirectory, flow.FilePath), flow.Triggers);
+        new(flow.Name, flow.FilePath, Flows.DisplayPath.Of(flow.FilePath), flow.Triggers);
 }

@@ -10,7 +10,7 @@ public sealed record FlowHeader(string Name, string FilePath, FlowTriggers Trigg
 {
     public static FlowHeader Read(string file)
     {
-        var display = Path.GetRelativePath(Environment.CurrentDirectory, file);
+        var display = Flows.DisplayPath.Of(file);
         var name = Path.GetFileNameWithoutExtension(file);
         var problems = new List<Diagnostic>();
         try

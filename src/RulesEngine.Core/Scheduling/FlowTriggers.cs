@@ -39,7 +39,7 @@ public sealed record FlowTriggers(TimeSpan? Interval, IReadOnlyList<CronSchedule
         foreach (var flow in flows)
             foreach (var after in flow.Triggers.After.Where(a => !names.Contains(a.Flow)))
                 problems.Add(after.Location.Error("RE0408",
-                    $"\"after\" names flow '{after.Flow}', which is not loaded{NameSuggestion.Hint(after.Flow, names)}; known flows: {string.Join(", ", names.Order(StringComparer.Ordinal))}"));
+                    $"\"after\" names flow '{after.Flow}', which is not loaded{NameSuggestion.Hint(after.Flow, names.Where(n => n != flow.Name).ToList())}; known flows: {string.Join(", ", names.Order(StringComparer.Ordinal))}"));
         return problems;
     }
 }

@@ -37,6 +37,9 @@ public sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILo
         return RunResult.Finished(report);
     }
 
+    /// <summary>A row's status as the JSON contract writes enum values (camelCase, "done"), also in the message.</summary>
+    private static string StatusText(RowStatus status) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
+
     private void Log(RunReport report)
     {
         using var runScope = logger.BeginScope(new Dictionary<string, object?> { ["run"] = report.RunId });
@@ -51,9 +54,9 @@ public sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILo
             else if (item.Attention.NeedsPerson)
                 logger.LogWarning("Row {Row} needs a person: {Attention}", item.Item.Number, item.Attention.Reason);
             else if (failed.Count > 0)
-                logger.LogInformation("Row {Row} {Status} with failures the flow handled: {Failed}", item.Item.Number, item.Status, string.Join("; ", failed));
+                logger.LogInformation("Row {Row} {Status} with failures the flow handled: {Failed}", item.Item.Number, StatusText(item.Status), string.Join("; ", failed));
             else
-                logger.LogDebug("Row {Row} {Status}", item.Item.Number, item.Status);
+                logger.LogDebug("Row {Row} {Status}", item.Item.Number, StatusText(item.Status));
         }
         var held = report.Items.Count(i => i.Status == RowStatus.Held);
         if (report.Status == RunStatus.Failed)

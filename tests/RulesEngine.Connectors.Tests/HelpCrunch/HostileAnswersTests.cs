@@ -31,6 +31,7 @@ public sealed class HostileAnswersTests
 
         Assert.Equal(OutcomeStatus.Held, outcome.Status);
         Assert.Contains("not the documented answer", outcome.Error, StringComparison.Ordinal);
+        Assert.Matches(@"HelpCrunch answered \d+ with an? ", outcome.Error); // one sentence: "answered 200 with a ..."
         Assert.Contains(Quoted(fault.Body), outcome.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(emulator.Received, r => r.Method is "PATCH" or "POST" && !r.Path.EndsWith("/search", StringComparison.Ordinal));
     }
