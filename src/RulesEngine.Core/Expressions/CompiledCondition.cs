@@ -102,7 +102,11 @@ public sealed class CompiledCondition
     }
 
     private ExpressionException Failed(Exception e) =>
-        new($"condition `{Code}` failed: {e.GetType().Name}: {e.Message}", Location, e);
+        new($"condition `{Code}` at {Place(Location)} failed: {e.GetType().Name}: {e.Message}", Location, e);
+
+    /// <summary>Where an expression sits, as people look for it: <c>rules/flow.json(12,20)</c>, the file name only, so a
+    /// row's error does not carry the server's folders.</summary>
+    internal static string Place(SourceLocation location) => $"{Path.GetFileName(location.File)}({location.Line},{location.Column})";
 
     private InvalidOperationException NotBound() => new(_unloaded
         ? $"condition at {Location.File}({Location.Line},{Location.Column}) belongs to an unloaded set of flows"
@@ -154,7 +158,7 @@ public sealed class CompiledTemplate
         }
         catch (Exception e) when (e is not OperationCanceledException and not ExpressionException)
         {
-            throw new ExpressionException($"template \"{Text}\" failed: {e.GetType().Name}: {e.Message}", Location, e);
+            throw new ExpressionException($"template \"{Text}\" at {CompiledCondition.Place(Location)} failed: {e.GetType().Name}: {e.Message}", Location, e);
         }
         finally
         {

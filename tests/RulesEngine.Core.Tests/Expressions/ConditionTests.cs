@@ -77,6 +77,8 @@ public sealed class ConditionTests
 
         Assert.Contains("FormatException", error.Message);
         Assert.Equal(condition.Location, error.Location);
+        // the row's error names the file place, so a person finds the condition without the history's location column
+        Assert.Contains($"{Path.GetFileName(condition.Location.File)}({condition.Location.Line},{condition.Location.Column})", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

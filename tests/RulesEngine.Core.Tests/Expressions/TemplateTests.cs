@@ -63,6 +63,7 @@ public sealed class TemplateTests
         var error = Assert.Throws<ExpressionException>(() => template.Render(Scope()));
 
         Assert.Contains("FormatException", error.Message);
+        Assert.Contains($"{Path.GetFileName(template.Location.File)}({template.Location.Line},{template.Location.Column})", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
