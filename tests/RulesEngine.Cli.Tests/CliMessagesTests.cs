@@ -20,6 +20,28 @@ public sealed class CliMessagesTests
     }
 
     [Fact]
+    public async Task Serve_RefusesToStartWithExitTwo_WhenTheConnectionsFileDoesNotLoad()
+    {
+        // Exit 2 is "refused to start: a set-up problem" (the systemd unit does not restart it); 1 is a crash, restarted.
+        var directory = Directory.CreateTempSubdirectory("rulesengine-serve-refusal-").FullName;
+        try
+        {
+            var connections = Path.Combine(directory, "connections.json");
+            await File.WriteAllTextAsync(connections, """{ "telegram": { "type": "telegram", "botTokn": "x" } }""");
+            var state = Path.Combine(directory, "state.db");
+
+            var result = await CliResult.RunAsync("serve", "--rules", directory, "--connections", connections, "--state", state, "--create-state");
+
+            Assert.True(result.ExitCode == 2, result.ToString());
+            Assert.Contains("botTokn", result.Errors, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task UnknownVerb_StillExits64()
     {
         var result = await CliResult.RunAsync("frobnicate");

@@ -71,7 +71,7 @@ internal static class ServeCommand
         var problems = new List<Diagnostic>();
         var connections = ConnectionsFile.Load(args.ConnectionsPath(), registry, problems);
         foreach (var problem in problems) console.Error(problem.ToString());
-        if (problems.Count > 0) return 1;
+        if (problems.Count > 0) return RefusedToStart; // a set-up problem: restarting would only repeat it
 
         var options = new SchedulerOptions { MaxParallel = maxParallel, StopTimeout = TimeSpan.FromSeconds(stopTimeout) };
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Environment.CurrentDirectory });
@@ -109,8 +109,13 @@ internal static class ServeCommand
         return service.StoppedGracefully ? 0 : 130;
     }
 
+    /// <summary>The exit code when serve refuses to start on a set-up problem a person must fix: the state file is
+    /// missing and --create-state was not given, or the connections file does not load. The systemd unit does not
+    /// restart on it (RestartPreventExitStatus); a crash (exit 1) is restarted.</summary>
+    public const int RefusedToStart = 2;
+
     /// <summary>The exit code when the state file is missing and --create-state was not given.</summary>
-    public const int MissingState = 2;
+    public const int MissingState = RefusedToStart;
 
     private static ILogger Logger(IServiceProvider services, string category) =>
         services.GetRequiredService<ILoggerFactory>().CreateLogger(category);
