@@ -160,7 +160,7 @@ public sealed class BatchedUpdateTests(ITestOutputHelper output)
         for (var i = 0; i < 5; i++)
         {
             Assert.Equal(OutcomeStatus.Held, outcomes[i].Status);
-            Assert.StartsWith("searching contacts by email: HelpCrunch answered 200 with \"total\" 3 contradicts", outcomes[i].Error, StringComparison.Ordinal);
+            Assert.StartsWith("searching contacts by email: HelpCrunch answered 200 with a \"total\" of 3 that contradicts", outcomes[i].Error, StringComparison.Ordinal);
         }
         Assert.Equal(OutcomeStatus.Failed, outcomes[5].Status);
         Assert.Single(emulator.Received);
