@@ -72,17 +72,7 @@ public sealed class InterruptedRunTests : IDisposable
             db.Open();
             using var command = db.CreateCommand();
             // The schema and rows an earlier version wrote: the canonical flow's new contact (update failed, create ok).
-            command.CommandText = """
-                CREATE TABLE runs (id TEXT PRIMARY KEY, flow TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
-                  status TEXT NOT NULL, error TEXT NOT NULL DEFAULT '');
-                CREATE TABLE items (flow TEXT NOT NULL, source_key TEXT NOT NULL, item_key TEXT NOT NULL, status TEXT NOT NULL,
-                  run_id TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (flow, source_key, item_key));
-                CREATE TABLE steps (flow TEXT NOT NULL, source_key TEXT NOT NULL, item_key TEXT NOT NULL, step_id TEXT NOT NULL,
-                  result INTEGER NOT NULL, error TEXT NOT NULL, output TEXT NOT NULL, run_id TEXT NOT NULL, recorded_at TEXT NOT NULL,
-                  PRIMARY KEY (flow, source_key, item_key, step_id));
-                CREATE TABLE run_items (run_id TEXT NOT NULL, number INTEGER NOT NULL, item_key TEXT NOT NULL, status TEXT NOT NULL,
-                  failed_steps INTEGER NOT NULL, error TEXT NOT NULL, fields TEXT NOT NULL, source_key TEXT NOT NULL, flow TEXT NOT NULL,
-                  PRIMARY KEY (run_id, item_key));
+            command.CommandText = OldStateSchema.Tables + """
                 INSERT INTO runs VALUES ('r1', 'contacts', '2026-11-01T09:00:00.0000000+00:00', '2026-11-01T09:00:01.0000000+00:00', 'Completed', '');
                 INSERT INTO items VALUES ('contacts', 'memory', 'new', 'Done', 'r1', '2026-11-01T09:00:01Z');
                 INSERT INTO run_items VALUES ('r1', 2, 'new', 'Done', 1, '', '{"Email":"new@x.io"}', 'memory', 'contacts');

@@ -1,3 +1,4 @@
+using RulesEngine.Core.Tests.Support;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using RulesEngine.Core.State;
@@ -47,17 +48,7 @@ public sealed class OldStateFileScaleTests(ITestOutputHelper output) : IDisposab
         db.Open();
         using (var schema = db.CreateCommand())
         {
-            schema.CommandText = """
-                CREATE TABLE runs (id TEXT PRIMARY KEY, flow TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
-                  status TEXT NOT NULL, error TEXT NOT NULL DEFAULT '');
-                CREATE TABLE items (flow TEXT NOT NULL, source_key TEXT NOT NULL, item_key TEXT NOT NULL, status TEXT NOT NULL,
-                  run_id TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (flow, source_key, item_key));
-                CREATE TABLE steps (flow TEXT NOT NULL, source_key TEXT NOT NULL, item_key TEXT NOT NULL, step_id TEXT NOT NULL,
-                  result INTEGER NOT NULL, error TEXT NOT NULL, output TEXT NOT NULL, run_id TEXT NOT NULL, recorded_at TEXT NOT NULL,
-                  PRIMARY KEY (flow, source_key, item_key, step_id));
-                CREATE TABLE run_items (run_id TEXT NOT NULL, number INTEGER NOT NULL, item_key TEXT NOT NULL, status TEXT NOT NULL,
-                  failed_steps INTEGER NOT NULL, error TEXT NOT NULL, fields TEXT NOT NULL, source_key TEXT NOT NULL, flow TEXT NOT NULL,
-                  PRIMARY KEY (run_id, item_key));
+            schema.CommandText = OldStateSchema.Tables + """
                 INSERT INTO runs VALUES ('r1', 'contacts', '2026-11-01T09:00:00.0000000+00:00', '2026-11-01T10:00:00.0000000+00:00', 'Completed', '');
                 """;
             schema.ExecuteNonQuery();
