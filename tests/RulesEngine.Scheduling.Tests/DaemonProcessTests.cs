@@ -11,30 +11,23 @@ namespace RulesEngine.Scheduling.Tests;
 public sealed class DaemonProcessTests : IAsyncLifetime
 {
     private const string Spreadsheet = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789e2e";
-    // A bound on waiting for something to happen, not a speed requirement: generous, for a loaded machine.
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Patience = DaemonBed.Patience;
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "re-daemon-" + Guid.NewGuid().ToString("N")[..8]);
-    private EmulatedServices _services = null!;
+    private DaemonBed _bed = null!;
 
-    private string Rules => Path.Combine(_directory, "rules");
-    private string State => Path.Combine(_directory, "state.db");
+    private EmulatedServices Services => _bed.Services;
+    private string Rules => _bed.Rules;
+    private string State => _bed.State;
 
     public async Task InitializeAsync()
     {
-        _services = await EmulatedServices.StartAsync(_directory);
-        Directory.CreateDirectory(Rules);
-        _services.Sheets.AddSheet(Spreadsheet, "Contacts", [["Email", "Name"], ["anna@example.com", "Anna"], ["ben@example.com", "Ben"]]);
+        _bed = await DaemonBed.StartAsync("daemon");
+        Services.Sheets.AddSheet(Spreadsheet, "Contacts", [["Email", "Name"], ["anna@example.com", "Anna"], ["ben@example.com", "Ben"]]);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        try { Directory.Delete(_directory, recursive: true); }
-        catch (IOException) { /* scratch */ }
-    }
+    public async Task DisposeAsync() => await _bed.DisposeAsync();
 
-    private string[] Serve(string stopTimeout = "20") => ["serve", "--rules", Rules, "--connections", _services.ConnectionsPath, "--state", State, "--create-state", "--json-logs", "--stop-timeout", stopTimeout];
+    private string[] Serve(string stopTimeout = "20") => _bed.Serve(stopTimeout);
 
     [Fact]
     public async Task Serve_RunsAnIntervalFlow_ThenItsChainedFlow_AndPicksUpAnEditedFile()
@@ -45,14 +38,14 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         await daemon.WaitForLineAsync("New state file " + State + " (--create-state)", Patience); // said, not silent
 
         // The interval flow creates both contacts; the chained flow announces each of them once.
-        await daemon.WaitUntilAsync(() => _services.HelpCrunch.Contacts.Count == 2, Patience, "the contacts flow");
+        await daemon.WaitUntilAsync(() => Services.HelpCrunch.Contacts.Count == 2, Patience, "the contacts flow");
         await daemon.WaitUntilAsync(() => Messages().Count == 2, Patience, "the chained notify flow");
         Assert.Equal(["new contact anna@example.com", "new contact ben@example.com"], Messages().Order());
 
         // Edit the chained flow: the running daemon reloads it; the next row gets the new text.
         await File.WriteAllTextAsync(Path.Combine(Rules, "notify.json"), NotifyFlow("welcome"));
         await daemon.WaitForLineAsync("Reloaded notify", Patience);
-        _services.Sheets.AppendRow(Spreadsheet, "Contacts", "chloe@example.com", "Chloe");
+        Services.Sheets.AppendRow(Spreadsheet, "Contacts", "chloe@example.com", "Chloe");
         await daemon.WaitUntilAsync(() => Messages().Count == 3, Patience, "the edited flow's message");
         Assert.Contains("welcome chloe@example.com", Messages());
 
@@ -71,8 +64,8 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     [Fact]
     public async Task Sigterm_InTheMiddleOfARun_FinishesTheCallInFlight_ExitsZero_AndLosesNothing()
     {
-        for (var i = 0; i < 4; i++) _services.Sheets.AppendRow(Spreadsheet, "Contacts", $"row{i}@example.com", $"Row {i}");
-        _services.Telegram.Faults.FailRandomly(1.0, 7, RulesEngine.Emulation.Fault.Slow(TimeSpan.FromMilliseconds(700)));
+        for (var i = 0; i < 4; i++) Services.Sheets.AppendRow(Spreadsheet, "Contacts", $"row{i}@example.com", $"Row {i}");
+        Services.Telegram.Faults.FailRandomly(1.0, 7, RulesEngine.Emulation.Fault.Slow(TimeSpan.FromMilliseconds(700)));
         var flowFile = Path.Combine(Rules, "notify.json");
         await File.WriteAllTextAsync(flowFile, NotifyFlow("hello", triggers: """{"interval": 3600}"""));
         using var daemon = DaemonProcess.Start(Serve());
@@ -86,7 +79,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         Assert.Contains(daemon.Lines, l => l.Contains("held", StringComparison.Ordinal));
 
         // The next run (a force run from another process) sends exactly the rows the stopped run did not reach.
-        var (code, lines) = await DaemonProcess.RunAsync(Patience, "run", flowFile, "--connections", _services.ConnectionsPath, "--state", State);
+        var (code, lines) = await DaemonProcess.RunAsync(Patience, "run", flowFile, "--connections", Services.ConnectionsPath, "--state", State);
         Assert.True(code == 0, string.Join("\n", lines));
         var all = Messages();
         Assert.Equal(6, all.Count);
@@ -98,11 +91,11 @@ public sealed class DaemonProcessTests : IAsyncLifetime
     {
         // The call and the stop bound both outlast the test's patience: only the second signal can end the daemon in
         // time, so no wall-clock bound is needed (one flaked under load).
-        _services.Telegram.Faults.FailRandomly(1.0, 7, RulesEngine.Emulation.Fault.Slow(TimeSpan.FromMinutes(10)));
+        Services.Telegram.Faults.FailRandomly(1.0, 7, RulesEngine.Emulation.Fault.Slow(TimeSpan.FromMinutes(10)));
         await File.WriteAllTextAsync(Path.Combine(Rules, "notify.json"), NotifyFlow("hello", triggers: """{"interval": 3600}"""));
         using var daemon = DaemonProcess.Start(Serve(stopTimeout: "3600"));
         await daemon.WaitForLineAsync("Starting notify", Patience);
-        await daemon.WaitUntilAsync(() => _services.Telegram.Received.Count > 0, Patience, "the slow call");
+        await daemon.WaitUntilAsync(() => Services.Telegram.Received.Count > 0, Patience, "the slow call");
 
         daemon.Terminate();
         await daemon.WaitForLineAsync("Stopping: waiting", Patience);
@@ -110,7 +103,7 @@ public sealed class DaemonProcessTests : IAsyncLifetime
         Assert.Equal(130, await daemon.WaitForExitAsync(Patience));
     }
 
-    private List<string> Messages() => _services.Telegram.SentMessages.Select(m => m.Text).ToList();
+    private List<string> Messages() => Services.Telegram.SentMessages.Select(m => m.Text).ToList();
 
     private static string ContactsFlow() => $$"""
         {

@@ -13,44 +13,38 @@ namespace RulesEngine.Scheduling.Tests;
 public sealed class HostileFlowDaemonTests : IAsyncLifetime
 {
     private const string Spreadsheet = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789hst";
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Patience = DaemonBed.Patience;
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "re-hostile-" + Guid.NewGuid().ToString("N")[..8]);
-    private EmulatedServices _services = null!;
+    private DaemonBed _bed = null!;
 
-    private string Rules => Path.Combine(_directory, "rules");
-    private string State => Path.Combine(_directory, "state.db");
+    private EmulatedServices Services => _bed.Services;
+    private string Rules => _bed.Rules;
+    private string State => _bed.State;
 
     public async Task InitializeAsync()
     {
-        _services = await EmulatedServices.StartAsync(_directory);
-        Directory.CreateDirectory(Rules);
-        _services.Sheets.AddSheet(Spreadsheet, "Contacts", [["Email", "Name"], ["anna@example.com", "Anna"], ["ben@example.com", "Ben"]]);
-        _services.Sheets.AddSheet(Spreadsheet, "Hostile",
+        _bed = await DaemonBed.StartAsync("hostile");
+        Services.Sheets.AddSheet(Spreadsheet, "Contacts", [["Email", "Name"], ["anna@example.com", "Anna"], ["ben@example.com", "Ben"]]);
+        Services.Sheets.AddSheet(Spreadsheet, "Hostile",
             [["Email", "Name"], ["r2@example.com", "R2"], ["r3@example.com", "R3"], ["r4@example.com", "R4"], ["r5@example.com", "R5"]]);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        try { Directory.Delete(_directory, recursive: true); }
-        catch (IOException) { /* scratch */ }
-    }
+    public async Task DisposeAsync() => await _bed.DisposeAsync();
 
     [Fact]
     public async Task Serve_HostileRowsFailAlone_TheHealthyFlowKeepsRunning()
     {
         await File.WriteAllTextAsync(Path.Combine(Rules, "contacts.json"), HealthyFlow);
         await File.WriteAllTextAsync(Path.Combine(Rules, "hostile.json"), HostileFlow);
-        using var daemon = DaemonProcess.Start("serve", "--rules", Rules, "--connections", _services.ConnectionsPath, "--state", State, "--create-state", "--json-logs", "--stop-timeout", "20");
+        using var daemon = DaemonProcess.Start(_bed.Serve());
 
         // The hostile flow went past its hostile rows: rows 2 and 5 were announced.
         await daemon.WaitUntilAsync(() => Messages().Count == 2, Patience, "the hostile flow's healthy rows");
         Assert.Equal(["hello r2@example.com", "hello r5@example.com"], Messages().Order());
         // The healthy flow runs every second, before and after the hostile rows.
-        await daemon.WaitUntilAsync(() => _services.HelpCrunch.Contacts.Count == 2, Patience, "the healthy flow");
-        _services.Sheets.AppendRow(Spreadsheet, "Contacts", "chloe@example.com", "Chloe");
-        await daemon.WaitUntilAsync(() => _services.HelpCrunch.Contacts.Count == 3, Patience, "the healthy flow's next row");
+        await daemon.WaitUntilAsync(() => Services.HelpCrunch.Contacts.Count == 2, Patience, "the healthy flow");
+        Services.Sheets.AppendRow(Spreadsheet, "Contacts", "chloe@example.com", "Chloe");
+        await daemon.WaitUntilAsync(() => Services.HelpCrunch.Contacts.Count == 3, Patience, "the healthy flow's next row");
 
         daemon.Terminate();
         var exit = await daemon.WaitForExitAsync(Patience);
@@ -65,7 +59,7 @@ public sealed class HostileFlowDaemonTests : IAsyncLifetime
         Assert.Contains("nests too deeply", rows[4].Error, StringComparison.Ordinal);
     }
 
-    private List<string> Messages() => _services.Telegram.SentMessages.Select(m => m.Text).ToList();
+    private List<string> Messages() => Services.Telegram.SentMessages.Select(m => m.Text).ToList();
 
     private const string HealthyFlow = $$"""
         {
