@@ -81,7 +81,9 @@ public sealed class MetricsEndpointTests
 
         var metrics = new PrometheusText(await site.MetricsAsync());
         Assert.Equal(2, metrics.Value("rulesengine_runs_total", ("flow", Flow), ("result", "completed")));
-        Assert.Null(metrics.Value("rulesengine_runs_total", ("flow", Flow), ("result", "failed")));
+        // The flow's other series exist at 0, so an alert's increase() sees their first step.
+        Assert.Equal(0, metrics.Value("rulesengine_runs_total", ("flow", Flow), ("result", "failed")));
+        Assert.Equal(0, metrics.Value("rulesengine_rows_total", ("flow", Flow), ("outcome", "deliveryUnknown")));
         Assert.Equal(2, metrics.Value("rulesengine_run_duration_seconds_count", ("flow", Flow), ("result", "completed")));
         // The second run takes the held row again, and Telegram now answers: Erin's alert is sent, so her row ends
         // handled (update and create failed, a person was told). Each run counts the rows it recorded.
@@ -105,7 +107,8 @@ public sealed class MetricsEndpointTests
         Assert.True(code == 2, $"exit {code}\n{output}");
         var metrics = new PrometheusText(await site.MetricsAsync());
         Assert.Equal(1, metrics.Value("rulesengine_runs_total", ("flow", Flow), ("result", "failed")));
-        Assert.Null(metrics.Value("rulesengine_rows_total", ("flow", Flow)));
+        Assert.Equal(0, metrics.Value("rulesengine_rows_total", ("flow", Flow)));
+        Assert.Equal(0, metrics.Value("rulesengine_runs_total", ("flow", Flow), ("result", "completed")));
         Assert.Equal(1, metrics.Value("rulesengine_api_requests_total", ("service", "googleSheets"), ("status", "404")));
     }
 

@@ -154,6 +154,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     private async Task<RunReport> ObservedAsync(Flow flow, string kind, Func<Task<RunReport>> run)
     {
         using var span = EngineTracing.StartRun(flow.Name, kind);
+        EngineMetrics.FlowStarting(flow.Name);
         CallerScope.Enter(flow.SourceType); // retries of the source read count under the source's type
         var started = _clock.GetTimestamp();
         try

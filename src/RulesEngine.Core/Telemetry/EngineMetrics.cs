@@ -56,6 +56,24 @@ public static class EngineMetrics
         public const string Busy = "busy";
     }
 
+    private static readonly string[] RowOutcomes =
+        [RowOutcome.Done, RowOutcome.Handled, RowOutcome.Failed, RowOutcome.Held, RowOutcome.DeliveryUnknown, RowOutcome.Skipped];
+
+    private static readonly string[] AllRunResults = [RunResults.Completed, RunResults.Failed, RunResults.Stopped, RunResults.Busy];
+
+    /// <summary>
+    /// Makes the flow's row and run series exist, at 0, before its first row or result is counted. Prometheus'
+    /// <c>increase()</c> cannot see the first step of a series that appears at 1, so without this the first held or
+    /// delivery-unknown row after a restart would never fire an alert (deploy/prometheus/rulesengine-alerts.yml).
+    /// </summary>
+    public static void FlowStarting(string flow)
+    {
+        if (Rows.Enabled)
+            foreach (var outcome in RowOutcomes) Rows.Add(0, new(TagNames.Flow, flow), new(TagNames.Outcome, outcome));
+        if (Runs.Enabled)
+            foreach (var result in AllRunResults) Runs.Add(0, new(TagNames.Flow, flow), new(TagNames.Result, result));
+    }
+
     public static void RowRecorded(string flow, ItemReport row)
     {
         if (!Rows.Enabled) return;
