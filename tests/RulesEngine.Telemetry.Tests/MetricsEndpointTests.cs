@@ -113,6 +113,27 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Metrics_CountNoStepCallsOrRows_ForTheTestVerb()
+    {
+        // 'test' previews one row: its predicted outcomes are not calls, and it belongs to no run.
+        await using var site = await MetricsSite.StartAsync();
+        await using var run = await CanonicalRun.StartAsync();
+
+        using var output = new StringWriter();
+        var code = await CliApp.RunAsync(["test", Repo.CanonicalFlow, "--connections", run.Services.ConnectionsPath, "--row", "3"], output, output, CancellationToken.None);
+
+        Assert.True(code == 0, $"exit {code}\n{output}");
+        Assert.Contains("ben@example.com", output.ToString(), StringComparison.Ordinal); // not vacuous: the row was tested
+        var metrics = new PrometheusText(await site.MetricsAsync());
+        Assert.Null(metrics.Value("rulesengine_step_calls_total"));
+        Assert.Null(metrics.Value("rulesengine_step_duration_seconds_count"));
+        Assert.Null(metrics.Value("rulesengine_rows_total"));
+        Assert.Null(metrics.Value("rulesengine_runs_total"));
+        Assert.True(metrics.Value("rulesengine_api_requests_total", ("service", "googleSheets")) >= 1, metrics.Text); // its reads are real requests
+        Assert.DoesNotContain(site.Spans, s => s.OperationName is "rulesengine.step" or "rulesengine.run");
+    }
+
+    [Fact]
     public async Task Metrics_NeverCarrySecretsOrRowData()
     {
         await using var site = await MetricsSite.StartAsync();

@@ -189,7 +189,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         var walker = new StepWalker(
             async (step, batch) => await step.Receiver.ExecuteAsync(batch.Select(i => i.Scope).ToList(), cancellationToken),
             new StoreJournal(store, run.Id, flow.Name, sourceKey, _clock),
-            _clock, run.Id, cancellationToken);
+            _clock, run.Id, cancellationToken) { RecordsTelemetry = true };
         var shape = FlowShape.Of(flow);
         var blocked = false; // once an item is held, the position stays before it
         using var quarantine = EvaluationQuarantine.Open(QuarantineDirectory, flow.Name);

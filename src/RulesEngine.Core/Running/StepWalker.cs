@@ -25,6 +25,10 @@ internal sealed class StepWalker(
     string runId,
     CancellationToken cancellationToken)
 {
+    /// <summary>Whether step calls are counted, timed and traced (<see cref="Telemetry.EngineMetrics"/>): for runs, not
+    /// for <c>test</c>, whose previews are predictions and whose sends belong to no run.</summary>
+    public bool RecordsTelemetry { get; init; }
+
     public async Task WalkAsync(IReadOnlyList<FlowStep> steps, IReadOnlyList<ItemRun> items)
     {
         foreach (var step in steps)
@@ -110,7 +114,7 @@ internal sealed class StepWalker(
     /// <remarks>Every receiver call passes here, so this is where a step's span and duration are taken.</remarks>
     private async Task<IReadOnlyList<StepOutcome?>> CallAsync(ReceiverStep step, List<ItemRun> items, Func<Task<IReadOnlyList<StepOutcome?>>> call)
     {
-        using var span = EngineTracing.StartStep(step, items);
+        using var span = RecordsTelemetry ? EngineTracing.StartStep(step, items) : null;
         CallerScope.Enter(step.Type);
         var started = clock.GetTimestamp();
         IReadOnlyList<StepOutcome?> outcomes;
@@ -124,7 +128,7 @@ internal sealed class StepWalker(
         {
             outcomes = [.. items.Select(_ => StepOutcome.Held($"{step.Type} failed unexpectedly: {SecretRedactor.Redact(e.Message)}", e))];
         }
-        EngineMetrics.StepCallTook(step.Type, clock.GetElapsedTime(started));
+        if (RecordsTelemetry) EngineMetrics.StepCallTook(step.Type, clock.GetElapsedTime(started));
         EngineTracing.EndStep(span, outcomes);
         return outcomes;
     }
@@ -132,7 +136,7 @@ internal sealed class StepWalker(
     private void Apply(ReceiverStep step, ItemRun item, StepOutcome outcome, bool hasResumePolicy, InterruptedCall? resumedFrom)
     {
         var error = SecretRedactor.Redact(outcome.Error);
-        EngineMetrics.StepAnswered(step.Type, outcome.Status);
+        if (RecordsTelemetry) EngineMetrics.StepAnswered(step.Type, outcome.Status);
         if (outcome.Status == OutcomeStatus.Held)
         {
             item.Status = RowStatus.Held;
