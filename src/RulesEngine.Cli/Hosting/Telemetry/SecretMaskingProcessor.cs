@@ -14,7 +14,7 @@ internal sealed class SecretMaskingProcessor : BaseProcessor<Activity>
     public override void OnEnd(Activity data)
     {
         var name = SecretRedactor.Redact(data.DisplayName);
-        if (!ReferenceEquals(name, data.DisplayName) && name != data.DisplayName) data.DisplayName = name;
+        if (name != data.DisplayName) data.DisplayName = name;
         List<(string Key, string Value)>? masked = null;
         foreach (var tag in data.TagObjects)
         {
