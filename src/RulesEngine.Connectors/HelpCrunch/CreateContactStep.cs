@@ -17,7 +17,7 @@ namespace RulesEngine.Connectors.HelpCrunch;
 /// with neither userId nor email cannot be looked up, so such a create is sent again.
 /// </para>
 /// </summary>
-public sealed class CreateContactStep : IResumableReceiver
+internal sealed class CreateContactStep : IResumableReceiver
 {
     public const string Type = "helpCrunch.createContact";
     public const string FieldFields = "fields";
@@ -46,7 +46,10 @@ public sealed class CreateContactStep : IResumableReceiver
                 "(default), or find that contact by userId and update it with these fields (output updated: 1)",
                 AllowedValues: ["fail", "updateExisting"], Example: "updateExisting"),
         ],
-        HelpCrunchConnection.Type);
+        HelpCrunchConnection.Type)
+    {
+        Errors = [MappingCheck.UnknownField, MappingCheck.InvalidLiteral],
+    };
 
     private readonly HelpCrunchClient _client;
     private readonly Func<ItemScope, JToken> _fields;

@@ -67,7 +67,17 @@ internal sealed class RequestStep(HttpApiClient client, RequestStep.Templates te
                 "atLeastOnce (default): send it again (output resent: 1). atMostOnce: never send it again; the step fails with output " +
                 "deliveryUnknown: 1 and the row is listed for a person. GET, PUT and DELETE are idempotent and always sent again"),
         ],
-        HttpApiConnector.ConnectionType);
+        HttpApiConnector.ConnectionType)
+    {
+        Errors =
+        [
+            new(AbsoluteUrlCode, "url is a full URL instead of a path below the connection's baseUrl"),
+            new(BadSuccessStatusCode, "successStatus is not a list of codes, classes and ranges"),
+            new(BadOutputsCode, "an outputs entry is not a path into the answer (a placeholder, the reserved name status)"),
+            new(BadHeaderCode, "a header the step may not set (a credential, Host, Content-Type, ...) or a name that is not a header name"),
+            new(BodyNotAllowedCode, "a body with GET"),
+        ],
+    };
 
     /// <summary>The step's compiled parts; optional ones are null when not set.</summary>
     internal sealed record Templates(HttpMethod Method, CompiledTemplate Url, TemplateMap? Headers, TemplateMap? Body, SuccessRule Success, ResponseOutputs Outputs);
