@@ -33,10 +33,6 @@ internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates 
     public const string FieldSubject = "subject";
     public const string FieldBody = "body";
     public const string FieldHtml = "html";
-    public const string FieldDelivery = DeliveryPolicy.FieldName;
-
-    public const string DeliveryAtLeastOnce = DeliveryPolicy.AtLeastOnce;
-    public const string DeliveryAtMostOnce = DeliveryPolicy.AtMostOnce;
 
     public const string OutputMessageId = "messageId";
     public const string OutputRecipients = "recipients";
@@ -111,22 +107,8 @@ internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates 
         return new SendEmailStep(client, new Templates(to, cc, bcc, from, replyTo, subject, body, html), atMostOnce);
     }
 
-    public async Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
-    {
-        var outcomes = new List<StepOutcome>(items.Count);
-        foreach (var item in items)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            // A stop lets the item in flight finish; no further item is called.
-            if (StepCall.Current.IsStopping)
-            {
-                outcomes.Add(StepCall.NotCalled());
-                continue;
-            }
-            outcomes.Add(Compose(item, out var message) is { } failed ? failed : await SendAsync(message, cancellationToken).ConfigureAwait(false));
-        }
-        return outcomes;
-    }
+    public Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
+        ItemByItem.ExecuteAsync(items, ComposeAndSendAsync, cancellationToken);
 
     public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
     {
@@ -138,22 +120,11 @@ internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates 
         return Task.FromResult(previews);
     }
 
-    public async Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IReadOnlyList<ItemScope> items, IReadOnlyList<InterruptedCall> interrupted, CancellationToken cancellationToken)
-    {
-        var outcomes = new List<StepOutcome?>(items.Count);
-        for (var i = 0; i < items.Count; i++)
-        {
-            var call = interrupted[i];
-            if (atMostOnce)
-            {
-                outcomes.Add(DeliveryPolicy.NotResent(call, "the server's final reply"));
-                continue;
-            }
-            var outcome = Compose(items[i], out var message) is { } failed ? failed : await SendAsync(message, cancellationToken).ConfigureAwait(false);
-            outcomes.Add(DeliveryPolicy.MarkResent(outcome));
-        }
-        return outcomes;
-    }
+    public Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IReadOnlyList<ItemScope> items, IReadOnlyList<InterruptedCall> interrupted, CancellationToken cancellationToken) =>
+        DeliveryPolicy.ResumeAsync(items, interrupted, atMostOnce, "the server's final reply", ComposeAndSendAsync, cancellationToken);
+
+    private async Task<StepOutcome> ComposeAndSendAsync(ItemScope item, CancellationToken cancellationToken) =>
+        Compose(item, out var message) is { } failed ? failed : await SendAsync(message, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Sends one composed message and turns the result into an outcome.</summary>
     internal async Task<StepOutcome> SendAsync(MimeMessage message, CancellationToken cancellationToken)

@@ -109,22 +109,9 @@ internal sealed class RequestStep(HttpApiClient client, RequestStep.Templates te
         return new RequestStep(client, new Templates(new HttpMethod(method), url, headers, body, success, outputs), DeliveryPolicy.IsAtMostOnce(config));
     }
 
-    public async Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
-    {
-        var outcomes = new List<StepOutcome>(items.Count);
-        foreach (var item in items)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            // A stop lets the item in flight finish; no further item is called.
-            if (StepCall.Current.IsStopping)
-            {
-                outcomes.Add(StepCall.NotCalled());
-                continue;
-            }
-            outcomes.Add(Render(item, out var request) is { } failed ? failed : await SendAsync(request, cancellationToken).ConfigureAwait(false));
-        }
-        return outcomes;
-    }
+    public Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
+        ItemByItem.ExecuteAsync(items, async (item, token) =>
+            Render(item, out var request) is { } failed ? failed : await SendAsync(request, token).ConfigureAwait(false), cancellationToken);
 
     public async Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IReadOnlyList<ItemScope> items, IReadOnlyList<InterruptedCall> interrupted, CancellationToken cancellationToken)
     {

@@ -28,10 +28,6 @@ internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate 
     public const string FieldText = "text";
     public const string FieldParseMode = "parseMode";
     public const string FieldDisableLinkPreview = "disableLinkPreview";
-    public const string FieldDelivery = DeliveryPolicy.FieldName;
-
-    public const string DeliveryAtLeastOnce = DeliveryPolicy.AtLeastOnce;
-    public const string DeliveryAtMostOnce = DeliveryPolicy.AtMostOnce;
 
     public const string ParseModeNone = "none";
     public const string ParseModeHtml = "HTML";
@@ -66,8 +62,6 @@ internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate 
     };
 
     public const string InvalidChatIdCode = "RE1210";
-    public const string OutputDeliveryUnknown = DeliveryPolicy.OutputDeliveryUnknown;
-    public const string OutputResent = DeliveryPolicy.OutputResent;
 
     /// <summary>Reads the step's settings; problems go to <paramref name="config"/>, and a step that has any is never run.</summary>
     public static IReceiver? Create(StepConfig config)
@@ -88,44 +82,15 @@ internal sealed class SendMessageStep(CompiledTemplate chatId, CompiledTemplate 
         return new SendMessageStep(chatId, text, new MessageSender(client, parseMode, disableLinkPreview), atMostOnce);
     }
 
-    public async Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
-    {
-        var outcomes = new List<StepOutcome>(items.Count);
-        foreach (var item in items)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            // A stop lets the item in flight finish; no further item is called.
-            if (StepCall.Current.IsStopping)
-            {
-                outcomes.Add(StepCall.NotCalled());
-                continue;
-            }
-            outcomes.Add(Render(item, out var chat, out var message) is { } failed
-                ? failed
-                : await sender.SendAsync(chat, message, cancellationToken).ConfigureAwait(false));
-        }
-        return outcomes;
-    }
+    public Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
+        ItemByItem.ExecuteAsync(items, RenderAndSendAsync, cancellationToken);
 
-    public async Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IReadOnlyList<ItemScope> items, IReadOnlyList<InterruptedCall> interrupted, CancellationToken cancellationToken)
-    {
-        var outcomes = new List<StepOutcome?>(items.Count);
-        for (var i = 0; i < items.Count; i++)
-        {
-            var call = interrupted[i];
-            if (atMostOnce)
-            {
-                outcomes.Add(DeliveryPolicy.NotResent(call, "Telegram's answer"));
-                continue;
-            }
-            // At least once: send again; if the earlier attempt was delivered after all, this one is a duplicate.
-            var outcome = Render(items[i], out var chat, out var message) is { } failed
-                ? failed
-                : await sender.SendAsync(chat, message, cancellationToken).ConfigureAwait(false);
-            outcomes.Add(DeliveryPolicy.MarkResent(outcome));
-        }
-        return outcomes;
-    }
+    // At least once, a resend after a delivered attempt is a duplicate (marked resent).
+    public Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IReadOnlyList<ItemScope> items, IReadOnlyList<InterruptedCall> interrupted, CancellationToken cancellationToken) =>
+        DeliveryPolicy.ResumeAsync(items, interrupted, atMostOnce, "Telegram's answer", RenderAndSendAsync, cancellationToken);
+
+    private async Task<StepOutcome> RenderAndSendAsync(ItemScope item, CancellationToken cancellationToken) =>
+        Render(item, out var chat, out var message) is { } failed ? failed : await sender.SendAsync(chat, message, cancellationToken).ConfigureAwait(false);
 
     public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
     {
