@@ -88,7 +88,8 @@ public sealed class HttpApiClient : IDisposable
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
                     last = e;
-                    if (!NeverConnected(e))
+                    // A request that could not be made (HttpApiException) or never connected did nothing.
+                    if (e is not HttpApiException && !NeverConnected(e))
                     {
                         mayHaveActed = true;
                         call.EffectPossible();
