@@ -1,6 +1,7 @@
 using RulesEngine.Connectors.Email;
 using RulesEngine.Connectors.GoogleSheets;
 using RulesEngine.Connectors.HelpCrunch;
+using RulesEngine.Connectors.HttpApi;
 using RulesEngine.Connectors.Telegram;
 using RulesEngine.Core.Steps;
 
@@ -15,6 +16,7 @@ internal static class Composition
         EmailConnector.Register(registry);
         GoogleSheetsConnector.Register(registry);
         HelpCrunchConnector.Register(registry);
+        HttpApiConnector.Register(registry);
         TelegramConnector.Register(registry);
         return registry;
     }

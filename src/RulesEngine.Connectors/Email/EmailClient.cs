@@ -6,7 +6,6 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 using RulesEngine.Core.Connections;
 using RulesEngine.Core.Steps;
@@ -33,27 +32,11 @@ public sealed partial class EmailClient
         if (options.Validate() is { } problem) throw new ArgumentException($"invalid e-mail options: {problem}", nameof(options));
         Options = options;
         var time = timeProvider ?? TimeProvider.System;
-        _timeout = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(options.Timeout).Build();
-        _retry = options.MaxAttempts <= 1
-            ? ResiliencePipeline.Empty
-            : new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(new RetryStrategyOptions
-            {
-                // Once the run is stopping, no new attempt starts; a send that may have been delivered is repeated only
-                // when the caller allows it (at-least-once).
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && e is not StopRetrying && IsTransient(e)
-                    && !StepCall.Current.IsStopping),
-                OnRetry = args =>
-                {
-                    // Before the wait: an attempt refused with a reply (4xx) or before the data went out did not send.
-                    StepCall.Current.AttemptRefused();
-                    return default;
-                },
-                MaxRetryAttempts = options.MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryDelay,
-                MaxDelay = TimeSpan.FromMinutes(1),
-            }).Build();
+        _timeout = ServiceResilience.AttemptTimeout(options.Timeout, time);
+        // Only refusals (a 4xx reply, a failure before the data went out) and, at-least-once, uncertain sends reach the
+        // retry: an uncertain at-most-once send leaves it as StopRetrying.
+        _retry = ServiceResilience.Retry(new RetrySettings(options.MaxAttempts, options.RetryDelay, TimeSpan.FromMinutes(1)), time,
+            e => e is not StopRetrying && IsTransient(e));
     }
 
     public EmailOptions Options { get; }

@@ -14,6 +14,6 @@ public static class EmailConnector
         registry.AddConnection(EmailConnectionSpec.Spec,
             settings => EmailOptions.FromConnection(settings) is { } options ? new EmailClient(options) : null,
             (client, cancellationToken) => client.CheckSignInAsync(cancellationToken));
-        registry.AddReceiver(SendEmailSpec.Spec, SendEmailStep.Create);
+        registry.AddReceiver(SendEmailStep.Spec, SendEmailStep.Create);
     }
 }

@@ -13,21 +13,21 @@ internal sealed record EmailDraft(string To, string Cc, string Bcc, string From,
     {
         message = null!;
         var problems = new List<string>();
-        var to = Addresses(SendEmailSpec.FieldTo, To, problems);
-        var cc = Addresses(SendEmailSpec.FieldCc, Cc, problems);
-        var bcc = Addresses(SendEmailSpec.FieldBcc, Bcc, problems);
-        var replyTo = Addresses(SendEmailSpec.FieldReplyTo, ReplyTo, problems);
-        if (to.Count == 0 && problems.Count == 0) problems.Add($"\"{SendEmailSpec.FieldTo}\" is empty for this item: there is nobody to send to");
+        var to = Addresses(SendEmailStep.FieldTo, To, problems);
+        var cc = Addresses(SendEmailStep.FieldCc, Cc, problems);
+        var bcc = Addresses(SendEmailStep.FieldBcc, Bcc, problems);
+        var replyTo = Addresses(SendEmailStep.FieldReplyTo, ReplyTo, problems);
+        if (to.Count == 0 && problems.Count == 0) problems.Add($"\"{SendEmailStep.FieldTo}\" is empty for this item: there is nobody to send to");
 
         MailboxAddress? from = defaultFrom;
         if (From.Trim().Length > 0)
         {
             if (EmailAddresses.TryParseMailbox(From, out var given, out var fromError)) from = given;
-            else problems.Add($"\"{SendEmailSpec.FieldFrom}\": {fromError}");
+            else problems.Add($"\"{SendEmailStep.FieldFrom}\": {fromError}");
         }
         else if (from is null)
         {
-            problems.Add($"no sender: set \"{SendEmailSpec.FieldFrom}\" on the step or \"from\" on the e-mail connection");
+            problems.Add($"no sender: set \"{SendEmailStep.FieldFrom}\" on the step or \"from\" on the e-mail connection");
         }
         if (string.IsNullOrWhiteSpace(Body) && string.IsNullOrWhiteSpace(Html)) problems.Add("the message body is empty");
 

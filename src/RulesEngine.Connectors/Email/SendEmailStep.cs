@@ -22,6 +22,59 @@ namespace RulesEngine.Connectors.Email;
 /// </summary>
 internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates templates, bool atMostOnce = false) : IResumableReceiver
 {
+    public const string Type = "email.send";
+
+    public const string FieldConnection = "connection";
+    public const string FieldTo = "to";
+    public const string FieldCc = "cc";
+    public const string FieldBcc = "bcc";
+    public const string FieldFrom = "from";
+    public const string FieldReplyTo = "replyTo";
+    public const string FieldSubject = "subject";
+    public const string FieldBody = "body";
+    public const string FieldHtml = "html";
+
+    public const string OutputMessageId = "messageId";
+    public const string OutputRecipients = "recipients";
+    public const string OutputDeliveryUnknown = DeliveryPolicy.OutputDeliveryUnknown;
+    public const string OutputResent = DeliveryPolicy.OutputResent;
+
+    private const string AddressList =
+        "comma- or semicolon-separated addresses, bare (ops@example.com) or with a name (Ops <ops@example.com>)";
+
+    public static readonly StepSpec Spec = new(
+        Type,
+        "Send an e-mail through an SMTP server (Gmail with an app password, or any other). Output: messageId (the " +
+        "Message-Id header, without angle brackets), recipients (every address it went to, comma-separated).",
+        [
+            new FieldSpec(FieldConnection, FieldKind.Text, "name of an \"email\" connection (SMTP server and account)", Required: true, Example: "email"),
+            new FieldSpec(FieldTo, FieldKind.Template, "recipients: " + AddressList + ". An invalid address fails the item before anything is sent",
+                Required: true, Example: "ops@example.com, {OwnerEmail}"),
+            new FieldSpec(FieldCc, FieldKind.Template, "copy recipients: " + AddressList + "; empty means none", Example: "team-lead@example.com"),
+            new FieldSpec(FieldBcc, FieldKind.Template, "blind-copy recipients: " + AddressList + "; empty means none", Example: "audit@example.com"),
+            new FieldSpec(FieldFrom, FieldKind.Template,
+                "the sender, overriding the connection's \"from\" (Gmail replaces it with the signed-in account unless it is one of its aliases)",
+                Example: "RulesEngine <alerts@example.com>"),
+            new FieldSpec(FieldReplyTo, FieldKind.Template, "where replies go: " + AddressList, Example: "support@example.com"),
+            new FieldSpec(FieldSubject, FieldKind.Template, "the subject line (line breaks become spaces)", Required: true,
+                Example: "Could not create HelpCrunch contact {Email}"),
+            new FieldSpec(FieldBody, FieldKind.Template, "the plain-text body, over several lines if needed", Required: true,
+                Example: "Row {Row.Number}: {Email}\nError: {create.Error}\nRun: {Run.Link}"),
+            new FieldSpec(FieldHtml, FieldKind.Template,
+                "an optional HTML version of the body; the message then carries both and mail programs show the HTML. " +
+                "Values are inserted as they are, not HTML-escaped",
+                Example: "<p>Row {Row.Number}: <b>{Email}</b></p>"),
+            DeliveryPolicy.Field(
+                "what to do with a message whose sending was cut off after its data went out (a crash, a timeout, a dropped connection: the " +
+                "server may or may not have taken it). atLeastOnce (default): send it again, so an e-mail alert is never silently lost, at the " +
+                "price of a rare duplicate (output resent: 1). atMostOnce: never send it again; the step fails with output deliveryUnknown: 1. " +
+                "A message the server refused with a reply (4xx), or that failed before its data went out, is always sent again"),
+        ],
+        EmailOptions.ConnectionType)
+    {
+        Errors = [new(InvalidAddressCode, "an address written without placeholders is not a valid address")],
+    };
+
     public const string InvalidAddressCode = "EM0201";
 
     /// <summary>The step's compiled templates; the optional ones are null when not set.</summary>
@@ -33,43 +86,29 @@ internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates 
     public static IReceiver? Create(StepConfig config)
     {
         var client = config.Connection<EmailClient>();
-        var to = config.Template(SendEmailSpec.FieldTo);
-        var cc = config.Template(SendEmailSpec.FieldCc);
-        var bcc = config.Template(SendEmailSpec.FieldBcc);
-        var from = config.Template(SendEmailSpec.FieldFrom);
-        var replyTo = config.Template(SendEmailSpec.FieldReplyTo);
-        var subject = config.Template(SendEmailSpec.FieldSubject);
-        var body = config.Template(SendEmailSpec.FieldBody);
-        var html = config.Template(SendEmailSpec.FieldHtml);
+        var to = config.Template(SendEmailStep.FieldTo);
+        var cc = config.Template(SendEmailStep.FieldCc);
+        var bcc = config.Template(SendEmailStep.FieldBcc);
+        var from = config.Template(SendEmailStep.FieldFrom);
+        var replyTo = config.Template(SendEmailStep.FieldReplyTo);
+        var subject = config.Template(SendEmailStep.FieldSubject);
+        var body = config.Template(SendEmailStep.FieldBody);
+        var html = config.Template(SendEmailStep.FieldHtml);
 
         // Addresses written without placeholders can be checked now rather than failing every item later.
-        CheckLiteral(config, SendEmailSpec.FieldTo, to, list: true);
-        CheckLiteral(config, SendEmailSpec.FieldCc, cc, list: true);
-        CheckLiteral(config, SendEmailSpec.FieldBcc, bcc, list: true);
-        CheckLiteral(config, SendEmailSpec.FieldReplyTo, replyTo, list: true);
-        CheckLiteral(config, SendEmailSpec.FieldFrom, from, list: false);
+        CheckLiteral(config, SendEmailStep.FieldTo, to, list: true);
+        CheckLiteral(config, SendEmailStep.FieldCc, cc, list: true);
+        CheckLiteral(config, SendEmailStep.FieldBcc, bcc, list: true);
+        CheckLiteral(config, SendEmailStep.FieldReplyTo, replyTo, list: true);
+        CheckLiteral(config, SendEmailStep.FieldFrom, from, list: false);
 
         if (client is null || to is null || subject is null || body is null) return null;
         var atMostOnce = DeliveryPolicy.IsAtMostOnce(config);
         return new SendEmailStep(client, new Templates(to, cc, bcc, from, replyTo, subject, body, html), atMostOnce);
     }
 
-    public async Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
-    {
-        var outcomes = new List<StepOutcome>(items.Count);
-        foreach (var item in items)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            // A stop lets the item in flight finish; no further item is called.
-            if (StepCall.Current.IsStopping)
-            {
-                outcomes.Add(StepCall.NotCalled());
-                continue;
-            }
-            outcomes.Add(Compose(item, out var message) is { } failed ? failed : await SendAsync(message, cancellationToken).ConfigureAwait(false));
-        }
-        return outcomes;
-    }
+    public Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
+        ItemByItem.ExecuteAsync(items, ComposeAndSendAsync, cancellationToken);
 
     public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
     {
@@ -81,22 +120,11 @@ internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates 
         return Task.FromResult(previews);
     }
 
-    public async Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IReadOnlyList<ItemScope> items, IReadOnlyList<InterruptedCall> interrupted, CancellationToken cancellationToken)
-    {
-        var outcomes = new List<StepOutcome?>(items.Count);
-        for (var i = 0; i < items.Count; i++)
-        {
-            var call = interrupted[i];
-            if (atMostOnce)
-            {
-                outcomes.Add(DeliveryPolicy.NotResent(call, "the server's final reply"));
-                continue;
-            }
-            var outcome = Compose(items[i], out var message) is { } failed ? failed : await SendAsync(message, cancellationToken).ConfigureAwait(false);
-            outcomes.Add(DeliveryPolicy.MarkResent(outcome));
-        }
-        return outcomes;
-    }
+    public Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IReadOnlyList<ItemScope> items, IReadOnlyList<InterruptedCall> interrupted, CancellationToken cancellationToken) =>
+        DeliveryPolicy.ResumeAsync(items, interrupted, atMostOnce, "the server's final reply", ComposeAndSendAsync, cancellationToken);
+
+    private async Task<StepOutcome> ComposeAndSendAsync(ItemScope item, CancellationToken cancellationToken) =>
+        Compose(item, out var message) is { } failed ? failed : await SendAsync(message, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Sends one composed message and turns the result into an outcome.</summary>
     internal async Task<StepOutcome> SendAsync(MimeMessage message, CancellationToken cancellationToken)
@@ -152,8 +180,8 @@ internal sealed class SendEmailStep(EmailClient client, SendEmailStep.Templates 
 
     private static Dictionary<string, string> Output(MimeMessage message) => new(StringComparer.Ordinal)
     {
-        [SendEmailSpec.OutputMessageId] = message.MessageId ?? "",
-        [SendEmailSpec.OutputRecipients] = string.Join(",", message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes).Select(m => m.Address)),
+        [SendEmailStep.OutputMessageId] = message.MessageId ?? "",
+        [SendEmailStep.OutputRecipients] = string.Join(",", message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes).Select(m => m.Address)),
     };
 
     private static void CheckLiteral(StepConfig config, string field, CompiledTemplate? template, bool list)

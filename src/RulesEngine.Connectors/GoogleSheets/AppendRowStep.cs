@@ -25,7 +25,10 @@ internal sealed class AppendRowStep(SheetTarget target, TemplateMap values) : IR
         SheetTarget.CommonFields(
             "column header → value for the new row, e.g. {\"Email\": \"{Email}\", \"Result\": \"{create.Result}\"}; columns not named stay empty",
             "{\"Email\": \"{Email}\", \"Error\": \"{create.Error}\", \"Run\": \"{Run.Link}\"}"),
-        GoogleSheetsOptions.ConnectionType);
+        GoogleSheetsOptions.ConnectionType)
+    {
+        Errors = SheetTarget.Errors,
+    };
 
     public static IReceiver? Create(StepConfig config)
     {

@@ -2,7 +2,6 @@ using System.Globalization;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 using RulesEngine.Core.Steps;
 
@@ -45,17 +44,14 @@ public sealed class GoogleSheetsClient : IDisposable
         };
         _pacer = new ReadPacer(options.ReadsPerMinute, time);
         _writePacer = new ReadPacer(options.WritesPerMinute, time);
-        _retry = BuildRetry(options, time, new PredicateBuilder()
-            .Handle<HttpRequestException>()
-            .Handle<IOException>()
-            .Handle<TimeoutRejectedException>()
-            .Handle<GoogleSheetsException>(e => e.IsTransient));
+        _retry = BuildRetry(options, time, e => e is HttpRequestException or IOException or TimeoutRejectedException
+            || e is GoogleSheetsException { IsTransient: true });
         // An append is not idempotent: retry only what Google surely did not apply (no connection, or an answer
         // saying "later"), never a request whose answer was lost (timeout, connection dropped mid-request).
-        _retryUnapplied = BuildRetry(options, time, new PredicateBuilder()
-            .Handle<HttpRequestException>(e => e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
-            .Handle<GoogleSheetsException>(e => e.IsTransient && e.HttpStatus is 429 or 503));
-        _attemptTimeout = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(options.Timeout).Build();
+        _retryUnapplied = BuildRetry(options, time, e =>
+            e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
+            || e is GoogleSheetsException { IsTransient: true, HttpStatus: 429 or 503 });
+        _attemptTimeout = ServiceResilience.AttemptTimeout(options.Timeout, time);
     }
 
     /// <summary>
@@ -309,38 +305,12 @@ public sealed class GoogleSheetsClient : IDisposable
         _ => cell.ToString(Formatting.None),
     };
 
-    private static ResiliencePipeline BuildRetry(GoogleSheetsOptions options, TimeProvider time, PredicateBuilder<object> shouldHandle)
-    {
-        Func<RetryPredicateArguments<object>, ValueTask<bool>> handle = shouldHandle;
-        var retry = new ResiliencePipelineBuilder { TimeProvider = time };
-        // Polly wants at least one retry; a single attempt is simply no retry strategy.
-        if (options.MaxAttempts > 1)
-        {
-            retry.AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = options.MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = TimeSpan.FromMinutes(1),
-                // Once the run is stopping no new attempt starts; a malformed answer is not retried (it was an answer).
-                ShouldHandle = args => StepCall.Current.IsStopping || args.Outcome.Exception is GoogleSheetsException { Malformed: true }
-                    ? ValueTask.FromResult(false)
-                    : handle(args),
-                OnRetry = _ =>
-                {
-                    StepCall.Current.AttemptRefused();
-                    return default;
-                },
-                // Google rarely sends Retry-After; when it does, it knows better than our backoff.
-                DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Exception is GoogleSheetsException { RetryAfter: { } wait }
-                        ? (TimeSpan?)TimeSpan.FromTicks(Math.Min(wait.Ticks, TimeSpan.FromMinutes(2).Ticks))
-                        : null),
-            });
-        }
-        return retry.Build();
-    }
+    // A malformed answer is not retried (it was an answer). Google rarely sends Retry-After; when it does, it knows
+    // better than our backoff.
+    private static ResiliencePipeline BuildRetry(GoogleSheetsOptions options, TimeProvider time, Func<Exception, bool> isTransient) =>
+        ServiceResilience.Retry(new RetrySettings(options.MaxAttempts, options.RetryBaseDelay, TimeSpan.FromMinutes(1)), time,
+            e => e is not GoogleSheetsException { Malformed: true } && isTransient(e),
+            e => (e as GoogleSheetsException)?.RetryAfter);
 
     /// <summary>One API call: its method, its URL below the base, its JSON body, and whether repeating it is harmless.</summary>
     private sealed record Request(HttpMethod Method, string RelativeUrl, JObject? Body, bool Idempotent);

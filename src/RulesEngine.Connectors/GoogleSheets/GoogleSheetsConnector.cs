@@ -9,7 +9,7 @@ public static class GoogleSheetsConnector
     public static void Register(ConnectorRegistry registry)
     {
         registry.AddConnection(GoogleSheetsConnectionSpec.Spec, CreateConnection);
-        registry.AddSource(NewRowsSpec.Spec, config => NewRowsSource.Create(config)!);
+        registry.AddSource(NewRowsSource.Spec, config => NewRowsSource.Create(config)!);
         registry.AddReceiver(AppendRowStep.Spec, AppendRowStep.Create);
         registry.AddReceiver(UpdateRowStep.Spec, UpdateRowStep.Create);
     }

@@ -1,6 +1,8 @@
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
+using RulesEngine.Core.Steps;
+
 namespace RulesEngine.Connectors.GoogleSheets;
 
 /// <summary>
@@ -56,12 +58,7 @@ internal static class GoogleSheetsError
             _ => "",
         };
         var text = $"Google Sheets {code} {status}: {(message.Length > 0 ? message : "(no message)")}{(hint.Length > 0 ? " — " + hint : "")}";
-        var retryAfter = response.Headers.RetryAfter switch
-        {
-            { Delta: { } delta } => delta,
-            { Date: { } date } => date - DateTimeOffset.UtcNow,
-            _ => (TimeSpan?)null,
-        };
+        var retryAfter = ServiceResilience.RetryAfter(response, TimeProvider.System);
         return new GoogleSheetsException(text, code, status, transient, inactive,
             retryAfter is { } r && r > TimeSpan.Zero ? r : null);
     }

@@ -14,6 +14,67 @@ namespace RulesEngine.Connectors.GoogleSheets;
 /// </summary>
 internal sealed class NewRowsSource : ISource
 {
+    public const string Type = "googleSheets.newRows";
+    public const string FieldConnection = "connection";
+    public const string FieldSpreadsheetId = "spreadsheetId";
+    public const string FieldSheet = "sheet";
+    public const string FieldColumns = "columns";
+    public const string FieldHeaderRow = "headerRow";
+    public const string FieldRequiredColumns = "requiredColumns";
+    public const string FieldKeyColumns = "keyColumns";
+    public const string FieldEditedRows = "editedRows";
+    public const string EditedRowsProcess = "process";
+    public const string EditedRowsIgnore = "ignore";
+    // Read by the engine, not by the source: declared here so loading, validation and the schema know them.
+    public const string FieldExistingRows = "existingRows";
+    public const string FieldFilter = "filter";
+
+    public static readonly StepSpec Spec = new(
+        Type,
+        "Each run, the rows added to a Google Sheets tab since the last run; each row's fields are named by the header row.",
+        [
+            new(FieldConnection, FieldKind.Text, "name of a 'googleSheets' connection in the connections file", Required: true, Example: "sheets"),
+            new(FieldSpreadsheetId, FieldKind.Text, "the spreadsheet's id: the long part of its address between /d/ and /edit",
+                Required: true, Example: "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"),
+            new(FieldSheet, FieldKind.Text, "the sheet (tab) name, exactly as on the tab", Required: true, Example: "Form responses 1"),
+            new(FieldColumns, FieldKind.TextList,
+                "the header names the flow uses; a read fails, naming the column, when the header lacks one (lets conditions use them as names). " +
+                "Without keyColumns, rows are known by the values of these columns, so editing another column does not make a row new",
+                Example: "[\"Name\", \"Email\"]"),
+            new(FieldHeaderRow, FieldKind.Number, "the row number of the header row (default 1); data starts below it", Example: "1"),
+            new(FieldRequiredColumns, FieldKind.TextList,
+                "a row is taken only once all of these columns are filled in (default: any non-blank row); a row not yet complete is picked up once it is, and later rows do not wait for it",
+                Example: "[\"Email\"]"),
+            new(FieldKeyColumns, FieldKind.TextList,
+                "the columns that identify a row (e.g. an id or Email): rows with the same key are one row, and editing other cells " +
+                "(a Status the flow writes back) does not make a row new; a row is taken once one key cell is filled. " +
+                "Default: all named cells (or the columns in \"columns\"), by column name. Changing it starts a new position",
+                Example: "[\"Email\"]"),
+            new(FieldEditedRows, FieldKind.Text,
+                "with keyColumns: what a processed row whose other cells were edited is: 'ignore' (default: the same row, not sent again) " +
+                "or 'process' (sent once more with its new data). Without keyColumns a row is its content, so an edited row is always processed. " +
+                "Changing it starts a new position",
+                AllowedValues: [EditedRowsProcess, EditedRowsIgnore], Example: EditedRowsProcess),
+            new(FieldExistingRows, FieldKind.Text,
+                "on the first run: 'process' the rows already in the sheet, or 'skip' them and start with rows added afterwards (default process)",
+                AllowedValues: ["process", "skip"], Example: "skip"),
+            new(FieldFilter, FieldKind.Condition, "only rows for which this C# condition holds are processed; others are recorded as skipped",
+                Example: "Email.EndsWith(\"@example.com\")"),
+        ],
+        GoogleSheetsOptions.ConnectionType)
+    {
+        Errors =
+        [
+            new("RE1010", "spreadsheetId is not the id alone (an address, or part of one)"),
+            new("RE1011", "sheet is empty"),
+            new("RE1012", "headerRow is not a row number"),
+            new("RE1013", "a required column is not among columns"),
+            new("RE1014", "keyColumns is empty or names a blank column"),
+            new("RE1015", "a key column is not among columns"),
+            new("RE1016", "editedRows \"ignore\" without keyColumns"),
+        ],
+    };
+
     private readonly GoogleSheetsClient _client;
     private readonly string _spreadsheetId;
     private readonly string _sheet;
@@ -41,40 +102,40 @@ internal sealed class NewRowsSource : ISource
     public static ISource? Create(StepConfig config)
     {
         var client = config.Connection<GoogleSheetsClient>();
-        var spreadsheetId = config.Text(NewRowsSpec.FieldSpreadsheetId);
-        var sheet = config.Text(NewRowsSpec.FieldSheet);
+        var spreadsheetId = config.Text(NewRowsSource.FieldSpreadsheetId);
+        var sheet = config.Text(NewRowsSource.FieldSheet);
         if (spreadsheetId is { Length: 0 } || (spreadsheetId is not null && spreadsheetId.Any(c => c is '/' or '?' or '#' or ' ')))
-            config.Error(NewRowsSpec.FieldSpreadsheetId, "RE1010",
-                $"\"{NewRowsSpec.FieldSpreadsheetId}\" must be the id alone (the part of the address between /d/ and /edit), not '{spreadsheetId}'");
+            config.Error(NewRowsSource.FieldSpreadsheetId, "RE1010",
+                $"\"{NewRowsSource.FieldSpreadsheetId}\" must be the id alone (the part of the address between /d/ and /edit), not '{spreadsheetId}'");
         if (sheet is { Length: 0 })
-            config.Error(NewRowsSpec.FieldSheet, "RE1011", $"\"{NewRowsSpec.FieldSheet}\" must name a tab of the spreadsheet");
-        var headerRow = config.Number(NewRowsSpec.FieldHeaderRow) ?? 1;
+            config.Error(NewRowsSource.FieldSheet, "RE1011", $"\"{NewRowsSource.FieldSheet}\" must name a tab of the spreadsheet");
+        var headerRow = config.Number(NewRowsSource.FieldHeaderRow) ?? 1;
         if (headerRow < 1 || headerRow != Math.Floor(headerRow) || headerRow > 1_000_000)
         {
-            config.Error(NewRowsSpec.FieldHeaderRow, "RE1012", $"\"{NewRowsSpec.FieldHeaderRow}\" must be a row number (1 or more), not {headerRow}");
+            config.Error(NewRowsSource.FieldHeaderRow, "RE1012", $"\"{NewRowsSource.FieldHeaderRow}\" must be a row number (1 or more), not {headerRow}");
             headerRow = 1;
         }
-        var columns = config.FieldNames(NewRowsSpec.FieldColumns);
-        var required = config.TextList(NewRowsSpec.FieldRequiredColumns);
+        var columns = config.FieldNames(NewRowsSource.FieldColumns);
+        var required = config.TextList(NewRowsSource.FieldRequiredColumns);
         if (columns is not null && required is not null && required.FirstOrDefault(r => !columns.Contains(r)) is { } stray)
-            config.Error(NewRowsSpec.FieldRequiredColumns, "RE1013",
-                $"required column '{stray}' is not in \"{NewRowsSpec.FieldColumns}\" ({string.Join(", ", columns)})");
-        var keys = config.TextList(NewRowsSpec.FieldKeyColumns);
+            config.Error(NewRowsSource.FieldRequiredColumns, "RE1013",
+                $"required column '{stray}' is not in \"{NewRowsSource.FieldColumns}\" ({string.Join(", ", columns)})");
+        var keys = config.TextList(NewRowsSource.FieldKeyColumns);
         if (keys is { Count: 0 } || keys?.FirstOrDefault(string.IsNullOrWhiteSpace) is not null)
-            config.Error(NewRowsSpec.FieldKeyColumns, "RE1014",
-                $"\"{NewRowsSpec.FieldKeyColumns}\" must name one or more header columns (leave it out to know rows by all their cells)");
+            config.Error(NewRowsSource.FieldKeyColumns, "RE1014",
+                $"\"{NewRowsSource.FieldKeyColumns}\" must name one or more header columns (leave it out to know rows by all their cells)");
         else if (columns is not null && keys?.FirstOrDefault(k => !columns.Contains(k)) is { } strayKey)
-            config.Error(NewRowsSpec.FieldKeyColumns, "RE1015",
-                $"key column '{strayKey}' is not in \"{NewRowsSpec.FieldColumns}\" ({string.Join(", ", columns)})");
-        var edited = config.Text(NewRowsSpec.FieldEditedRows) switch
+            config.Error(NewRowsSource.FieldKeyColumns, "RE1015",
+                $"key column '{strayKey}' is not in \"{NewRowsSource.FieldColumns}\" ({string.Join(", ", columns)})");
+        var edited = config.Text(NewRowsSource.FieldEditedRows) switch
         {
-            NewRowsSpec.EditedRowsProcess => EditedRows.Process,
-            NewRowsSpec.EditedRowsIgnore => EditedRows.Ignore,
+            NewRowsSource.EditedRowsProcess => EditedRows.Process,
+            NewRowsSource.EditedRowsIgnore => EditedRows.Ignore,
             _ => (EditedRows?)null,
         };
         if (edited == EditedRows.Ignore && keys is null)
-            config.Error(NewRowsSpec.FieldEditedRows, "RE1016",
-                $"\"{NewRowsSpec.FieldEditedRows}\": \"{NewRowsSpec.EditedRowsIgnore}\" needs \"{NewRowsSpec.FieldKeyColumns}\": without them a row is known " +
+            config.Error(NewRowsSource.FieldEditedRows, "RE1016",
+                $"\"{NewRowsSource.FieldEditedRows}\": \"{NewRowsSource.EditedRowsIgnore}\" needs \"{NewRowsSource.FieldKeyColumns}\": without them a row is known " +
                 "by its content, so an edited row is a different row; name the columns that identify a row (e.g. \"keyColumns\": [\"Email\"]) " +
                 "or leave \"editedRows\" out");
         if (client is null || string.IsNullOrEmpty(spreadsheetId) || string.IsNullOrEmpty(sheet)) return null;

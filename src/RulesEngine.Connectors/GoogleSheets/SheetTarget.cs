@@ -21,6 +21,16 @@ internal sealed class SheetTarget(GoogleSheetsClient client, string spreadsheetI
     public const string FieldValues = "values";
     public const string FieldValueInputOption = "valueInputOption";
 
+    /// <summary>The load errors every sheet-writing step shares.</summary>
+    public static readonly IReadOnlyList<StepError> Errors =
+    [
+        new("RE1020", "a write's spreadsheetId is not the id alone (an address, or part of one)"),
+        new("RE1021", "a write's sheet is empty"),
+        new("RE1022", "a write's headerRow is not a row number"),
+        new("RE1023", "values maps no column"),
+        new("RE1024", "a value in values is a list or an object"),
+    ];
+
     public const string OutputRowNumber = "rowNumber";
     public const string OutputUpdatedRange = "updatedRange";
 
@@ -43,7 +53,7 @@ internal sealed class SheetTarget(GoogleSheetsClient client, string spreadsheetI
         new(FieldHeaderRow, FieldKind.Number, "the row number of the header row that names the columns (default 1)", Example: "1"),
         new(FieldValueInputOption, FieldKind.Text,
             "USER_ENTERED (default): values are read as if typed, so numbers, dates and formulas (=...) are interpreted; RAW: stored as text exactly",
-            AllowedValues: ["USER_ENTERED", "RAW"]),
+            AllowedValues: ["USER_ENTERED", "RAW"], Example: "RAW"),
     ];
 
     /// <summary>Reads the common settings; problems go to <paramref name="config"/> and the result is then null.</summary>

@@ -44,9 +44,12 @@ internal sealed class UpdateRowStep(SheetTarget target, string findColumn, Compi
             new(FieldFindValue, FieldKind.Template, "the value to find in that column (trimmed, any letter case); an empty value fails the item",
                 Required: true, Example: "{Email}"),
             new(FieldMultipleMatches, FieldKind.Text, "when several rows match: update the first (top) one, all of them, or fail (default first)",
-                AllowedValues: ["first", "all", "fail"]),
+                AllowedValues: ["first", "all", "fail"], Example: "all"),
         ],
-        GoogleSheetsOptions.ConnectionType);
+        GoogleSheetsOptions.ConnectionType)
+    {
+        Errors = [.. SheetTarget.Errors, new("RE1025", "findColumn is empty")],
+    };
 
     public static IReceiver? Create(StepConfig config)
     {

@@ -1,6 +1,5 @@
 using Newtonsoft.Json.Linq;
 using Polly;
-using Polly.Retry;
 using RulesEngine.Core.Expressions;
 using RulesEngine.Core.Flows;
 using RulesEngine.Core.Steps;
@@ -18,7 +17,7 @@ namespace RulesEngine.Connectors.HelpCrunch;
 /// with neither userId nor email cannot be looked up, so such a create is sent again.
 /// </para>
 /// </summary>
-public sealed class CreateContactStep : IResumableReceiver
+internal sealed class CreateContactStep : IResumableReceiver
 {
     public const string Type = "helpCrunch.createContact";
     public const string FieldFields = "fields";
@@ -47,7 +46,10 @@ public sealed class CreateContactStep : IResumableReceiver
                 "(default), or find that contact by userId and update it with these fields (output updated: 1)",
                 AllowedValues: ["fail", "updateExisting"], Example: "updateExisting"),
         ],
-        HelpCrunchConnection.Type);
+        HelpCrunchConnection.Type)
+    {
+        Errors = [MappingCheck.UnknownField, MappingCheck.InvalidLiteral],
+    };
 
     private readonly HelpCrunchClient _client;
     private readonly Func<ItemScope, JToken> _fields;
@@ -63,19 +65,12 @@ public sealed class CreateContactStep : IResumableReceiver
         _fields = fields;
         // The client does not repeat a create that may have acted; this retry does, after looking the contact up.
         var options = client.Options;
-        _retry = options.MaxAttempts <= 1
-            ? ResiliencePipeline<StepOutcome>.Empty
-            : new ResiliencePipelineBuilder<StepOutcome>().AddRetry(new RetryStrategyOptions<StepOutcome>
-            {
-                MaxRetryAttempts = options.MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryDelay,
-                MaxDelay = TimeSpan.FromSeconds(30),
-                // Once the run is stopping, no new attempt starts: the row stays held, its create marked as possibly done.
-                ShouldHandle = args => ValueTask.FromResult(!StepCall.Current.IsStopping
-                    && args.Outcome.Result is { Status: OutcomeStatus.Held, Cause: HelpCrunchException { MayHaveActed: true } }),
-            }).Build();
+        // Once the run is stopping, no new attempt starts: the row stays held, its create marked as possibly done. The
+        // attempts repeated here may have acted, so none is reported refused.
+        _retry = ServiceResilience.Retry<StepOutcome>(
+            new RetrySettings(options.MaxAttempts, options.RetryDelay, TimeSpan.FromSeconds(30)) { ReportsRefusals = false },
+            TimeProvider.System,
+            outcome => outcome.Result is { Status: OutcomeStatus.Held, Cause: HelpCrunchException { MayHaveActed: true } });
     }
 
     public static IReceiver? Create(StepConfig config)

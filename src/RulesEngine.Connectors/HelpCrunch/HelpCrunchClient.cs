@@ -5,7 +5,6 @@ using System.Threading.RateLimiting;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 using RulesEngine.Core.Connections;
 using RulesEngine.Core.Steps;
@@ -27,6 +26,7 @@ public sealed class HelpCrunchClient : IDisposable
     private readonly ResiliencePipeline<Attempt> _onceOnlyRetry;
     private readonly ResiliencePipeline _timeout;
     private readonly string _baseUrl;
+    private readonly TimeProvider _time;
 
     /// <param name="timeProvider">For backoff and timeouts; <see cref="TimeProvider.System"/> by default.</param>
     public HelpCrunchClient(HelpCrunchOptions options, HttpMessageHandler? handler = null, TimeProvider? timeProvider = null)
@@ -34,28 +34,17 @@ public sealed class HelpCrunchClient : IDisposable
         options.Validate();
         Options = options;
         _baseUrl = options.BaseUrl.TrimEnd('/');
-        var time = timeProvider ?? TimeProvider.System;
+        var time = _time = timeProvider ?? TimeProvider.System;
         // The pipeline owns timeouts (per attempt), so HttpClient's own must never fire first.
         _http = new HttpClient(Core.Telemetry.ApiRequestMetering.Around("helpCrunch", handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }))
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        if (options.RequestsPerMinute > 0)
-        {
-            _limiter = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
-            {
-                PermitLimit = options.RequestsPerMinute,
-                Window = TimeSpan.FromMinutes(1),
-                SegmentsPerWindow = 12,
-                QueueLimit = int.MaxValue,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                AutoReplenishment = true,
-            });
-        }
+        if (options.RequestsPerMinute > 0) _limiter = ServiceResilience.PerMinute(options.RequestsPerMinute);
         _retry = BuildRetry(options, _limiter, time, repeatable: true);
         _onceOnlyRetry = BuildRetry(options, _limiter, time, repeatable: false);
         // Apart from the retry, so a stop (which cuts waits) never cuts the attempt in flight; only the caller's token does.
-        _timeout = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(options.Timeout).Build();
+        _timeout = ServiceResilience.AttemptTimeout(options.Timeout, time);
     }
 
     public HelpCrunchOptions Options { get; }
@@ -264,7 +253,7 @@ public sealed class HelpCrunchClient : IDisposable
         }
         using var response = await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return new Attempt((int)response.StatusCode, body, RetryAfter(response));
+        return new Attempt((int)response.StatusCode, body, ServiceResilience.RetryAfter(response, _time));
     }
 
     private HelpCrunchException Failure(Exception e, int attempts, StepCall call)
@@ -288,48 +277,13 @@ public sealed class HelpCrunchClient : IDisposable
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta) return delta;
-        if (header?.Date is { } date) return date - DateTimeOffset.UtcNow;
-        return null;
-    }
-
     /// <param name="repeatable">False for calls that must not be repeated blindly (create): only attempts that
     /// certainly did not reach HelpCrunch (429, refused connection) are retried.</param>
-    private static ResiliencePipeline<Attempt> BuildRetry(HelpCrunchOptions options, RateLimiter? limiter, TimeProvider time, bool repeatable)
-    {
-        var builder = new ResiliencePipelineBuilder<Attempt> { TimeProvider = time };
-        if (options.MaxAttempts > 1)
-        {
-            builder.AddRetry(new RetryStrategyOptions<Attempt>
-            {
-                MaxRetryAttempts = options.MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryDelay,
-                MaxDelay = TimeSpan.FromSeconds(30),
-                // Once the run is stopping, no new attempt starts.
-                ShouldHandle = args => ValueTask.FromResult(!StepCall.Current.IsStopping
-                    && (repeatable ? ShouldRetry(args.Outcome) : ShouldRetryOnceOnly(args.Outcome))),
-                // Retry-After, when sent, wins over the computed backoff (null means "use the backoff").
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter is { } wait
-                    ? (TimeSpan?)TimeSpan.FromTicks(Math.Clamp(wait.Ticks, 0, options.MaxRetryAfter.Ticks))
-                    : null),
-                // Before the wait: an attempt that certainly did nothing lets the journal say "not sent", so a process
-                // killed while waiting calls again next run (attempts that may have acted have already said so).
-                OnRetry = _ =>
-                {
-                    StepCall.Current.AttemptRefused();
-                    return default;
-                },
-            });
-        }
-        // Inside the retry, so every attempt is paced; the per-attempt timeout is applied apart (see _timeout).
-        if (limiter is not null) builder.AddRateLimiter(limiter);
-        return builder.Build();
-    }
+    /// <remarks>Pacing sits inside the retry, so every attempt is paced; the per-attempt timeout is applied apart (see _timeout).</remarks>
+    private static ResiliencePipeline<Attempt> BuildRetry(HelpCrunchOptions options, RateLimiter? limiter, TimeProvider time, bool repeatable) =>
+        ServiceResilience.Retry<Attempt>(
+            new RetrySettings(options.MaxAttempts, options.RetryDelay, TimeSpan.FromSeconds(30)) { MaxRetryAfter = options.MaxRetryAfter },
+            time, repeatable ? ShouldRetry : ShouldRetryOnceOnly, outcome => outcome.Result?.RetryAfter, limiter);
 
     private static bool ShouldRetry(Outcome<Attempt> outcome) => outcome.Exception switch
     {

@@ -1,6 +1,7 @@
 using Newtonsoft.Json.Linq;
 using RulesEngine.Core.Expressions;
 using RulesEngine.Core.Flows;
+using RulesEngine.Core.Steps;
 
 namespace RulesEngine.Connectors.HelpCrunch;
 
@@ -9,6 +10,10 @@ internal static class MappingCheck
 {
     public const string UnknownFieldCode = "HC0101";
     public const string InvalidLiteralCode = "HC0102";
+
+    public static readonly StepError UnknownField = new(UnknownFieldCode, "a mapping names a contact field HelpCrunch does not have");
+    public static readonly StepError InvalidLiteral = new(InvalidLiteralCode,
+        "a value written in the flow (no placeholders) that HelpCrunch would refuse: a locale, a typed custom field, a tag list naming no tag");
 
     public static void Run(StepConfig config, string field, TemplateMap map)
     {

@@ -14,7 +14,7 @@ namespace RulesEngine.Connectors.HelpCrunch;
 /// the verb, so they live in one class. No matching contact is a failure; no answer is <see cref="OutcomeStatus.Held"/>.
 /// Output: <c>contactId</c>, <c>contactIds</c>, <c>matches</c>, <c>tags</c> (the first contact's tags afterwards).
 /// </summary>
-public sealed class TagContactStep : IReceiver
+internal sealed class TagContactStep : IReceiver
 {
     public const string TagType = "helpCrunch.tagContact";
     public const string UntagType = "helpCrunch.untagContact";
@@ -231,6 +231,9 @@ public sealed class TagContactStep : IReceiver
             add ? "Add tags to a HelpCrunch contact found by a field, keeping its other tags; fails when no contact matches."
                 : "Remove tags from a HelpCrunch contact found by a field, keeping its other tags; fails when no contact matches.",
             fields,
-            HelpCrunchConnection.Type);
+            HelpCrunchConnection.Type)
+        {
+            Errors = [MappingCheck.InvalidLiteral],
+        };
     }
 }

@@ -15,7 +15,7 @@ namespace RulesEngine.Connectors.HelpCrunch;
 /// (all updated, comma-separated) and <c>matches</c> (how many contacts matched). Mapping rules:
 /// <see cref="ContactFieldMapping"/>.
 /// </summary>
-public sealed class UpdateContactStep : IReceiver
+internal sealed class UpdateContactStep : IReceiver
 {
     public const string Type = "helpCrunch.updateContact";
     public const string FieldSearchBy = "searchBy";
@@ -43,7 +43,10 @@ public sealed class UpdateContactStep : IReceiver
                 "or none and fail saying how many matched (default first)",
                 AllowedValues: ["first", "all", "fail"], Example: "first"),
         ],
-        HelpCrunchConnection.Type);
+        HelpCrunchConnection.Type)
+    {
+        Errors = [MappingCheck.UnknownField, MappingCheck.InvalidLiteral],
+    };
 
     private readonly HelpCrunchClient _client;
     private readonly ContactLookup _lookup;

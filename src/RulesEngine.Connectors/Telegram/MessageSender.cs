@@ -110,9 +110,9 @@ internal sealed class MessageSender(TelegramClient client, ParseMode parseMode, 
 
     internal static ParseMode ParseModeOf(string? name) => name switch
     {
-        SendMessageSpec.ParseModeHtml => ParseMode.Html,
-        SendMessageSpec.ParseModeMarkdownV2 => ParseMode.MarkdownV2,
-        SendMessageSpec.ParseModeMarkdown => ParseMode.Markdown,
+        SendMessageStep.ParseModeHtml => ParseMode.Html,
+        SendMessageStep.ParseModeMarkdownV2 => ParseMode.MarkdownV2,
+        SendMessageStep.ParseModeMarkdown => ParseMode.Markdown,
         _ => ParseMode.None,
     };
 }

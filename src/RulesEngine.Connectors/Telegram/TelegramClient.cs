@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 using RulesEngine.Core.Connections;
 using RulesEngine.Core.Steps;
@@ -52,26 +51,16 @@ public sealed class TelegramClient : IDisposable
         var botOptions = new TelegramBotClientOptions(options.BotToken, baseUrl) { RetryThreshold = 0 };
         _bot = new TelegramBotClient(botOptions, httpClient ?? _ownedHttpClient);
 
-        _timeout = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(options.Timeout).Build();
-        _retry = options.MaxAttempts <= 1
-            ? ResiliencePipeline.Empty
-            : new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(new RetryStrategyOptions
+        _timeout = ServiceResilience.AttemptTimeout(options.Timeout, time);
+        // Only attempts that certainly did not send are retried (see ShouldRetry): before the wait, the journal may say
+        // "not sent", so a process killed while waiting sends on the next run. A retry_after above MaxRetryAfter is not
+        // waited for at all (ShouldRetry), so the cap never shortens one.
+        _retry = ServiceResilience.Retry(
+            new RetrySettings(options.MaxAttempts, options.RetryDelay, TimeSpan.FromSeconds(Math.Max(30, options.RetryDelay.TotalSeconds)))
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && ShouldRetry(e)),
-                MaxRetryAttempts = options.MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryDelay,
-                MaxDelay = TimeSpan.FromSeconds(Math.Max(30, options.RetryDelay.TotalSeconds)),
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Exception)),
-                // Only attempts that certainly did not send are retried (see ShouldRetry): before the wait, the journal
-                // may say "not sent", so a process killed while waiting sends on the next run.
-                OnRetry = _ =>
-                {
-                    StepCall.Current.AttemptRefused();
-                    return default;
-                },
-            }).Build();
+                MaxRetryAfter = options.MaxRetryAfter,
+            },
+            time, ShouldRetry, RetryAfter);
         _pacer = new TelegramPacer(options.PerChatInterval, options.MessagesPerSecond, time);
     }
 
@@ -252,7 +241,7 @@ public sealed class TelegramClient : IDisposable
     }
 
     // Once the run is stopping, no new attempt starts.
-    private bool ShouldRetry(Exception e) => e is not StopRetrying && !StepCall.Current.IsStopping && IsTransient(e) && !RetryAfterTooLong(e);
+    private bool ShouldRetry(Exception e) => e is not StopRetrying && IsTransient(e) && !RetryAfterTooLong(e);
 
     private bool RetryAfterTooLong(Exception e) =>
         e is ApiRequestException { Parameters.RetryAfter: { } seconds } && TimeSpan.FromSeconds(seconds) > _options.MaxRetryAfter;

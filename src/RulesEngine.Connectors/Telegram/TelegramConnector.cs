@@ -20,6 +20,6 @@ public static class TelegramConnector
                 var bot = await client.GetMeAsync(cancellationToken).ConfigureAwait(false);
                 return $"the token belongs to bot @{bot.Username} (id {bot.Id})";
             });
-        registry.AddReceiver(SendMessageSpec.Spec, SendMessageStep.Create);
+        registry.AddReceiver(SendMessageStep.Spec, SendMessageStep.Create);
     }
 }

@@ -49,6 +49,10 @@ public sealed record ConnectionField
     public static ConnectionField Url(string name, string description, string defaultValue) =>
         new(name, SettingKind.Url, description, defaultValue) { Default = defaultValue };
 
+    /// <summary>A URL the connection cannot do without (a generic HTTP API's root): no default, so it must be given.</summary>
+    public static ConnectionField RequiredUrl(string name, string description, string example) =>
+        new(name, SettingKind.Url, description, example) { Required = true };
+
     public static ConnectionField File(string name, string description, string example, bool required = false) =>
         new(name, SettingKind.File, description, example) { Required = required };
 

@@ -45,6 +45,23 @@ public static class DeliveryPolicy
         "(send it anyway with: rulesengine replay <flow> --row N --force)",
         output: new Dictionary<string, string>(StringComparer.Ordinal) { [OutputDeliveryUnknown] = "1" });
 
+    /// <summary>
+    /// <see cref="IResumableReceiver.ResumeAsync"/> for a sending step: at most once, every interrupted send fails with
+    /// <see cref="OutputDeliveryUnknown"/>; at least once, each is sent again with <paramref name="send"/> and marked
+    /// <see cref="OutputResent"/> when delivered (the earlier attempt may have been delivered too).
+    /// </summary>
+    public static async Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IReadOnlyList<Expressions.ItemScope> items, IReadOnlyList<InterruptedCall> interrupted,
+        bool atMostOnce, string missingAnswer, Func<Expressions.ItemScope, CancellationToken, Task<StepOutcome>> send, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(interrupted);
+        ArgumentNullException.ThrowIfNull(send);
+        var outcomes = new List<StepOutcome?>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+            outcomes.Add(atMostOnce ? NotResent(interrupted[i], missingAnswer) : MarkResent(await send(items[i], cancellationToken).ConfigureAwait(false)));
+        return outcomes;
+    }
+
     /// <summary>An at-least-once resend's outcome, marked <see cref="OutputResent"/> when it was delivered.</summary>
     public static StepOutcome MarkResent(StepOutcome outcome) => outcome.Status == OutcomeStatus.Succeeded
         ? outcome with { Output = new Dictionary<string, string>(outcome.Output, StringComparer.Ordinal) { [OutputResent] = "1" } }

@@ -38,5 +38,12 @@ public sealed record StepSpec(
     /// <summary>Names every step has, whatever its type.</summary>
     public static readonly IReadOnlyList<string> CommonFields = ["id", "type", "connection", "comment", "$comment"];
 
+    /// <summary>The load errors the step type reports itself (beyond the engine's RE02xx for settings in general): each
+    /// code means one thing across all connectors, and docs/receivers.md lists it (a convention test checks both).</summary>
+    public IReadOnlyList<StepError> Errors { get; init; } = [];
+
     public FieldSpec? Field(string name) => Fields.FirstOrDefault(f => f.Name == name);
 }
+
+/// <summary>An error code a step type reports when its settings are wrong, and what it means.</summary>
+public sealed record StepError(string Code, string Meaning);

@@ -58,7 +58,7 @@ public sealed class DeliveryPolicyTests
 
         var resumed = Assert.Single(await step.ResumeAsync([Row], [new InterruptedCall("run-1", DateTimeOffset.UnixEpoch, "no answer")], default));
         Assert.Equal(OutcomeStatus.Failed, resumed!.Status);
-        Assert.Equal("1", resumed.Output[SendEmailSpec.OutputDeliveryUnknown]);
+        Assert.Equal("1", resumed.Output[SendEmailStep.OutputDeliveryUnknown]);
         Assert.Equal(1, bed.Smtp.Sessions);
     }
 
@@ -71,7 +71,7 @@ public sealed class DeliveryPolicyTests
         var resumed = Assert.Single(await step.ResumeAsync([Row], [new InterruptedCall("run-1", DateTimeOffset.UnixEpoch, "no answer")], default));
 
         Assert.Equal(OutcomeStatus.Succeeded, resumed!.Status);
-        Assert.Equal("1", resumed.Output[SendEmailSpec.OutputResent]);
+        Assert.Equal("1", resumed.Output[SendEmailStep.OutputResent]);
         Assert.Single(bed.Smtp.Messages);
     }
 

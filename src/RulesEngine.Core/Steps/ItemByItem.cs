@@ -1,0 +1,25 @@
+using RulesEngine.Core.Expressions;
+
+namespace RulesEngine.Core.Steps;
+
+/// <summary>
+/// The loop of a step that calls its service once per item, in order: the caller's cancellation ends it, and once
+/// the run is stopping the item in flight finishes but no further item is called (each is held, nothing sent).
+/// </summary>
+public static class ItemByItem
+{
+    /// <param name="call">One item's whole call, turned into its outcome (never throwing for a per-item problem).</param>
+    public static async Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items,
+        Func<ItemScope, CancellationToken, Task<StepOutcome>> call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(call);
+        var outcomes = new List<StepOutcome>(items.Count);
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            outcomes.Add(StepCall.Current.IsStopping ? StepCall.NotCalled() : await call(item, cancellationToken).ConfigureAwait(false));
+        }
+        return outcomes;
+    }
+}
