@@ -11,12 +11,14 @@ namespace RulesEngine.Benchmarks;
 /// suites; <c>-- compile N [warm]</c> times one compile of N distinct conditions in this (fresh) process, then the
 /// first explanation of each (which compiles the explaining twins of the set); <c>-- sheet-read N</c> measures the
 /// new-rows source's whole-tab read and key comparison on N rows (see <see cref="SheetReadCost"/>);
-/// <c>-- telemetry-cost ROWS [ROUNDS]</c> runs the canonical flow with metrics and traces off and on (see <see cref="TelemetryCost"/>).
+/// <c>-- telemetry-cost ROWS [ROUNDS]</c> runs the canonical flow with metrics and traces off and on (see <see cref="TelemetryCost"/>);
+/// <c>-- canonical N</c> runs the canonical flow on N rows against the emulators with the service limits on (see <see cref="CanonicalBench"/>).
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args is ["canonical", _, ..]) return CanonicalBench.RunAsync(args).GetAwaiter().GetResult();
         if (args is ["sheet-read", var rows, ..]) return SheetReadCost.Measure(int.Parse(rows, CultureInfo.InvariantCulture));
         if (args is ["sheet-serve", var served]) return SheetReadCost.Serve(int.Parse(served, CultureInfo.InvariantCulture));
         if (args is ["sheet-poll", var baseUrl, var statePath]) return SheetReadCost.Poll(baseUrl, statePath);

@@ -20,11 +20,20 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _bed.DisposeAsync();
 
-    [Fact]
-    public async Task KilledRuns_LoseNoRow_AndRepeatNoCreateOrAlert()
+    /// <summary>
+    /// The default batch of 10 rows (one HelpCrunch search and one batch update per batch, the journal's writes grouped
+    /// per batch and step) and batches of 50 (five batch updates per search group of ten, 50 answers per commit), whose
+    /// kills land inside larger grouped writes. RULESENGINE_CRASH_ITERATIONS / _ROWS set both; the 50-row variant runs 10
+    /// kills on 200 rows by default, to stay short.
+    /// </summary>
+    [Theory]
+    [InlineData(10, 25, 300)]
+    [InlineData(50, 10, 200)]
+    public async Task KilledRuns_LoseNoRow_AndRepeatNoCreateOrAlert(int batchSize, int defaultIterations, int defaultRows)
     {
-        var iterations = Setting("RULESENGINE_CRASH_ITERATIONS", 25);
-        var rowCount = Setting("RULESENGINE_CRASH_ROWS", 300);
+        var iterations = Setting("RULESENGINE_CRASH_ITERATIONS", defaultIterations);
+        var rowCount = Setting("RULESENGINE_CRASH_ROWS", defaultRows);
+        await _bed.WriteFlowAsync(batchSize: batchSize);
         // Unpaced, so kills land at every stage of a run; pacing is what the rate tests are for.
         await _bed.WriteConnectionsAsync(
             helpCrunch: new JObject { ["requestsPerMinute"] = 0 },
@@ -65,7 +74,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
 
         var tally = Scenario.Check(_bed, rowCount, _bed.LatestRows());
         var creates = _bed.HelpCrunch.Received.Count(r => r.Method == "POST" && r.Path.EndsWith("/customers", StringComparison.Ordinal));
-        output.WriteLine($"crash test: {rowCount} rows, {iterations} starts ({killed} killed with kill -9, {finished} ran to the end) in {crashPhase.TotalSeconds:0.0} s, then finished");
+        output.WriteLine($"crash test (batches of {batchSize}): {rowCount} rows, {iterations} starts ({killed} killed with kill -9, {finished} ran to the end) in {crashPhase.TotalSeconds:0.0} s, then finished");
         output.WriteLine($"  rows lost {tally.Lost}, duplicate contacts {tally.DuplicateContacts}, duplicate alerts {tally.DuplicateAlerts} (alerts resent after a cut-off send {tally.AlertsResent})");
         output.WriteLine($"  contacts updated {tally.Updated}, alerts sent {tally.AlertsSent}, alerts with unknown delivery (not resent) {tally.AlertsUnknown}, POST /customers received {creates}");
         Assert.Equal(0, tally.Lost);

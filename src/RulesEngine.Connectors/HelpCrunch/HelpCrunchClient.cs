@@ -16,12 +16,13 @@ namespace RulesEngine.Connectors.HelpCrunch;
 /// retry transient failures (429, 5xx, timeouts, refused/reset connections) with exponential backoff and jitter,
 /// honouring Retry-After; pace to <see cref="HelpCrunchOptions.RequestsPerMinute"/> (callers wait, they do not
 /// fail); time out each attempt. A call that does not succeed throws <see cref="HelpCrunchException"/>.
-/// One instance per connection: the pacing is shared by every step that uses it.
+/// One instance per connection; the pacing is per HelpCrunch account (<see cref="AccountPacing"/>), shared by every
+/// client in the process that uses the same API key and base URL.
 /// </summary>
 public sealed class HelpCrunchClient : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly RateLimiter? _limiter;
+    private readonly AccountPacing? _limiter;
     private readonly ResiliencePipeline<Attempt> _retry;
     private readonly ResiliencePipeline<Attempt> _onceOnlyRetry;
     private readonly ResiliencePipeline _timeout;
@@ -40,7 +41,8 @@ public sealed class HelpCrunchClient : IDisposable
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        if (options.RequestsPerMinute > 0) _limiter = ServiceResilience.PerMinute(options.RequestsPerMinute);
+        // One budget per HelpCrunch account in this process, shared by every client of that account.
+        if (options.RequestsPerMinute > 0) _limiter = AccountPacing.Join(_baseUrl, options.ApiKey, options.RequestsPerMinute);
         _retry = BuildRetry(options, _limiter, time, repeatable: true);
         _onceOnlyRetry = BuildRetry(options, _limiter, time, repeatable: false);
         // Apart from the retry, so a stop (which cuts waits) never cuts the attempt in flight; only the caller's token does.
@@ -126,10 +128,16 @@ public sealed class HelpCrunchClient : IDisposable
 
     public RequestPreview PreviewTag(string id, JArray tags, bool add) => Preview(TagRequest(id, tags, add));
 
+    /// <summary>The account's request budget this client waits on; null when pacing is off.</summary>
+    internal AccountPacing? Pacing => _limiter;
+
+    private int _disposed;
+
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return; // leave the account's budget once
         _http.Dispose();
-        _limiter?.Dispose();
+        _limiter?.Leave();
     }
 
     private static Request SearchRequest(string field, JToken value, int limit, int offset)

@@ -24,7 +24,7 @@ public static class HelpCrunchConnectionSpec
                 HelpCrunchOptions.DefaultTimeout.TotalSeconds, 0.01, 600, example: 30),
             ConnectionField.Duration(KeyRetryDelaySeconds, "backoff base when the service gave no Retry-After",
                 HelpCrunchOptions.DefaultRetryDelay.TotalSeconds, 0, 60, example: 0.5),
-            ConnectionField.Integer(KeyRequestsPerMinute, "requests allowed in any one-minute window before the client waits; 0 turns pacing off",
+            ConnectionField.Integer(KeyRequestsPerMinute, "requests allowed in any one-minute window per HelpCrunch account (every connection with this key and base URL in the process shares it; the lowest value applies) before the client waits; 0 turns pacing off",
                 HelpCrunchOptions.DefaultRequestsPerMinute, 0, 100_000, example: 120),
         ])
     {

@@ -17,7 +17,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
 {
     /// <summary>How long a run's lease lasts without renewal: a crashed run on another machine blocks its flow at
     /// most this long (on the same machine, the next run sees the process is gone and takes over at once).
-    /// A live run renews it after every batch.</summary>
+    /// A live run renews it between batches, once a quarter of it has passed.</summary>
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
@@ -218,26 +218,53 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             store.StartItems(run.Id, flow.Name, sourceKey, [.. batch.Select(i => i.Item)]);
             await walker.WalkAsync(flow.Steps, batch.Where(i => !i.Stopped).ToList());
 
-            store.RenewLease(flow.Name, _owner, LeaseDuration, _clock.GetUtcNow());
+            RenewLeaseWhenDue(flow);
+            // How the batch's rows ended is written in one transaction, with the position after the last of them
+            // that is not held nor behind a held one. A row passed over (recorded by an earlier run) moves the
+            // position too; when one ends the batch, its position is written after the others.
+            var completions = new List<ItemCompletion>();
+            var batchReports = new List<(ItemReport Report, ItemRun Run)>();
+            string? positionAfterBatch = null;
+            var passedOverLast = false; // the batch's last position comes from a row passed over, not a completed one
             foreach (var (item, itemRun) in order)
             {
                 if (itemRun is null)
                 {
-                    if (movePosition && !blocked) store.SetPosition(flow.Name, sourceKey, item.PositionAfter);
+                    if (movePosition && !blocked) (positionAfterBatch, passedOverLast) = (item.PositionAfter, true);
                     continue;
                 }
                 if (itemRun.Status == RowStatus.Held) blocked = true;
                 var report = itemRun.ToReport();
                 report = report with { Attention = RowAttention.For(itemRun.Status, itemRun.Error, [.. report.Steps.Select(PathStep.Of)], shape) };
-                store.CompleteItem(run.Id, flow.Name, sourceKey, item, itemRun.Status, report.FailedSteps, itemRun.Error, report.Attention,
-                    movePosition && !blocked ? item.PositionAfter : null);
-                quarantine?.Recorded(item.Key);
+                var position = movePosition && !blocked ? item.PositionAfter : null;
+                if (position is not null) (positionAfterBatch, passedOverLast) = (position, false);
+                completions.Add(new ItemCompletion(item, itemRun.Status, report.FailedSteps, itemRun.Error, report.Attention, position));
+                batchReports.Add((report, itemRun));
+            }
+            store.CompleteItems(run.Id, flow.Name, sourceKey, completions);
+            if (passedOverLast)
+                store.SetPosition(flow.Name, sourceKey, positionAfterBatch!);
+            foreach (var (report, itemRun) in batchReports)
+            {
+                quarantine?.Recorded(report.Item.Key);
                 EngineMetrics.RowRecorded(flow.Name, report);
                 EngineTracing.EndRow(itemRun.Span, RowOutcome.Of(report));
                 reports.Add(report);
                 Progress?.RowDone(report);
             }
         }
+    }
+
+    private DateTimeOffset _leaseRenewedAt = DateTimeOffset.MinValue;
+
+    /// <summary>Renews the lease once a quarter of its duration has passed, not after every batch: each renewal is a
+    /// commit (an fsync), and a batch takes seconds at most, far less than the lease lasts.</summary>
+    private void RenewLeaseWhenDue(Flow flow)
+    {
+        var now = _clock.GetUtcNow();
+        if (now - _leaseRenewedAt < LeaseDuration / 4) return;
+        store.RenewLease(flow.Name, _owner, LeaseDuration, now);
+        _leaseRenewedAt = now;
     }
 
     private async Task AcquireLeaseAsync(Flow flow, bool waitForLease, CancellationToken cancellationToken)

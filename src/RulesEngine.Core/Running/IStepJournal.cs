@@ -9,6 +9,10 @@ internal interface IStepJournal
     /// <summary>An answer (or an If's logical result); replaces the step's in-flight marker.</summary>
     void Record(ItemRun item, RecordedStep step);
 
+    /// <summary>One step's answers for several items of a batch, durable together (one transaction in a store that
+    /// groups writes); each replaces its item's in-flight marker.</summary>
+    void RecordAll(IReadOnlyList<(ItemRun Item, RecordedStep Step)> answers);
+
     /// <summary>A call to a receiver with a resume policy is about to start, or ended without an answer.</summary>
     void MarkInFlight(ItemRun item, string stepId, string reason);
 
@@ -25,6 +29,10 @@ internal sealed class NoJournal : IStepJournal
     {
     }
 
+    public void RecordAll(IReadOnlyList<(ItemRun Item, RecordedStep Step)> answers)
+    {
+    }
+
     public void MarkInFlight(ItemRun item, string stepId, string reason)
     {
     }
@@ -38,6 +46,11 @@ internal sealed class NoJournal : IStepJournal
 internal sealed class StoreJournal(IStateStore store, string runId, string flow, string sourceKey, TimeProvider clock) : IStepJournal
 {
     public void Record(ItemRun item, RecordedStep step) => store.RecordStep(runId, flow, sourceKey, item.Item.Key, step);
+
+    public void RecordAll(IReadOnlyList<(ItemRun Item, RecordedStep Step)> answers)
+    {
+        if (answers.Count > 0) store.RecordSteps(runId, flow, sourceKey, [.. answers.Select(a => new ItemAnswer(a.Item.Item.Key, a.Step))]);
+    }
 
     public void MarkInFlight(ItemRun item, string stepId, string reason) =>
         store.MarkInFlight(runId, flow, sourceKey, item.Item.Key, stepId, clock.GetUtcNow(), reason);

@@ -10,7 +10,8 @@ namespace RulesEngine.Core.Running;
 /// <summary>
 /// Walks a batch of items through a step list: receivers get every item that reaches them as one batch; an If
 /// block splits the batch into its Then and Else branches. Every answer goes to the <paramref name="journal"/>
-/// before the next step runs. Shared by real runs, <c>test</c> and <c>test --send</c>, which differ only in how a
+/// before the next step runs: a batch's answers to one step in one write (one commit), except for receivers with a
+/// resume policy, whose answers are written one by one as each call ends. Shared by real runs, <c>test</c> and <c>test --send</c>, which differ only in how a
 /// receiver is called and whether answers are recorded.
 /// <para>
 /// A receiver with a resume policy (<see cref="IResumableReceiver"/>) is called one item at a time, each call
@@ -78,7 +79,7 @@ internal sealed class StepWalker(
                     {
                         if (await CallAsync(step, [item], () => ResumeAsync(resumable, item, interrupted)) is [{ } resumed])
                         {
-                            Apply(step, item, resumed, hasResumePolicy: true, resumedFrom: interrupted);
+                            RecordNow(item, Apply(step, item, resumed, hasResumePolicy: true, resumedFrom: interrupted));
                             continue;
                         }
                     }
@@ -87,13 +88,19 @@ internal sealed class StepWalker(
                 IReadOnlyList<StepOutcome?> outcomes;
                 using (StepCall.Enter(MarkerCall(step, item, effectPossible: false)))
                     outcomes = await CallAsync(step, [item], async () => [.. await callReceiver(step, [item])]);
-                Apply(step, item, outcomes[0]!, hasResumePolicy: true, resumedFrom: null);
+                RecordNow(item, Apply(step, item, outcomes[0]!, hasResumePolicy: true, resumedFrom: null));
             }
             return;
         }
 
         var answers = await CallAsync(step, toCall, async () => [.. await callReceiver(step, toCall)]);
-        for (var i = 0; i < toCall.Count; i++) Apply(step, toCall[i], answers[i]!, hasResumePolicy: false, resumedFrom: null);
+        // The batch's answers become durable together, before any later step runs: one commit for the batch, not one
+        // per row. (A receiver with a resume policy, above, records each answer as its call ends, because the next
+        // item's call must not start while an earlier answer exists only in memory beside its marker.)
+        var answered = new List<(ItemRun, RecordedStep)>();
+        for (var i = 0; i < toCall.Count; i++)
+            if (Apply(step, toCall[i], answers[i]!, hasResumePolicy: false, resumedFrom: null) is { } recorded) answered.Add((toCall[i], recorded));
+        journal.RecordAll(answered);
     }
 
     /// <summary>What the marker says while a call may reach the service.</summary>
@@ -133,7 +140,14 @@ internal sealed class StepWalker(
         return outcomes;
     }
 
-    private void Apply(ReceiverStep step, ItemRun item, StepOutcome outcome, bool hasResumePolicy, InterruptedCall? resumedFrom)
+    private void RecordNow(ItemRun item, RecordedStep? answer)
+    {
+        if (answer is not null) journal.Record(item, answer);
+    }
+
+    /// <summary>Applies an outcome to the item; returns the answer to record (the caller writes it before the next
+    /// step runs), or null for a held item, which has none.</summary>
+    private RecordedStep? Apply(ReceiverStep step, ItemRun item, StepOutcome outcome, bool hasResumePolicy, InterruptedCall? resumedFrom)
     {
         var error = SecretRedactor.Redact(outcome.Error);
         if (RecordsTelemetry) EngineMetrics.StepAnswered(step.Type, outcome.Status);
@@ -149,19 +163,20 @@ internal sealed class StepWalker(
                 if (outcome.NoEffect && resumedFrom is null) journal.ClearInFlight(item, step.Id);
                 else journal.MarkInFlight(item, step.Id, "no answer: " + error);
             }
-            return;
+            return null;
         }
         var result = outcome.Status == OutcomeStatus.Succeeded ? 1 : 0;
-        journal.Record(item, new RecordedStep(step.Id, result, error, outcome.Output, runId, clock.GetUtcNow()));
         item.Scope.SetStep(step.Id, new StepResult(true, result, error, outcome.Output));
         item.Steps.Add(new StepReport(step.Id, step.Type, outcome.Status, result, error, outcome.Output,
             Requests: item.TakeRequests(), ResumedFrom: resumedFrom?.RunId));
+        return new RecordedStep(step.Id, result, error, outcome.Output, runId, clock.GetUtcNow());
     }
 
     private (List<ItemRun> Then, List<ItemRun> Else) Split(IfStep step, List<ItemRun> items)
     {
         var then = new List<ItemRun>();
         var otherwise = new List<ItemRun>();
+        var answered = new List<(ItemRun, RecordedStep)>();
         foreach (var item in items)
         {
             bool holds;
@@ -181,12 +196,14 @@ internal sealed class StepWalker(
                     item.Steps.Add(new StepReport(step.Id, IfStep.TypeName, OutcomeStatus.Failed, null, e.Message, EmptyOutput));
                     continue;
                 }
-                journal.Record(item, new RecordedStep(step.Id, holds ? 1 : 0, "", new Dictionary<string, string> { [ExplanationKey] = explanation }, runId, clock.GetUtcNow()));
+                answered.Add((item, new RecordedStep(step.Id, holds ? 1 : 0, "", new Dictionary<string, string> { [ExplanationKey] = explanation }, runId, clock.GetUtcNow())));
             }
             item.Scope.SetStep(step.Id, new StepResult(true, holds ? 1 : 0, ""));
             item.Steps.Add(new StepReport(step.Id, IfStep.TypeName, null, holds ? 1 : 0, "", EmptyOutput, Explanation: explanation));
             (holds ? then : otherwise).Add(item);
         }
+        // Every branch decision of the batch is durable, in one commit, before either branch runs.
+        journal.RecordAll(answered);
         return (then, otherwise);
     }
 

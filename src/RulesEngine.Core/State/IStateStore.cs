@@ -44,6 +44,18 @@ public interface IStateStore : IDisposable
     void RecordStep(string runId, string flow, string sourceKey, string itemKey, RecordedStep step);
 
     /// <summary>
+    /// Records one step's answers for several items of a batch as one durable unit: all or none, each replacing that
+    /// item's in-flight marker. The runner calls it once per batch per step, after the batch's call returned and
+    /// before any later step runs, so a batch costs one commit (one fsync) per step instead of one per row. A store
+    /// that cannot group writes keeps this default: one <see cref="RecordStep"/> per answer, the same guarantee.
+    /// </summary>
+    void RecordSteps(string runId, string flow, string sourceKey, IReadOnlyList<ItemAnswer> answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        foreach (var answer in answers) RecordStep(runId, flow, sourceKey, answer.ItemKey, answer.Step);
+    }
+
+    /// <summary>
     /// Durably notes that a call is about to be made (or ended without an answer, <paramref name="reason"/> says how),
     /// before the service is called: after a crash, the marker is how the engine knows a call may have acted
     /// without its answer being recorded.
@@ -68,6 +80,18 @@ public interface IStateStore : IDisposable
     /// (an error would repeat on every run, and a quarantined row would end the process again).</summary>
     void CompleteItem(string runId, string flow, string sourceKey, SourceItem item, RowStatus status, int failedSteps, string error,
         Running.RowAttention attention, string? position);
+
+    /// <summary>
+    /// Records how several items of a batch ended, in order, as one durable unit with the last non-null position among
+    /// them (see <see cref="CompleteItem"/>). A store that cannot group writes keeps this default: one
+    /// <see cref="CompleteItem"/> per item.
+    /// </summary>
+    void CompleteItems(string runId, string flow, string sourceKey, IReadOnlyList<ItemCompletion> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        foreach (var item in items)
+            CompleteItem(runId, flow, sourceKey, item.Item, item.Status, item.FailedSteps, item.Error, item.Attention, item.Position);
+    }
 
     /// <summary>
     /// Takes the flow's run lease for <paramref name="owner"/> unless another owner holds an unexpired one, so two

@@ -76,7 +76,8 @@ internal sealed class TestBed : IAsyncDisposable
     /// <param name="alert">Settings merged into the alert step (e.g. "delivery").</param>
     /// <param name="triggers">The flow's "triggers", for the daemon.</param>
     /// <param name="path">Where to write it; the bed's flow file by default.</param>
-    public Task WriteFlowAsync(JObject? source = null, JObject? alert = null, JObject? triggers = null, string? path = null)
+    /// <param name="batchSize">The flow's "batchSize" (rows walked through the steps together); the default 10 when null.</param>
+    public Task WriteFlowAsync(JObject? source = null, JObject? alert = null, JObject? triggers = null, string? path = null, int? batchSize = null)
     {
         var flow = new JObject
         {
@@ -105,6 +106,7 @@ internal sealed class TestBed : IAsyncDisposable
         };
         if (alert is not null) Merge((JObject)flow["steps"]![2]!["then"]![0]!, alert);
         if (triggers is not null) flow["triggers"] = triggers;
+        if (batchSize is not null) flow["batchSize"] = batchSize;
         return File.WriteAllTextAsync(path ?? FlowPath, flow.ToString());
     }
 
