@@ -44,12 +44,13 @@ internal sealed class ConsoleBed : IAsyncDisposable
     }
 
     /// <summary>The shipped canonical flow, with another interval.</summary>
-    public async Task WriteCanonicalFlowAsync(string interval, string? fileName = null, string? flowName = null)
+    public async Task WriteCanonicalFlowAsync(string interval, string? fileName = null, string? flowName = null, string? sheet = null)
     {
         await using var resource = typeof(EmulatedServices).Assembly.GetManifestResourceStream("helpcrunch-contacts.json")!;
         var flow = JObject.Parse(await new StreamReader(resource).ReadToEndAsync());
         flow["triggers"] = new JObject { ["interval"] = interval };
         if (flowName is not null) flow["name"] = flowName;
+        if (sheet is not null) flow["source"]!["sheet"] = sheet;
         flow.Remove("$schema");
         await File.WriteAllTextAsync(Path.Combine(Rules, fileName ?? CanonicalFlow + ".json"), flow.ToString());
     }
