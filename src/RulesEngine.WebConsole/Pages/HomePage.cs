@@ -29,7 +29,7 @@ internal static class HomePage
                 html.Add($"<span data-progress=\"{flow.Name}\">{Progress.Of(flow.Running, last)}</span></td>");
                 html.Add($"<td>{flow.Triggers}</td><td>{LastRun(page, last)}</td>");
                 html.Add($"<td>{(flow.Enabled ? flow.NextRun is { } next ? Layout.Time(next) : "on demand or after another flow" : "none: switched off")}</td>");
-                html.Add($"<td class=\"error\">{(failed is null ? "none" : $"{Layout.Time(failed.StartedAt)}: {failed.Error}")}</td>");
+                html.Add(failed is null ? new Markup("<td>none</td>") : new Html().Add($"<td class=\"error\">{Layout.Time(failed.StartedAt)}: {failed.Error}</td>").ToMarkup());
                 html.Add($"<td><a href=\"{page.Url("/flows/" + name + "/open")}\">{open.NeedsPerson}</a>{(open.DeliveryUnknown > 0 ? $" ({open.DeliveryUnknown} delivery unknown)" : "")}</td>");
                 html.Add($"<td>{open.Held}</td><td>{FlowPage.Actions(page, flow.Name, flow.Enabled)}</td></tr>");
             }
