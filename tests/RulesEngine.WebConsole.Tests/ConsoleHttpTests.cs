@@ -179,4 +179,32 @@ public sealed class ConsoleHttpTests : IAsyncLifetime
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", run);
         Assert.DoesNotContain("<script>alert", run);
     }
+
+    [Fact]
+    public async Task AFlowsOwnRunLink_StillWins_OverTheConsoles()
+    {
+        var file = Path.Combine(_bed.Rules, ConsoleBed.CanonicalFlow + ".json");
+        var flow = Newtonsoft.Json.Linq.JObject.Parse(await File.ReadAllTextAsync(file));
+        flow["runLink"] = "https://logs.example.com/runs/{flow}/{runId}";
+        await File.WriteAllTextAsync(file, flow.ToString());
+        _bed.AddRow("chloe@example.com", "Chloe Martin", "+33612345678", "Initech", "xx");
+        await _bed.StartServeAsync();
+        await _bed.Daemon.WaitUntilAsync(() => _bed.Services.Telegram.SentMessages.Count == 1, "the alert");
+        Assert.Contains($"Run: https://logs.example.com/runs/{ConsoleBed.CanonicalFlow}/{await FirstRunIdAsync()}", _bed.Services.Telegram.SentMessages[0].Text);
+    }
+
+    [Fact]
+    public async Task ARunInFlight_ShowsAsRunningWithItsProgress_OnTheHomePageAndTheLiveFeed()
+    {
+        _bed.AddRow("chloe@example.com", "Chloe Martin", "+33612345678", "Initech", "xx");
+        _bed.Services.Telegram.Faults.FailNext(RulesEngine.Emulation.Fault.Slow(TimeSpan.FromMinutes(5))); // the alert hangs: the run stays in flight
+        await _bed.StartServeAsync();
+        await _bed.Daemon.WaitUntilAsync(() => _bed.Services.Telegram.Received.Count >= 1, "the alert's call");
+        var client = _bed.Client();
+        using var progress = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/progress"));
+        var flow = Assert.Single(progress.RootElement.GetProperty("flows").EnumerateArray().ToList()); // camelCase keys
+        Assert.Equal(ConsoleBed.CanonicalFlow, flow.GetProperty("name").GetString());
+        Assert.Equal("running: 0 row(s) finished, 1 in progress", flow.GetProperty("text").GetString());
+        Assert.Contains("running: 0 row(s) finished, 1 in progress", await client.GetStringAsync("/"));
+    }
 }
