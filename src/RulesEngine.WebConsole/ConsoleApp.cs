@@ -44,9 +44,13 @@ internal static class ConsoleApp
         if (PathBase(settings) is { Length: > 0 } pathBase) app.UsePathBase(pathBase);
         app.Use((context, next) =>
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             context.Response.OnStarting(() =>
             {
                 SecurityHeaders.Apply(context.Response);
+                // How long the server took to build the answer (shown in the browser's network panel; the benchmark reads it).
+                var milliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                context.Response.Headers["Server-Timing"] = FormattableString.Invariant($"app;dur={milliseconds:0.###}");
                 return Task.CompletedTask;
             });
             return next(context);

@@ -39,11 +39,8 @@ internal sealed class Html
     {
         private readonly StringBuilder _builder;
 
-        public HtmlInterpolation(int literalLength, int formattedCount, Html html)
-        {
-            _builder = html._builder;
-            _builder.EnsureCapacity(_builder.Length + literalLength + formattedCount * 16);
-        }
+        // No EnsureCapacity here: on a large page it would copy the builder's last chunk on every call.
+        public HtmlInterpolation(int literalLength, int formattedCount, Html html) => _builder = html._builder;
 
         public readonly void AppendLiteral(string literal) => _builder.Append(literal);
 
