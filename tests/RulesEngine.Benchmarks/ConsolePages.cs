@@ -7,8 +7,9 @@ using RulesEngine.Core.State;
 namespace RulesEngine.Benchmarks;
 
 /// <summary>
-/// <c>-- console-pages [runs] [rowsPerRun]</c>: the web console's server time per page (p50/p95, from its
-/// Server-Timing header) on a state file of <c>runs × rowsPerRun</c> journal rows (default 1,000 × 1,000), and the
+/// <c>-- console-pages [runs] [rowsPerRun] [openEvery]</c>: the web console's server time per page (p50/p95, from its
+/// Server-Timing header) on a state file of <c>runs × rowsPerRun</c> journal rows (default 1,000 × 1,000; one row in
+/// <c>openEvery</c>, default 100, held and one with delivery unknown), and the
 /// resident memory of <c>serve</c> with the console on and off. Runs the built program
 /// (src/RulesEngine.Cli/bin/Release/net10.0/rulesengine.dll: build it first with -c Release).
 /// </summary>
@@ -18,16 +19,16 @@ internal static partial class ConsolePages
     private const int Warmup = 5;
     private const int Samples = 50;
 
-    public static int Measure(int runs, int rowsPerRun)
+    public static int Measure(int runs, int rowsPerRun, int openEvery)
     {
         var program = FindProgram();
         var work = Path.Combine(Path.GetTempPath(), "re-console-bench");
         Directory.CreateDirectory(Path.Combine(work, "rules"));
-        var state = Path.Combine(work, $"state-{runs}x{rowsPerRun}.db");
-        if (!File.Exists(state)) Generate(state, runs, rowsPerRun);
+        var state = Path.Combine(work, $"state-{runs}x{rowsPerRun}-open{openEvery}-v2.db");
+        if (!File.Exists(state)) Generate(state, runs, rowsPerRun, openEvery);
         WriteFlowAndConnections(work);
         var middleRun = MiddleRun(state, runs);
-        Console.WriteLine(FormattableString.Invariant($"state file {state}: {runs} runs x {rowsPerRun} rows ({new FileInfo(state).Length / 1048576.0:F0} MiB)"));
+        Console.WriteLine(FormattableString.Invariant($"state file {state}: {runs} runs x {rowsPerRun} rows, one in {openEvery} held and one in {openEvery} delivery unknown ({new FileInfo(state).Length / 1048576.0:F0} MiB)"));
         using (var serve = Serve(program, work, state, "http://127.0.0.1:0"))
         {
             var url = serve.WaitForUrl();
@@ -87,9 +88,10 @@ internal static partial class ConsolePages
             """);
     }
 
-    /// <summary>Writes the journal in bulk: each run's rows done with two recorded steps, one row in a hundred held or
-    /// with a message whose delivery is unknown (so the open-rows pages have thousands to page through).</summary>
-    private static void Generate(string path, int runs, int rowsPerRun)
+    /// <summary>Writes the journal in bulk: each run's rows done with two recorded steps, one row in
+    /// <paramref name="openEvery"/> held and one with a message whose delivery is unknown (rows that need a person,
+    /// for the open-rows pages and counts).</summary>
+    private static void Generate(string path, int runs, int rowsPerRun, int openEvery)
     {
         var clock = Stopwatch.StartNew();
         new SqliteStateStore(path).Dispose(); // the schema and indexes exactly as the program creates them
@@ -129,19 +131,19 @@ internal static partial class ConsolePages
             for (var n = 1; n <= rowsPerRun; n++)
             {
                 var key = $"row-{r}-{n}";
-                var kind = n % 100;
+                var kind = n % openEvery;
                 var (status, failed, error, attention) = kind switch
                 {
-                    17 => ("Held", 0, "Telegram did not answer (503)", "held: Telegram did not answer (503)"),
-                    53 => ("Done", 1, "", "alert: delivery unknown"),
+                    1 => ("Held", 0, "Telegram did not answer (503)", "held: Telegram did not answer (503)"),
+                    2 => ("Done", 1, "", "alert: delivery unknown"),
                     _ => ("Done", 0, "", ""),
                 };
                 Set(line, runId, n, key, status, failed, error, $$"""{"Email":"person{{n}}@example.com","Name":"Person {{n}} of run {{r}}"}""", Flow, attention);
                 Set(item, Flow, key, status, runId, at.ToString("O"));
                 if (status == "Held") continue;
                 Set(step, Flow, key, "update", 1, "", """{"contactId":"542335"}""", runId, at.ToString("O"));
-                Set(step, Flow, key, "alert", kind == 53 ? 0 : 1, kind == 53 ? "no answer: delivery unknown" : "",
-                    kind == 53 ? """{"deliveryUnknown":"1"}""" : """{"messageId":"1"}""", runId, at.AddSeconds(1).ToString("O"));
+                Set(step, Flow, key, "alert", kind == 2 ? 0 : 1, kind == 2 ? "no answer: delivery unknown" : "",
+                    kind == 2 ? """{"deliveryUnknown":"1"}""" : """{"messageId":"1"}""", runId, at.AddSeconds(1).ToString("O"));
             }
         }
         transaction.Commit();

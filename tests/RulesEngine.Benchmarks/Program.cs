@@ -11,7 +11,7 @@ namespace RulesEngine.Benchmarks;
 /// suites; <c>-- compile N [warm]</c> times one compile of N distinct conditions in this (fresh) process, then the
 /// first explanation of each (which compiles the explaining twins of the set); <c>-- sheet-read N</c> measures the
 /// new-rows source's whole-tab read and key comparison on N rows (see <see cref="SheetReadCost"/>); <c>-- console-pages
-/// [runs] [rowsPerRun]</c> the web console's server time per page and serve's memory with it on and off
+/// [runs] [rowsPerRun] [openEvery]</c> the web console's server time per page and serve's memory with it on and off
 /// (see <see cref="ConsolePages"/>).
 /// </summary>
 public static class Program
@@ -23,7 +23,8 @@ public static class Program
         if (args is ["sheet-poll", var baseUrl, var statePath]) return SheetReadCost.Poll(baseUrl, statePath);
         if (args is ["console-pages", ..])
             return ConsolePages.Measure(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000,
-                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000);
+                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000,
+                args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100);
         if (args is ["compile", var n, ..])
             return CompileTiming(int.Parse(n, CultureInfo.InvariantCulture), reps: args.Contains("warm") ? 5 : 1);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args,

@@ -51,6 +51,20 @@ public sealed class ConsoleStoreTests : IDisposable
     }
 
     [Fact]
+    public void APageOfRuns_CountsItsRowsAsTheHistoryDoes()
+    {
+        Run(0, 30, held: [4], unknown: [9, 10]);
+        Run(2, 5, keyPrefix: "b");
+        var running = _store.BeginRun(Flow, _start.AddMinutes(4));
+        _store.StartItems(running, Flow, Source, [new SourceItem("c1", 1, new Dictionary<string, string>(), "")]);
+        Assert.Equal(_store.ListRuns(Flow, 10), _store.ListRuns(Flow, 0, 10));
+        Assert.Equal(_store.ListRuns(null, 10), _store.ListRuns(null, 0, 10));
+        var held = _store.ListRuns(Flow, 2, 1).Single();
+        Assert.Equal((30, 1, 3), (held.Rows, held.Held, held.NeedsPerson));
+        Assert.Equal(1, _store.ListRuns(Flow, 0, 1).Single().Unfinished);
+    }
+
+    [Fact]
     public void ARunsRows_ArePagedByNumber_AndFilteredToThoseThatNeedAPerson()
     {
         var runId = Run(0, 250, held: [3, 120], unknown: [200]);
