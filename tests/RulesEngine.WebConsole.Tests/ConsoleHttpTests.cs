@@ -207,4 +207,27 @@ public sealed class ConsoleHttpTests : IAsyncLifetime
         Assert.Equal("running: 0 row(s) finished, 1 in progress", flow.GetProperty("text").GetString());
         Assert.Contains("running: 0 row(s) finished, 1 in progress", await client.GetStringAsync("/"));
     }
+
+    [Fact]
+    public async Task ListenNone_ServesNoConsole_AndAlertsKeepTheDefaultRunLink()
+    {
+        _bed.AddRow("chloe@example.com", "Chloe Martin", "+33612345678", "Initech", "xx");
+        using var serve = ServeProcess.Start(new Dictionary<string, string?>(),
+            "serve", "--rules", _bed.Rules, "--connections", _bed.Services.ConnectionsPath, "--state", _bed.State, "--create-state", "--listen", "none");
+        await serve.WaitUntilAsync(() => _bed.Services.Telegram.SentMessages.Count == 1, "the alert");
+        Assert.Contains($"Run: rulesengine://runs/{ConsoleBed.CanonicalFlow}/", _bed.Services.Telegram.SentMessages[0].Text);
+        Assert.DoesNotContain(serve.Lines, l => l.Contains("Console listening", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task APortAlreadyTaken_RefusesToStart_WithExitCode2()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var serve = ServeProcess.Start(new Dictionary<string, string?>(),
+            "serve", "--rules", _bed.Rules, "--connections", _bed.Services.ConnectionsPath, "--state", _bed.State, "--create-state", "--listen", $"http://127.0.0.1:{port}");
+        Assert.Equal(2, await serve.WaitForExitAsync());
+        Assert.Contains(serve.Lines, l => l.Contains($"cannot listen on http://127.0.0.1:{port}", StringComparison.Ordinal) && l.Contains("--listen none", StringComparison.Ordinal));
+    }
 }

@@ -109,11 +109,19 @@ public sealed class ConsoleStoreTests : IDisposable
             return string.Join(" | ", lines);
         }
         var open = Plan("""
-            SELECT COUNT(*) FROM (SELECT * FROM run_items WHERE flow='contacts'
+            SELECT COUNT(*) FROM (SELECT * FROM run_items INDEXED BY run_items_open_by_key WHERE flow='contacts'
               AND (status IN ('Held','Error') OR attention <> '' OR (attention IS NULL AND failed_steps > 0))) o
             JOIN items i ON i.flow=o.flow AND i.source_key=o.source_key AND i.item_key=o.item_key AND i.run_id=o.run_id
             """);
-        Assert.Contains("run_items_open", open);
+        Assert.Contains("run_items_open_by_key", open);
+        var listed = Plan("""
+            SELECT * FROM (SELECT * FROM run_items WHERE flow='contacts'
+              AND (status IN ('Held','Error') OR attention <> '' OR (attention IS NULL AND failed_steps > 0))) r
+            JOIN items i ON i.flow=r.flow AND i.source_key=r.source_key AND i.item_key=r.item_key AND i.run_id=r.run_id
+            ORDER BY r.number LIMIT 100
+            """);
+        Assert.Contains("run_items_open", listed);
+        Assert.DoesNotContain("TEMP B-TREE", listed);
         var rows = Plan("SELECT * FROM run_items r WHERE r.run_id='x' ORDER BY r.number LIMIT 100 OFFSET 100");
         Assert.Contains("run_items_by_number", rows);
         Assert.DoesNotContain("TEMP B-TREE", rows);

@@ -8,11 +8,13 @@ public sealed partial class SqliteStateStore
     /// <c>run_items_open</c> is declared, so that SQLite answers these queries from that index.</summary>
     private const string MayNeedPerson = "(status IN ('Held','Error') OR attention <> '' OR (attention IS NULL AND failed_steps > 0))";
 
-    /// <summary>The schema the console's reads rely on: the lines that may need a person by flow (a small partial
-    /// index, covering what the counts read), a run's lines by number (paging), and a run's lines by how they ended
+    /// <summary>The schema the console's reads rely on: the lines that may need a person by flow, by number (paging)
+    /// and by item key (counting: the look-ups of each item's latest line then go through the items in key order, not
+    /// at random), both small partial indexes; a run's lines by number (paging); and a run's lines by how they ended
     /// (the run counts read this index alone, never the lines' cells).</summary>
     private const string ConsoleIndexes = $"""
         CREATE INDEX IF NOT EXISTS run_items_open ON run_items(flow, number, source_key, item_key, run_id, status, attention, failed_steps) WHERE {MayNeedPerson};
+        CREATE INDEX IF NOT EXISTS run_items_open_by_key ON run_items(flow, source_key, item_key, run_id, status, attention) WHERE {MayNeedPerson};
         CREATE INDEX IF NOT EXISTS run_items_by_number ON run_items(run_id, number);
         CREATE INDEX IF NOT EXISTS run_items_counts ON run_items(run_id, status, failed_steps, attention);
         """;
@@ -69,7 +71,7 @@ public sealed partial class SqliteStateStore
         {
             using var command = Command($"""
                 SELECT COUNT(*), COALESCE(SUM(o.status='Held'), 0), COALESCE(SUM(o.attention LIKE '%: delivery unknown%'), 0)
-                FROM (SELECT * FROM run_items WHERE flow=$flow AND {MayNeedPerson}) o
+                FROM (SELECT * FROM run_items INDEXED BY run_items_open_by_key WHERE flow=$flow AND {MayNeedPerson}) o
                 JOIN items i ON i.flow=o.flow AND i.source_key=o.source_key AND i.item_key=o.item_key AND i.run_id=o.run_id
                 """, ("$flow", flow));
             using var reader = command.ExecuteReader();

@@ -5,7 +5,9 @@ namespace RulesEngine.WebConsole.Pages;
 /// <summary>The frame around every page: title, navigation, the stylesheet and the small live-progress script.</summary>
 internal static class Layout
 {
-    public static IResult Page(PageContext page, string title, Markup body, int status = StatusCodes.Status200OK)
+    /// <param name="withScript">False on the sign-in form: the script, like every request but the form and the
+    /// stylesheet, needs the token.</param>
+    public static IResult Page(PageContext page, string title, Markup body, int status = StatusCodes.Status200OK, bool withScript = true)
     {
         var html = new Html();
         html.Add($"""
@@ -13,7 +15,9 @@ internal static class Layout
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{title} · RulesEngine</title>
             <link rel="stylesheet" href="{page.Url("/console.css")}">
-            <script src="{page.Url("/console.js")}" defer></script>
+            """);
+        if (withScript) html.Add($"<script src=\"{page.Url("/console.js")}\" defer></script>");
+        html.Add($"""
             </head><body data-progress-url="{page.Url("/progress")}">
             <header><a class="brand" href="{page.Url("/")}">RulesEngine</a> <a href="{page.Url("/")}">Flows</a>
             """);

@@ -17,6 +17,6 @@ internal static class LoginPage
             <input type="password" name="token" autocomplete="current-password" required autofocus></label>
             <button type="submit">Sign in</button></form>
             """);
-        return Layout.Page(page, "Sign in", html.ToMarkup(), status);
+        return Layout.Page(page, "Sign in", html.ToMarkup(), status, withScript: false);
     }
 }
