@@ -94,6 +94,24 @@ public sealed class ConsoleStoreTests : IDisposable
     }
 
     [Fact]
+    public void OpenRowCounts_FollowEveryWrite_OfThisConnectionAndOfAnother()
+    {
+        Run(0, 5, held: [2]);
+        Assert.Equal(1, _store.CountOpenRows(Flow).NeedsPerson);
+        Assert.Equal(1, _store.CountOpenRows(Flow).NeedsPerson); // asked again: the same
+        Run(1, 3, held: [1, 2, 3], keyPrefix: "b"); // written through this connection
+        Assert.Equal(4, _store.CountOpenRows(Flow).NeedsPerson);
+
+        using (var other = new SqliteStateStore(_path)) // another process's connection ('run', 'replay')
+        {
+            var runId = other.BeginRun(Flow, _start.AddMinutes(9));
+            other.CompleteItem(runId, Flow, Source, new SourceItem("c1", 1, new Dictionary<string, string>(), ""), RowStatus.Held, 0, "no answer",
+                new RowAttention("held: no answer"), null);
+        }
+        Assert.Equal(new OpenRowCounts(5, 5, 0), _store.CountOpenRows(Flow));
+    }
+
+    [Fact]
     public void TheConsolesQueries_UseTheirIndexes_NotAScanOfTheJournal()
     {
         Run(0, 3, held: [1]);
