@@ -22,7 +22,7 @@ public sealed partial class SqliteStateStore
     /// <summary>The run query's columns (see RunQuery) for one page of runs, counting each run's lines in one grouped
     /// pass over <c>run_items_counts</c> instead of one scan per count.</summary>
     private const string RunPageQuery = """
-        WITH page AS (SELECT * FROM runs WHERE ($flow IS NULL OR flow=$flow) ORDER BY started_at DESC, id DESC LIMIT $limit OFFSET $offset),
+        WITH page AS (SELECT * FROM runs {0} ORDER BY started_at DESC, id DESC LIMIT $limit OFFSET $offset),
         counted AS (
           SELECT run_id, COUNT(*) AS total, SUM(status='Done') AS done, SUM(failed_steps > 0 OR status='Error') AS failed,
             SUM(status='Held') AS held, SUM(status='Skipped') AS skipped,
@@ -45,7 +45,9 @@ public sealed partial class SqliteStateStore
     {
         lock (_gate)
         {
-            using var command = Command(RunPageQuery, ("$flow", (object?)flow ?? DBNull.Value), ("$limit", limit), ("$offset", offset));
+            // Two texts rather than "$flow IS NULL OR flow=$flow", which would keep SQLite from using runs_by_flow.
+            using var command = Command(string.Format(System.Globalization.CultureInfo.InvariantCulture, RunPageQuery, flow is null ? "" : "WHERE flow=$flow"),
+                ("$flow", flow ?? ""), ("$limit", limit), ("$offset", offset));
             return ReadRuns(command);
         }
     }
