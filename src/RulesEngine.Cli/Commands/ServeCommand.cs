@@ -126,7 +126,11 @@ internal static class ServeCommand
             // when the first flow loads.
             builder.Services.AddHostedService(s => webConsole = new WebConsoleService(consoleSettings,
                 new ConsoleDependencies(s.GetRequiredService<IStateStore>(), s.GetRequiredService<FlowScheduler>(), LoadFlowFile, s.GetRequiredService<TimeProvider>()),
-                s.GetRequiredService<ILoggerFactory>()));
+                s.GetRequiredService<ILoggerFactory>())
+            {
+                // Endpoints behind the console's token and security headers that are not pages (/metrics) plug in here.
+                ProtectedEndpoints = null,
+            });
         }
         builder.Services.AddSingleton<SchedulerService>();
         builder.Services.AddHostedService(s => s.GetRequiredService<SchedulerService>());
