@@ -230,4 +230,22 @@ public sealed class ConsoleHttpTests : IAsyncLifetime
         Assert.Equal(2, await serve.WaitForExitAsync());
         Assert.Contains(serve.Lines, l => l.Contains($"cannot listen on http://127.0.0.1:{port}", StringComparison.Ordinal) && l.Contains("--listen none", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task AFlowFileThatStopsLoading_ShowsItsProblems_AndThatTheLastGoodVersionKeepsRunning()
+    {
+        await _bed.StartServeAsync();
+        await FirstRunIdAsync();
+        var file = Path.Combine(_bed.Rules, ConsoleBed.CanonicalFlow + ".json");
+        await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(file)).Replace("\"update.Failed\"", "\"update.Faild\"", StringComparison.Ordinal));
+        await _bed.Daemon.WaitForLineAsync("does not load");
+        var client = _bed.Client();
+        string page = "";
+        await _bed.Daemon.WaitUntilAsync(() => (page = client.GetStringAsync($"/flows/{ConsoleBed.CanonicalFlow}").GetAwaiter().GetResult()).Contains("The file does not load", StringComparison.Ordinal),
+            "the flow page to show the problem");
+        Assert.Contains("The last good version keeps running", page);
+        Assert.Contains("Faild", page);
+        Assert.Contains(file, page);
+        Assert.Contains("the last good version keeps running", await client.GetStringAsync("/"));
+    }
 }
