@@ -13,6 +13,8 @@ namespace RulesEngine.Benchmarks;
 /// new-rows source's whole-tab read and key comparison on N rows (see <see cref="SheetReadCost"/>);
 /// <c>-- telemetry-cost ROWS [ROUNDS]</c> runs the canonical flow with metrics and traces off and on (see <see cref="TelemetryCost"/>);
 /// <c>-- canonical N</c> runs the canonical flow on N rows against the emulators with the service limits on (see <see cref="CanonicalBench"/>).
+/// <c>-- console-pages [runs] [rowsPerRun] [openEvery]</c> the web console's server time per page and serve's memory
+/// with it on and off (see <see cref="ConsolePages"/>).
 /// </summary>
 public static class Program
 {
@@ -24,6 +26,10 @@ public static class Program
         if (args is ["sheet-poll", var baseUrl, var statePath]) return SheetReadCost.Poll(baseUrl, statePath);
         if (args is ["telemetry-cost", var costRows, ..])
             return TelemetryCost.Measure(int.Parse(costRows, CultureInfo.InvariantCulture), args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5);
+        if (args is ["console-pages", ..])
+            return ConsolePages.Measure(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000,
+                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000,
+                args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100);
         if (args is ["compile", var n, ..])
             return CompileTiming(int.Parse(n, CultureInfo.InvariantCulture), reps: args.Contains("warm") ? 5 : 1);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args,

@@ -60,7 +60,7 @@ public sealed class OutcomeProcessTests : IAsyncLifetime
     {
         var rules = RulesFolder();
         var lines = new ConcurrentQueue<string>();
-        using var process = CliProcess.Start(_bed, lines.Enqueue, "serve", "--rules", rules, "--connections", _bed.ConnectionsPath, "--state", _bed.StatePath);
+        using var process = CliProcess.Start(_bed, lines.Enqueue, "serve", "--rules", rules, "--connections", _bed.ConnectionsPath, "--state", _bed.StatePath, "--listen", "none");
 
         var exited = process.WaitForExit(Generous);
         if (!exited) process.Kill(entireProcessTree: true);
@@ -78,7 +78,7 @@ public sealed class OutcomeProcessTests : IAsyncLifetime
     public async Task Serve_WithCreateState_StartsOnAMissingStateFile_AndCreatesIt()
     {
         var rules = RulesFolder();
-        using var process = CliProcess.Start(_bed, "serve", "--rules", rules, "--connections", _bed.ConnectionsPath, "--state", _bed.StatePath, "--create-state");
+        using var process = CliProcess.Start(_bed, "serve", "--rules", rules, "--connections", _bed.ConnectionsPath, "--state", _bed.StatePath, "--create-state", "--listen", "none");
         try
         {
             await WaitUntilAsync(() => File.Exists(_bed.StatePath), process);

@@ -39,7 +39,7 @@ public sealed class StopTests(ITestOutputHelper output) : IAsyncLifetime
 
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         using var daemon = CliProcess.Start(_bed, log.Enqueue, "serve", "--rules", rules, "--connections", _bed.ConnectionsPath, "--state", _bed.StatePath,
-            "--stop-timeout", "60");
+            "--stop-timeout", "60", "--listen", "none");
         try
         {
             await WaitForAsync(() => _bed.HelpCrunch.Received.Count >= 1 || daemon.HasExited);
@@ -82,7 +82,7 @@ public sealed class StopTests(ITestOutputHelper output) : IAsyncLifetime
         _bed.AppendRows(Scenario.Build(_bed, 1, first: 2)); // a row whose create is refused: it takes the alert path
         _bed.Telegram.Faults.FailNext(Fault.Slow(TimeSpan.FromSeconds(20)));
 
-        using (var daemon = CliProcess.Start(_bed, "serve", "--rules", rules, "--connections", _bed.ConnectionsPath, "--state", _bed.StatePath))
+        using (var daemon = CliProcess.Start(_bed, "serve", "--rules", rules, "--connections", _bed.ConnectionsPath, "--state", _bed.StatePath, "--listen", "none"))
         {
             await WaitForAsync(() => _bed.Telegram.Received.Count >= 1 || daemon.HasExited);
             Assert.False(daemon.HasExited, "the daemon ended before sending the alert");

@@ -9,6 +9,7 @@ using RulesEngine.Core.Connections;
 using RulesEngine.Core.Flows;
 using RulesEngine.Core.Scheduling;
 using RulesEngine.Core.State;
+using RulesEngine.WebConsole;
 
 namespace RulesEngine.Cli.Commands;
 
@@ -16,7 +17,7 @@ internal static class ServeCommand
 {
     public const string Help = """
         Usage: rulesengine serve [--rules DIR] [--connections FILE] [--state PATH] [--create-state] [--max-parallel N]
-                                 [--stop-timeout SECONDS] [--json-logs]
+                                 [--stop-timeout SECONDS] [--json-logs] [--listen URL|none] [--public-url URL]
 
         Runs every switched-on flow of the rules folder on its triggers ("triggers" in the flow file: an interval,
         cron schedules with a time zone, after another flow) until stopped. A flow never overlaps itself, nor a
@@ -39,8 +40,14 @@ internal static class ServeCommand
           --max-parallel N        how many different flows may run at once (default 4)
           --stop-timeout SECONDS  how long a stop waits for runs to finish their current step (default 30)
           --json-logs             one JSON object per log line (for journald, Loki, Elasticsearch, ...)
+          --listen URL            the web console's address (default: http://127.0.0.1:8080; none: no console); an
+                                  address other machines can reach needs $RULESENGINE_CONSOLE_TOKEN (else exit 2)
+          --public-url URL        the console's address as people reach it, e.g. behind a proxy (default: the
+                                  listen address); alerts link runs as URL/runs/ID unless a flow sets its runLink
 
         Log levels follow the usual Logging__LogLevel__Default=Debug environment variable.
+        The web console (docs/console.md) shows flows, runs and rows and switches, runs and replays flows; with
+        $RULESENGINE_CONSOLE_TOKEN set every request needs that token (a sign-in form, or Authorization: Bearer).
 
         Example:
           rulesengine serve --rules /etc/rulesengine/rules --connections /etc/rulesengine/connections.json \
@@ -49,7 +56,7 @@ internal static class ServeCommand
 
     public static async Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
     {
-        args.Allow("rules", "connections", "state", "create-state", "max-parallel", "stop-timeout", "json-logs");
+        args.Allow("rules", "connections", "state", "create-state", "max-parallel", "stop-timeout", "json-logs", "listen", "public-url");
         if (args.Positionals.Count > 0) throw new UsageException("serve takes no positional arguments; name the folder with --rules DIR");
         var rules = Path.GetFullPath(args.Get("rules") ?? "rules");
         if (!Directory.Exists(rules)) throw new UsageException($"rules folder '{rules}' not found (pass --rules DIR)");
@@ -57,6 +64,21 @@ internal static class ServeCommand
         if (maxParallel < 1) throw new UsageException("--max-parallel must be at least 1");
         var stopTimeout = args.Int("stop-timeout") ?? 30;
         if (stopTimeout < 1) throw new UsageException("--stop-timeout must be at least 1 second");
+
+        ConsoleSettings? consoleSettings;
+        try
+        {
+            consoleSettings = ConsoleSettings.Parse(args.Get("listen"), args.Get("public-url"), Environment.GetEnvironmentVariable(ConsoleSettings.TokenVariable));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        if (consoleSettings?.RefusalFor() is { } refusal)
+        {
+            console.Error(refusal);
+            return RefusedToStart;
+        }
 
         var statePath = Path.GetFullPath(args.StatePath());
         var newState = !File.Exists(statePath);
@@ -88,13 +110,30 @@ internal static class ServeCommand
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRulesEngineTelemetry(builder.Configuration); // metrics (and OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set): docs/monitoring.md
         builder.Services.AddSingleton<IStateStore>(_ => new SqliteStateStore(statePath));
-        builder.Services.AddSingleton(new FlowCatalog(rules, file => new FlowLoader(registry, connections).Load([file])));
+        WebConsoleService? webConsole = null;
+        // While the console is on, a flow without its own runLink links its runs to the console's run page.
+        FlowSet LoadFlowFile(string file) =>
+            new FlowLoader(registry, connections) { RunLinkWhenUnset = webConsole?.RunLinkTemplate ?? FlowLoader.DefaultRunLink }.Load([file]);
+        builder.Services.AddSingleton(new FlowCatalog(rules, LoadFlowFile));
         builder.Services.AddSingleton<StopSignals>();
         builder.Services.AddSingleton<IFlowRunExecutor>(s => new LeasedRunExecutor(
             s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Runs")));
         builder.Services.AddSingleton(s => new FlowScheduler(
             s.GetRequiredService<FlowCatalog>(), s.GetRequiredService<IStateStore>(), s.GetRequiredService<IFlowRunExecutor>(),
             options, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler")));
+        if (consoleSettings is not null)
+        {
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // one line per request would drown the runs
+            // Registered before the scheduler: hosted services start in order, so the console's address is known
+            // when the first flow loads.
+            builder.Services.AddHostedService(s => webConsole = new WebConsoleService(consoleSettings,
+                new ConsoleDependencies(s.GetRequiredService<IStateStore>(), s.GetRequiredService<FlowScheduler>(), LoadFlowFile, s.GetRequiredService<TimeProvider>()),
+                s.GetRequiredService<ILoggerFactory>())
+            {
+                // Endpoints behind the console's token and security headers that are not pages (/metrics) plug in here.
+                ProtectedEndpoints = endpoints => endpoints.MapRulesEngineMetrics(meterProvider: s.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>()),
+            });
+        }
         builder.Services.AddSingleton<SchedulerService>();
         builder.Services.AddHostedService(s => s.GetRequiredService<SchedulerService>());
 
@@ -107,7 +146,18 @@ internal static class ServeCommand
         var service = host.Services.GetRequiredService<SchedulerService>();
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         await using var stopOnCancel = cancellationToken.Register(lifetime.StopApplication); // in-process callers
-        await host.RunAsync(CancellationToken.None);
+        try
+        {
+            await host.StartAsync(CancellationToken.None);
+        }
+        catch (IOException e) when (consoleSettings is not null)
+        {
+            // Kestrel could not bind (the port is taken, or the address is not this machine's): a set-up problem.
+            console.Error($"serve: the console cannot listen on {consoleSettings.Listen.GetLeftPart(UriPartial.Authority)}: {e.Message}. " +
+                "Pass another --listen URL, or --listen none to run without the console.");
+            return RefusedToStart;
+        }
+        await host.WaitForShutdownAsync(CancellationToken.None);
         return service.StoppedGracefully ? 0 : 130;
     }
 

@@ -54,6 +54,10 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
     /// False for one-shot processes: faster code (see <see cref="ExpressionCompiler.Collectible"/>), never freed.</summary>
     public bool CollectibleCode { get; init; } = true;
 
+    /// <summary>The run link of a flow that names no <c>runLink</c> of its own: <see cref="DefaultRunLink"/>, or the
+    /// web console's <c>{public-url}/runs/{runId}</c> while <c>serve</c> runs one (a flow's own runLink still wins).</summary>
+    public string RunLinkWhenUnset { get; init; } = DefaultRunLink;
+
     /// <summary>Flow files named directly, and every *.json file in named folders (recursively).</summary>
     public static IReadOnlyList<string> FindFlowFiles(IEnumerable<string> paths) =>
         paths.SelectMany<string, string>(p => Directory.Exists(p)
@@ -162,7 +166,7 @@ public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFi
         columnsUnknown = sourceConfig is null;
         var steps = LoadSteps(stepsArray, text, columnsUnknown ? withoutColumns : compiler, fields, allIds, earlier, diagnostics);
 
-        var runLink = DefaultRunLink;
+        var runLink = RunLinkWhenUnset;
         if (json["runLink"] is { } runLinkToken)
         {
             if (runLinkToken.Type == JTokenType.String) runLink = runLinkToken.ToString();

@@ -38,6 +38,29 @@ public sealed class FlowScheduler(
 
     private volatile bool _rescanRequested;
 
+    private readonly ConcurrentQueue<string> _runRequests = new();
+    private volatile IReadOnlyList<FlowState> _published = [];
+    private volatile IReadOnlyList<BrokenFlowFile> _publishedProblems = [];
+
+    /// <summary>Asks the loop to start a run of the flow now, as a trigger would (one run per flow: a flow already
+    /// running runs once more when it ends), also when the flow is switched off, as <c>run</c> does. Safe from any
+    /// thread (the web console). False when no flow of that name is in service.</summary>
+    public bool RequestRun(string flow)
+    {
+        if (!_published.Any(f => f.Name == flow)) return false;
+        _runRequests.Enqueue(flow);
+        _wake.TrySetResult();
+        return true;
+    }
+
+    /// <summary>The flows in service as of the last finished tick, for readers on other threads (the web console):
+    /// <see cref="Flows"/> reads the loop's own state and is only safe on the loop.</summary>
+    public IReadOnlyList<FlowState> PublishedFlows => _published;
+
+    /// <summary>The files that do not load as of the last finished tick (their last good version, if any, keeps
+    /// running). Safe from any thread.</summary>
+    public IReadOnlyList<BrokenFlowFile> PublishedProblems => _publishedProblems;
+
     /// <summary>The flows in service, as of the last tick.</summary>
     public IReadOnlyList<FlowState> Flows => _flows.Values
         .Select(f => new FlowState(f.Name, f.Version.FilePath, f.Triggers.Describe(), f.Enabled, f.Run is not null, f.NextDue, f.LastResult))
@@ -86,6 +109,8 @@ public sealed class FlowScheduler(
             Reload(now);
         }
         if (_stopping.IsCancellationRequested) return;
+        while (_runRequests.TryDequeue(out var requested))
+            if (_flows.TryGetValue(requested, out var asked)) asked.RunRequested = true;
 
         foreach (var flow in _flows.Values.OrderBy(f => f.ChainedAfter is null ? f.NextDue ?? DateTimeOffset.MaxValue : DateTimeOffset.MinValue).ToList())
         {
@@ -100,16 +125,24 @@ public sealed class FlowScheduler(
                 if (flow.NextDue <= now) flow.NextDue = TriggerTimes.Next(flow.Triggers, flow.NextDue.Value, now); // times pass while off
                 flow.ChainedAfter = null;
                 flow.PendingChain = null;
-                continue;
+                if (!flow.RunRequested) continue; // a person's "run now" still runs it, as 'run' does
             }
             if (!flow.IsDue(now) || flow.Run is not null || _running >= options.MaxParallel) continue; // stays due
-            var reason = flow.NextDue <= now ? "schedule" : $"after {flow.ChainedAfter}";
+            var reason = flow.RunRequested ? "run now, asked in the console" : flow.NextDue <= now ? "schedule" : $"after {flow.ChainedAfter}";
+            flow.RunRequested = false;
             if (flow.NextDue <= now) flow.NextDue = TriggerTimes.Next(flow.Triggers, flow.NextDue.Value, now);
             flow.RunChain = new HashSet<string>(flow.ChainedAfter is not null && flow.PendingChain is { } pending ? pending : [], StringComparer.Ordinal) { flow.Name };
             flow.ChainedAfter = null;
             flow.PendingChain = null;
             Start(flow, reason);
         }
+        Publish();
+    }
+
+    private void Publish()
+    {
+        _published = Flows;
+        _publishedProblems = [.. catalog.Broken.Select(b => new BrokenFlowFile(b.File, b.Problems))];
     }
 
     /// <summary>The runs in flight, for tests that let a fake run end and then tick.</summary>

@@ -27,5 +27,8 @@ internal sealed class ScheduledFlow(LoadedFlow version)
     /// <summary>Versions replaced while a run of them was in flight: unloaded when it ends.</summary>
     public List<LoadedFlow> Retired { get; } = [];
 
-    public bool IsDue(DateTimeOffset now) => NextDue <= now || ChainedAfter is not null;
+    /// <summary>A person asked for a run now (the web console's "run now").</summary>
+    public bool RunRequested { get; set; }
+
+    public bool IsDue(DateTimeOffset now) => NextDue <= now || ChainedAfter is not null || RunRequested;
 }

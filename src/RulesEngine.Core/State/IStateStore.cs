@@ -117,4 +117,18 @@ public interface IStateStore : IDisposable
     IReadOnlyList<RunRecord> ListRuns(string? flow, int limit);
     RunRecord? GetRun(string runId);
     IReadOnlyList<RowRecord> ListRows(string runId);
+
+    // Paged reads for the web console (SqliteStateStore.Console.cs): each page reads a bounded slice by an index.
+
+    /// <summary>Runs newest first, skipping <paramref name="offset"/>.</summary>
+    IReadOnlyList<RunRecord> ListRuns(string? flow, int offset, int limit);
+
+    /// <summary>A slice of a run's lines by row number; with <paramref name="needsPersonOnly"/>, only those that need a person.</summary>
+    IReadOnlyList<RowRecord> ListRows(string runId, int offset, int limit, bool needsPersonOnly);
+
+    /// <summary>How many of the flow's items need a person now, held and delivery unknown among them.</summary>
+    OpenRowCounts CountOpenRows(string flow);
+
+    /// <summary>A slice of <see cref="ListOpenRows(string)"/>, by row number.</summary>
+    IReadOnlyList<RowRecord> ListOpenRows(string flow, int offset, int limit);
 }

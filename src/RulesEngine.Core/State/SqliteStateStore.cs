@@ -57,6 +57,7 @@ public sealed partial class SqliteStateStore : IStateStore
         AddColumn("runs", "holder", "TEXT NOT NULL DEFAULT ''");
         AddColumn("run_items", "attention", "TEXT");
         Execute("CREATE INDEX IF NOT EXISTS steps_by_run ON steps(run_id);");
+        Execute(ConsoleIndexes);
         if (Scalar("PRAGMA user_version") is long version && version < JudgedRowsVersion)
         {
             JudgeOldRows();

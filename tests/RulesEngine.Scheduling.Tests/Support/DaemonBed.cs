@@ -32,7 +32,7 @@ internal sealed class DaemonBed : IAsyncDisposable
 
     /// <summary><c>serve</c> on this bed's rules, connections and (new) state file, with JSON logs.</summary>
     public string[] Serve(string stopTimeout = "20") =>
-        ["serve", "--rules", Rules, "--connections", Services.ConnectionsPath, "--state", State, "--create-state", "--json-logs", "--stop-timeout", stopTimeout];
+        ["serve", "--rules", Rules, "--connections", Services.ConnectionsPath, "--state", State, "--create-state", "--json-logs", "--stop-timeout", stopTimeout, "--listen", "none"];
 
     public async ValueTask DisposeAsync()
     {

@@ -13,6 +13,9 @@ public static class MetricsEndpoint
     /// in Prometheus text format. The host's authentication applies as to any endpoint (the console puts it behind its
     /// token); the returned builder takes more conventions (<c>RequireAuthorization</c>, ...).
     /// </summary>
-    public static IEndpointConventionBuilder MapRulesEngineMetrics(this IEndpointRouteBuilder endpoints, string path = DefaultPath) =>
-        endpoints.MapPrometheusScrapingEndpoint(path);
+    /// <param name="meterProvider">The provider to serve when it lives in another container than the endpoints' own
+    /// (serve registers telemetry in its host; the console is a web application of its own).</param>
+    public static IEndpointConventionBuilder MapRulesEngineMetrics(this IEndpointRouteBuilder endpoints, string path = DefaultPath,
+        OpenTelemetry.Metrics.MeterProvider? meterProvider = null) =>
+        endpoints.MapPrometheusScrapingEndpoint(path, meterProvider, configureBranchedPipeline: null, optionsName: null);
 }
