@@ -95,7 +95,7 @@ public sealed class PostgresLocation
             }
             catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
             {
-                throw new ArgumentException($"the PostgreSQL --state URL has a setting Npgsql does not take: '{key}' ({SecretRedactor.Redact(e.Message)})");
+                throw new ArgumentException($"the PostgreSQL --state URL has a setting Npgsql does not take: '{key}' ({SecretRedactor.Redact(e.Message)}); remove it, or write it as Npgsql names it (e.g. ?sslmode=require&timeout=15)");
             }
         }
         return settings;

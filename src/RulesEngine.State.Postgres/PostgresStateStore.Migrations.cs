@@ -53,35 +53,39 @@ public sealed partial class PostgresStateStore
     /// <summary>The newest schema this program writes.</summary>
     public static int SchemaVersion => Migrations[^1].Version;
 
-    /// <summary>Brings the schema up to date; true when the database held no state before (no version table).</summary>
+    /// <summary>Brings the schema up to date; true when this store created it (the database held no state before;
+    /// of several processes starting together on an empty database, exactly one).</summary>
     private bool Migrate()
     {
         using var connection = _source.OpenConnection();
-        var (found, versionTableExisted) = ReadVersion(connection, null);
+        var found = ReadVersion(connection, null);
         StateSchemaException.ThrowIfNewer(Location, found, SchemaVersion);
         if (found == SchemaVersion) return false;
+        var created = false;
         foreach (var migration in Migrations)
         {
             using var transaction = connection.BeginTransaction();
             Run(connection, transaction, "SELECT pg_advisory_xact_lock(@key)", ("key", MigrationLockKey));
             Run(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL)");
-            var (current, _) = ReadVersion(connection, transaction);
+            var current = ReadVersion(connection, transaction);
             StateSchemaException.ThrowIfNewer(Location, current, SchemaVersion);
             if (current >= migration.Version) continue; // another process applied it while we waited for the lock
             migration.Apply((connection, transaction));
             Run(connection, transaction, "INSERT INTO schema_version(version, description, applied_at) VALUES (@version, @description, @at)",
                 ("version", migration.Version), ("description", migration.Description), ("at", DateTimeOffset.UtcNow));
             transaction.Commit();
+            created |= current == 0;
         }
-        return !versionTableExisted;
+        return created;
     }
 
-    private static (long Version, bool TableExists) ReadVersion(NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    /// <summary>0 when the database has no version table (no state yet).</summary>
+    private static long ReadVersion(NpgsqlConnection connection, NpgsqlTransaction? transaction)
     {
         using (var exists = Command(connection, transaction, "SELECT to_regclass('schema_version') IS NOT NULL"))
-            if (exists.ExecuteScalar() is not true) return (0, false);
+            if (exists.ExecuteScalar() is not true) return 0;
         using var version = Command(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
-        return (Convert.ToInt64(version.ExecuteScalar()), true);
+        return Convert.ToInt64(version.ExecuteScalar());
     }
 
     private static void Execute((NpgsqlConnection Connection, NpgsqlTransaction Transaction) db, string sql) =>
