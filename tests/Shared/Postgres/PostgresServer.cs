@@ -18,7 +18,7 @@ namespace RulesEngine.Tests.Postgres;
 /// <c>postgres</c> user (created by Debian's postgresql package) through <c>runuser</c>, and the folder is theirs.
 /// The binaries are looked up in <c>$RULESENGINE_PG_BIN</c>, then /usr/lib/postgresql/*/bin (15 first), then PATH.
 /// </remarks>
-public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
+public sealed class PostgresServer : Xunit.IAsyncLifetime, IAsyncDisposable
 {
     public const string InstallHint = "install the server with `apt-get install -y postgresql` (Debian/Ubuntu), or set RULESENGINE_PG_BIN to the folder that holds initdb and pg_ctl";
     private const string ServiceUser = "postgres";
