@@ -95,6 +95,21 @@ public sealed partial class PostgresStateStore : IStateStore, IStateTransfer
     private void InTransaction(Action<NpgsqlConnection, NpgsqlTransaction> work) =>
         InTransaction((connection, transaction) => { work(connection, transaction); return 0; });
 
+    /// <summary>Several statements in one round trip and one implicit transaction: PostgreSQL commits them together
+    /// or none of them, without the two extra round trips of BEGIN and COMMIT.</summary>
+    private static void Batch(NpgsqlConnection connection, params (string Sql, (string Name, object? Value)[] Parameters)[] statements)
+    {
+        using var batch = new NpgsqlBatch(connection);
+        foreach (var (sql, parameters) in statements)
+        {
+            using var command = Command(connection, sql, parameters); // binds names and values as every other call does
+            var statement = new NpgsqlBatchCommand(command.CommandText);
+            foreach (NpgsqlParameter parameter in command.Parameters) statement.Parameters.Add(parameter.Clone());
+            batch.BatchCommands.Add(statement);
+        }
+        batch.ExecuteNonQuery();
+    }
+
     private static bool IsTransient(NpgsqlException e) =>
         e.IsTransient
         || e is PostgresException { SqlState: var state } && (state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57P0", StringComparison.Ordinal));
