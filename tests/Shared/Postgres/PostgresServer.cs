@@ -169,7 +169,20 @@ public sealed class PostgresServer : Xunit.IAsyncLifetime, IAsyncDisposable
 
     ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
-    private static string FindBinaries()
+    private static string FindBinaries() => FindBinaries(DefaultBinaryFolders());
+
+    /// <summary>The first folder holding both initdb and pg_ctl, or an error saying what is missing and the fix.</summary>
+    internal static string FindBinaries(IEnumerable<string> candidates)
+    {
+        foreach (var folder in candidates)
+        {
+            if (File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl"))) return folder;
+        }
+        throw new InvalidOperationException(
+            "PostgreSQL test server: initdb and pg_ctl were not found in $RULESENGINE_PG_BIN, /usr/lib/postgresql/*/bin or PATH; " + InstallHint);
+    }
+
+    private static List<string> DefaultBinaryFolders()
     {
         var candidates = new List<string>();
         if (Environment.GetEnvironmentVariable("RULESENGINE_PG_BIN") is { Length: > 0 } fromEnvironment) candidates.Add(fromEnvironment);
@@ -179,12 +192,7 @@ public sealed class PostgresServer : Xunit.IAsyncLifetime, IAsyncDisposable
             candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(version => Path.Combine(version, "bin")));
         }
         candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
-        foreach (var folder in candidates)
-        {
-            if (File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl"))) return folder;
-        }
-        throw new InvalidOperationException(
-            "PostgreSQL test server: initdb and pg_ctl were not found in $RULESENGINE_PG_BIN, /usr/lib/postgresql/*/bin or PATH; " + InstallHint);
+        return candidates;
     }
 
     private async Task CheckServiceUserAsync()
