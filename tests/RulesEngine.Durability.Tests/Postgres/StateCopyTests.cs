@@ -36,7 +36,10 @@ public sealed class StateCopyTests(PostgresServer server) : IAsyncLifetime
 
         Assert.True(copyExit == 0, copyText);
         Assert.DoesNotContain(server.Password, copyText);
-        var copied = JObject.Parse(copyText)["copied"]!;
+        var document = JObject.Parse(copyText);
+        Assert.Equal(["from", "to", "copied"], document.Properties().Select(p => p.Name));
+        var copied = (JObject)document["copied"]!;
+        Assert.Equal(["runs", "runItems", "items", "steps", "inFlight", "positions", "flowSwitches"], copied.Properties().Select(p => p.Name));
         Assert.Equal(1, copied.Value<int>("runs"));
         Assert.Equal(9, copied.Value<int>("runItems"));
         Assert.True(copied.Value<int>("positions") >= 1);
