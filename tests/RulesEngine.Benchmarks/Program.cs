@@ -12,9 +12,10 @@ namespace RulesEngine.Benchmarks;
 /// first explanation of each (which compiles the explaining twins of the set); <c>-- sheet-read N</c> measures the
 /// new-rows source's whole-tab read and key comparison on N rows (see <see cref="SheetReadCost"/>);
 /// <c>-- telemetry-cost ROWS [ROUNDS]</c> runs the canonical flow with metrics and traces off and on (see <see cref="TelemetryCost"/>);
-/// <c>-- canonical N</c> runs the canonical flow on N rows against the emulators with the service limits on (see <see cref="CanonicalBench"/>).
+/// <c>-- canonical N</c> runs the canonical flow on N rows against the emulators with the service limits on (see <see cref="CanonicalBench"/>);
 /// <c>-- console-pages [runs] [rowsPerRun] [openEvery]</c> the web console's server time per page and serve's memory
-/// with it on and off (see <see cref="ConsolePages"/>).
+/// with it on and off (see <see cref="ConsolePages"/>);
+/// <c>-- journal N</c> times the journal writes of N rows on SQLite and PostgreSQL (see <see cref="JournalCost"/>).
 /// </summary>
 public static class Program
 {
@@ -30,6 +31,7 @@ public static class Program
             return ConsolePages.Measure(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000,
                 args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000,
                 args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100);
+        if (args is ["journal", var journalRows]) return JournalCost.Measure(int.Parse(journalRows, CultureInfo.InvariantCulture));
         if (args is ["compile", var n, ..])
             return CompileTiming(int.Parse(n, CultureInfo.InvariantCulture), reps: args.Contains("warm") ? 5 : 1);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args,

@@ -35,7 +35,7 @@ internal static class ServeCommand
           --rules DIR             the folder of flow files, watched (default: ./rules)
           --connections FILE      the connections file (default: $RULESENGINE_CONNECTIONS or ./connections.json);
                                   read at start: restart the daemon after changing it
-          --state PATH            the state file, SQLite (default: $RULESENGINE_STATE or ./state/rulesengine.db)
+          --state PATH            the state: a SQLite file or a postgres:// URL (default: $RULESENGINE_STATE or ./state/rulesengine.db)
           --create-state          create the state file when it does not exist (without it, a missing one is an error)
           --max-parallel N        how many different flows may run at once (default 4)
           --stop-timeout SECONDS  how long a stop waits for runs to finish their current step (default 30)
@@ -80,11 +80,19 @@ internal static class ServeCommand
             return RefusedToStart;
         }
 
-        var statePath = Path.GetFullPath(args.StatePath());
-        var newState = !File.Exists(statePath);
+        var statePath = args.StatePath();
+        // A database that is down may come back: exit 1, not 2, so that systemd restarts the unit.
+        int Unavailable(StateUnavailableException e)
+        {
+            console.Error($"serve: {e.Message}");
+            return ExitCode.Failed;
+        }
+        bool newState;
+        try { newState = !StateStores.Exists(statePath); }
+        catch (StateUnavailableException e) { return Unavailable(e); }
         if (newState && !args.Has("create-state"))
         {
-            console.Error($"serve: no state file at {statePath}. A new state file knows no row, so every flow would process " +
+            console.Error($"serve: no {StateStores.Noun(statePath)} at {StateStores.Describe(statePath)}. A new state file knows no row, so every flow would process " +
                 "every row already in its source again (alerts included). Check --state and $RULESENGINE_STATE, or pass " +
                 "--create-state to start with a new state file.");
             return MissingState;
@@ -95,6 +103,9 @@ internal static class ServeCommand
         var connections = ConnectionsFile.Load(args.ConnectionsPath(), registry, problems);
         foreach (var problem in problems) console.Error(problem.ToString());
         if (problems.Count > 0) return RefusedToStart; // a set-up problem: restarting would only repeat it
+        IStateStore store;
+        try { store = StateStores.Open(statePath); }
+        catch (StateUnavailableException e) { return Unavailable(e); }
 
         var options = new SchedulerOptions { MaxParallel = maxParallel, StopTimeout = TimeSpan.FromSeconds(stopTimeout) };
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Environment.CurrentDirectory });
@@ -109,7 +120,7 @@ internal static class ServeCommand
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.StopTimeout + TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRulesEngineTelemetry(builder.Configuration); // metrics (and OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set): docs/monitoring.md
-        builder.Services.AddSingleton<IStateStore>(_ => new SqliteStateStore(statePath));
+        builder.Services.AddSingleton<IStateStore>(_ => store); // opened above, so an unreachable database refuses to start; disposed with the host
         WebConsoleService? webConsole = null;
         // While the console is on, a flow without its own runLink links its runs to the console's run page.
         FlowSet LoadFlowFile(string file) =>
@@ -141,7 +152,7 @@ internal static class ServeCommand
         if (newState)
             Logger(host.Services, "RulesEngine.Scheduler").LogWarning(
                 "New state file {State} (--create-state): it knows no row, so each flow processes the rows already in its source, unless it says \"existingRows\": \"skip\"",
-                statePath);
+                StateStores.Describe(statePath));
         var signals = host.Services.GetRequiredService<StopSignals>();
         var service = host.Services.GetRequiredService<SchedulerService>();
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();

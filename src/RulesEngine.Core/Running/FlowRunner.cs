@@ -25,7 +25,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     /// <summary>Told the row count when it is known and each row as it is recorded (the CLI's progress line).</summary>
     public IRunProgress? Progress { get; init; }
     /// <summary>Where the evaluation notes of <see cref="EvaluationQuarantine"/> are kept (beside a SQLite state
-    /// file by default); null turns quarantine off.</summary>
+    /// file by default, in the machine's application data for a database); null turns quarantine off.</summary>
     public string? QuarantineDirectory { get; init; } = EvaluationQuarantine.DirectoryFor(store);
     private readonly string _owner = LeaseHolder.ForThisProcess();
 
