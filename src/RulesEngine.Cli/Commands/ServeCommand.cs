@@ -1,7 +1,9 @@
+using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using RulesEngine.Cli.CommandLine;
 using RulesEngine.Cli.Hosting;
 using RulesEngine.Cli.Hosting.Logging;
 using RulesEngine.Core.Connections;
@@ -13,63 +15,72 @@ namespace RulesEngine.Cli.Commands;
 
 internal static class ServeCommand
 {
-    public const string Help = """
-        Usage: rulesengine serve [--rules DIR] [--connections FILE] [--state PATH] [--create-state] [--max-parallel N]
-                                 [--stop-timeout SECONDS] [--json-logs]
+    private static readonly Option<bool> CreateState = CommonOptions.Flag("--create-state",
+        "create the state file when it does not exist (without it, a missing one is an error)");
 
-        Runs every switched-on flow of the rules folder on its triggers ("triggers" in the flow file: an interval,
-        cron schedules with a time zone, after another flow) until stopped. A flow never overlaps itself, nor a
-        'run' of it from another process (that trigger is skipped and logged); different flows run in parallel.
-        Adding, editing or deleting a flow file takes effect on its own; a file that stops loading keeps its last
-        good version running and the problem is logged and recorded in history. 'enable'/'disable' take effect
-        within a second. Runs missed while the daemon was down follow each flow's "missedRuns" (default: run once).
-        The state file must exist: a daemon started on a missing one (a wrong --state, an unset $RULESENGINE_STATE)
-        would process every row of every flow again, alerts included. It refuses with exit code 2 unless
-        --create-state says that a new state file is meant (a first installation).
-        SIGTERM or Ctrl+C: runs finish the service call in flight, record it and stop (rows not reached are picked
-        up by the next run); exit code 0. A second signal, or --stop-timeout passing, cuts runs at once (exit 130).
+    private static readonly Option<int?> MaxParallel = CommonOptions.Number("--max-parallel", "N", "how many different flows may run at once (default 4)");
 
-        Options:
-          --rules DIR             the folder of flow files, watched (default: ./rules)
-          --connections FILE      the connections file (default: $RULESENGINE_CONNECTIONS or ./connections.json);
-                                  read at start: restart the daemon after changing it
-          --state PATH            the state file, SQLite (default: $RULESENGINE_STATE or ./state/rulesengine.db)
-          --create-state          create the state file when it does not exist (without it, a missing one is an error)
-          --max-parallel N        how many different flows may run at once (default 4)
-          --stop-timeout SECONDS  how long a stop waits for runs to finish their current step (default 30)
-          --json-logs             one JSON object per log line (for journald, Loki, Elasticsearch, ...)
+    private static readonly Option<int?> StopTimeout = CommonOptions.Number("--stop-timeout", "SECONDS",
+        "how long a stop waits for runs to finish their current step (default 30)");
 
-        Log levels follow the usual Logging__LogLevel__Default=Debug environment variable.
+    private static readonly Option<bool> JsonLogs = CommonOptions.Flag("--json-logs", "one JSON object per log line (for journald, Loki, Elasticsearch, ...)");
 
-        Example:
-          rulesengine serve --rules /etc/rulesengine/rules --connections /etc/rulesengine/connections.json \
-                            --state /var/lib/rulesengine/state.db --json-logs
-        """;
-
-    public static async Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
+    public static VerbCommand Create() => new("serve", "the daemon: run every switched-on flow on its triggers, reload edited files")
     {
-        args.Allow("rules", "connections", "state", "create-state", "max-parallel", "stop-timeout", "json-logs");
-        if (args.Positionals.Count > 0) throw new UsageException("serve takes no positional arguments; name the folder with --rules DIR");
-        var rules = Path.GetFullPath(args.Get("rules") ?? "rules");
+        Details = """
+            Runs every switched-on flow of the rules folder on its triggers ("triggers" in the flow file: an interval,
+            cron schedules with a time zone, after another flow) until stopped. A flow never overlaps itself, nor a
+            'run' of it from another process (that trigger is skipped and logged); different flows run in parallel.
+            Adding, editing or deleting a flow file takes effect on its own; a file that stops loading keeps its last
+            good version running and the problem is logged and recorded in history. 'enable'/'disable' take effect
+            within a second. Runs missed while the daemon was down follow each flow's "missedRuns" (default: run once).
+            The state file must exist: a daemon started on a missing one (a wrong --state, an unset $RULESENGINE_STATE)
+            would process every row of every flow again, alerts included. It refuses with exit code 2 unless
+            --create-state says that a new state file is meant (a first installation).
+            SIGTERM or Ctrl+C: runs finish the service call in flight, record it and stop (rows not reached are picked
+            up by the next run); exit code 0. A second signal, or --stop-timeout passing, cuts runs at once (exit 130).
+            The rules folder is watched; the connections file is read at start: restart the daemon after changing it.
+            Log levels follow the usual Logging__LogLevel__Default=Debug environment variable.
+            """,
+        Examples =
+        [
+            "rulesengine serve --rules /etc/rulesengine/rules --connections /etc/rulesengine/connections.json \\",
+            "                  --state /var/lib/rulesengine/state.db --json-logs",
+        ],
+        ExitCodes = new Dictionary<ExitCode, string>
+        {
+            [ExitCode.Ok] = "stopped by SIGTERM or Ctrl+C after the runs finished their call in flight",
+            [ExitCode.Failed] = "crashed (the systemd unit restarts it)",
+            [ExitCode.Unavailable] = "refused to start on a set-up problem a person must fix: no state file (without --create-state), " +
+                "a connections file that does not load (the systemd unit does not restart it)",
+            [ExitCode.Cancelled] = "a second signal or --stop-timeout cut the runs",
+        },
+        Handler = RunAsync,
+        Options = { CommonOptions.Rules, CommonOptions.Connections, CommonOptions.State, CreateState, MaxParallel, StopTimeout, JsonLogs },
+    };
+
+    private static async Task<ExitCode> RunAsync(ParseResult parse, Console console, CancellationToken cancellationToken)
+    {
+        var rules = Path.GetFullPath(parse.GetValue(CommonOptions.Rules) ?? "rules");
         if (!Directory.Exists(rules)) throw new UsageException($"rules folder '{rules}' not found (pass --rules DIR)");
-        var maxParallel = args.Int("max-parallel") ?? 4;
+        var maxParallel = parse.GetValue(MaxParallel) ?? 4;
         if (maxParallel < 1) throw new UsageException("--max-parallel must be at least 1");
-        var stopTimeout = args.Int("stop-timeout") ?? 30;
+        var stopTimeout = parse.GetValue(StopTimeout) ?? 30;
         if (stopTimeout < 1) throw new UsageException("--stop-timeout must be at least 1 second");
 
-        var statePath = Path.GetFullPath(args.StatePath());
+        var statePath = Path.GetFullPath(CommonOptions.StatePath(parse));
         var newState = !File.Exists(statePath);
-        if (newState && !args.Has("create-state"))
+        if (newState && !parse.GetValue(CreateState))
         {
             console.Error($"serve: no state file at {statePath}. A new state file knows no row, so every flow would process " +
                 "every row already in its source again (alerts included). Check --state and $RULESENGINE_STATE, or pass " +
                 "--create-state to start with a new state file.");
-            return MissingState;
+            return RefusedToStart;
         }
 
         var registry = Composition.Registry();
         var problems = new List<Diagnostic>();
-        var connections = ConnectionsFile.Load(args.ConnectionsPath(), registry, problems);
+        var connections = ConnectionsFile.Load(CommonOptions.ConnectionsPath(parse), registry, problems);
         foreach (var problem in problems) console.Error(problem.ToString());
         if (problems.Count > 0) return RefusedToStart; // a set-up problem: restarting would only repeat it
 
@@ -79,7 +90,7 @@ internal static class ServeCommand
         builder.Logging.ClearProviders();
         // Our own formatters: the stock ones print the engine's key/value scopes as a type name, and their JSON
         // keys are PascalCase (docs/json-output.md is the contract for both).
-        builder.Logging.AddConsole(o => o.FormatterName = args.Has("json-logs") ? JsonLogFormatter.FormatterName : PlainLogFormatter.FormatterName);
+        builder.Logging.AddConsole(o => o.FormatterName = parse.GetValue(JsonLogs) ? JsonLogFormatter.FormatterName : PlainLogFormatter.FormatterName);
         builder.Logging.AddConsoleFormatter<JsonLogFormatter, ConsoleFormatterOptions>();
         builder.Logging.AddConsoleFormatter<PlainLogFormatter, ConsoleFormatterOptions>();
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
@@ -106,16 +117,13 @@ internal static class ServeCommand
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         await using var stopOnCancel = cancellationToken.Register(lifetime.StopApplication); // in-process callers
         await host.RunAsync(CancellationToken.None);
-        return service.StoppedGracefully ? 0 : 130;
+        return service.StoppedGracefully ? ExitCode.Ok : ExitCode.Cancelled;
     }
 
-    /// <summary>The exit code when serve refuses to start on a set-up problem a person must fix: the state file is
-    /// missing and --create-state was not given, or the connections file does not load. The systemd unit does not
-    /// restart on it (RestartPreventExitStatus); a crash (exit 1) is restarted.</summary>
-    public const int RefusedToStart = 2;
-
-    /// <summary>The exit code when the state file is missing and --create-state was not given.</summary>
-    public const int MissingState = RefusedToStart;
+    /// <summary>Serve refuses to start on a set-up problem a person must fix: the state file is missing and
+    /// --create-state was not given, or the connections file does not load. The systemd unit does not restart on it
+    /// (RestartPreventExitStatus); a crash (exit 1) is restarted.</summary>
+    private const ExitCode RefusedToStart = ExitCode.Unavailable;
 
     private static ILogger Logger(IServiceProvider services, string category) =>
         services.GetRequiredService<ILoggerFactory>().CreateLogger(category);
