@@ -38,6 +38,7 @@ internal static class CommandTree
         if (root.Name != ProgramName) root.Aliases.Add(ProgramName);
         var help = root.Options.OfType<HelpOption>().Single();
         if (help.Action is HelpAction action) action.MaxWidth = HelpText.Width;
+        root.Options.OfType<VersionOption>().Single().Action = new ProgramVersionAction();
         return root;
     }
 }
