@@ -14,6 +14,9 @@ public static class CliApp
     /// <summary>Built once: the tree is read-only after construction, so concurrent in-process calls share it.</summary>
     private static readonly RootCommand Root = CommandTree.Build();
 
+    /// <summary>No response files: "@name" stays a plain argument, as it always was (a flow file may be named so).</summary>
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
+
     /// <summary>Every verb (run.ps1 must offer each that people run).</summary>
     internal static IReadOnlyCollection<string> VerbNames => [.. Root.Subcommands.Select(c => c.Name)];
 
@@ -33,7 +36,7 @@ public static class CliApp
             ["help", .. var verbAndMore] => [.. verbAndMore, "--help"],
             _ => args,
         };
-        var parse = Root.Parse(args);
+        var parse = Root.Parse(args, Parsing);
         if (parse.Action is HelpAction)
         {
             var generated = new StringWriter();

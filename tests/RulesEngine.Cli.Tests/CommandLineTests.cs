@@ -88,6 +88,17 @@ public sealed partial class CommandLineTests
         Assert.Contains($"no state file at {state}", result.Errors, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnArgumentStartingWithAt_IsAPlainArgument_NotAResponseFile()
+    {
+        // System.CommandLine would read "@name" as a file of more arguments; here it stays a flow path, as it always was.
+        var result = await CliResult.RunAsync("validate", "@no-such-flow.json", "--connections", Path.Combine(Repo.Root, "connections.json"));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("@no-such-flow.json", result.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("esponse file", result.All, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "run" }, "run: missing <flow.json>: the flow file")]
     [InlineData(new[] { "run", "a.json", "b.json" }, "run: unexpected argument 'b.json'")]

@@ -18,8 +18,6 @@ internal static class CommonOptions
 
     public static readonly Option<string> Rules = Value("--rules", "DIR", "the folder of flow files (default: ./rules)");
 
-    public static readonly Option<bool> Json = Flag("--json", "print the result as camelCase JSON, for scripts (docs/json-output.md)");
-
     public static readonly Option<bool> Wait = Flag("--wait", "if the flow is already running, wait for that run to end instead of exiting");
 
     public static readonly Option<bool> FailOnOpen = Flag("--fail-on-open", "exit 5 when rows need a person (for scripts and CI; without it such a run exits 0)");
