@@ -86,14 +86,16 @@ internal static class ReplayCommand
 
         RunReport report;
         using (var progress = new RunProgressReporter(console, "replay", cancellationToken)) // a line every few seconds; on Ctrl+C what was done
-        try
         {
-            report = await new FlowRunner(store) { Progress = progress }.ReplayAsync(flow, items, parse.GetValue(Force), cancellationToken, waitForLease: parse.GetValue(CommonOptions.Wait));
-        }
-        catch (FlowBusyException e)
-        {
-            console.Error(e.Message);
-            return ExitCode.Busy;
+            try
+            {
+                report = await new FlowRunner(store) { Progress = progress }.ReplayAsync(flow, items, parse.GetValue(Force), cancellationToken, waitForLease: parse.GetValue(CommonOptions.Wait));
+            }
+            catch (FlowBusyException e)
+            {
+                console.Error(e.Message);
+                return ExitCode.Busy;
+            }
         }
         ReportPrinter.PrintRun(report, console, replayed: true);
         if (report.Status != RunStatus.Completed) return ExitCode.Unavailable;

@@ -54,14 +54,16 @@ internal static class RunCommand
         }
         RunReport report;
         using (var progress = new RunProgressReporter(console, "run", cancellationToken)) // a line every few seconds; on Ctrl+C what was done
-        try
         {
-            report = await new FlowRunner(store) { ItemsRead = Announce, Progress = progress }.RunAsync(flow, cancellationToken, waitForLease: parse.GetValue(CommonOptions.Wait));
-        }
-        catch (FlowBusyException e)
-        {
-            console.Error(e.Message);
-            return ExitCode.Busy;
+            try
+            {
+                report = await new FlowRunner(store) { ItemsRead = Announce, Progress = progress }.RunAsync(flow, cancellationToken, waitForLease: parse.GetValue(CommonOptions.Wait));
+            }
+            catch (FlowBusyException e)
+            {
+                console.Error(e.Message);
+                return ExitCode.Busy;
+            }
         }
         Announce(null); // the source could not be read: still say the file is new, first
         ReportPrinter.PrintRun(report, console);
