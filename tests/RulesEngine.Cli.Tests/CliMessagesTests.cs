@@ -139,7 +139,7 @@ public sealed class CliMessagesTests
         var script = File.ReadAllText(Path.Combine(Repo.Root, "run.ps1"));
         var offered = System.Text.RegularExpressions.Regex.Match(script, @"ValidateSet\(([^)]*)\)").Groups[1].Value
             .Split(',').Select(v => v.Trim().Trim('\'')).ToHashSet(StringComparer.Ordinal);
-        string[] editorVerbs = ["schema", "list", "init", "sample"]; // editor support: run directly, not through the script
+        string[] editorVerbs = ["schema", "list", "init", "sample", "completion"]; // editor and shell support: run directly, not through the script
 
         foreach (var verb in CliApp.VerbNames.Except(editorVerbs))
             Assert.Contains(verb == "test" ? "test-flow" : verb, offered);

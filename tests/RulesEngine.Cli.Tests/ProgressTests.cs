@@ -125,7 +125,8 @@ public sealed class ProgressTests
     private static ItemReport Row(int number, RowStatus status, bool failedStep = false) =>
         new(new SourceItem($"key{number}", number, new Dictionary<string, string> { ["Email"] = $"row{number}@example.com" }, ""), status,
             failedStep ? [new StepReport("update", "helpCrunch.updateContact", OutcomeStatus.Failed, 0, "no contact", new Dictionary<string, string>())] : [],
-            "") { Attention = failedStep ? new RowAttention("update failed: no contact") : RowAttention.None };
+            "")
+        { Attention = failedStep ? new RowAttention("update failed: no contact") : RowAttention.None };
 
     private static List<string> Lines(StringWriter writer) =>
         [.. writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];

@@ -76,6 +76,27 @@ public sealed class ReplayRowIdentityTests
         Assert.Empty(sandbox.Services.Telegram.SentMessages);
     }
 
+    /// <summary>"No such row" is one exit code everywhere (issue 12 item 6): replay used to say 4 where test and
+    /// sample said 2.</summary>
+    [Fact]
+    public async Task ReplayOfARowThatDoesNotExist_ExitsTwo_AsTestAndSampleDo()
+    {
+        await using var sandbox = await Sandbox.StartAsync(Sandbox.Ben);
+        var run = await sandbox.RunAsync(Repo.CanonicalFlow);
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        var neverRecorded = await ReplayAsync(sandbox, "--row", "40");
+        var notInThatRun = await ReplayAsync(sandbox, "--run", Sandbox.RunIdOf(run), "--row", "40");
+        var sample = await CliResult.RunAsync("sample", Repo.CanonicalFlow, "--row", "40", "--connections", sandbox.ConnectionsPath);
+        var test = await sandbox.TestAsync(Repo.CanonicalFlow, "--row", "40");
+
+        Assert.True(neverRecorded.ExitCode == 2, neverRecorded.ToString());
+        Assert.Contains("row 40 was never recorded", neverRecorded.Errors, StringComparison.Ordinal);
+        Assert.True(notInThatRun.ExitCode == 2, notInThatRun.ToString());
+        Assert.Contains("recorded no row 40", notInThatRun.Errors, StringComparison.Ordinal);
+        Assert.True(sample.ExitCode == 2 && test.ExitCode == 2, sample + "\n" + test);
+    }
+
     [Fact]
     public async Task History_EscapesControlCharactersOfTheCells()
     {

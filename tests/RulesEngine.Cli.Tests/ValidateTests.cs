@@ -47,6 +47,7 @@ public sealed class ValidateTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // real process or real wait (CONTRIBUTING.md)
     public async Task Validate_AsARealProcess_PrintsTheSamePositionsAsInProcess()
     {
         await using var sandbox = await Sandbox.StartAsync();

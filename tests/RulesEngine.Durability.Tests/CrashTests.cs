@@ -12,6 +12,7 @@ namespace RulesEngine.Durability.Tests;
 /// records must show every row's effect exactly once. RULESENGINE_CRASH_ITERATIONS sets the number of kills (default
 /// 25) and RULESENGINE_CRASH_ROWS the rows (default 300), for a longer soak by hand.
 /// </summary>
+[Trait("Category", "Slow")] // real processes (the built rulesengine, killed with -9) (CONTRIBUTING.md)
 public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private TestBed _bed = null!;

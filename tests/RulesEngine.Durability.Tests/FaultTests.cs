@@ -11,6 +11,7 @@ namespace RulesEngine.Durability.Tests;
 /// past the timeout, a dropped connection) become retries, and what is still unanswered after them is held (pending,
 /// with its reason), never routed to create or alert; the next run finishes it.
 /// </summary>
+[Trait("Category", "Slow")] // real waits: faults that answer after seconds so clients time out (CONTRIBUTING.md)
 public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private TestBed _bed = null!;

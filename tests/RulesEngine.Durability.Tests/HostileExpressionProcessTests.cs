@@ -11,6 +11,7 @@ namespace RulesEngine.Durability.Tests;
 /// process that dies while evaluating a row leaves a note, and the next run records that row as failed
 /// (quarantine) instead of evaluating it again.
 /// </summary>
+[Trait("Category", "Slow")] // real processes (CONTRIBUTING.md)
 public sealed class HostileExpressionProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Generous = TimeSpan.FromMinutes(3);

@@ -12,6 +12,7 @@ namespace RulesEngine.Durability.Tests;
 /// rows it did, not "running" forever with "rows 0". Item 4: <c>serve</c> does not start on a missing state file
 /// unless told to create it.
 /// </summary>
+[Trait("Category", "Slow")] // real processes (CONTRIBUTING.md)
 public sealed class OutcomeProcessTests : IAsyncLifetime
 {
     private static readonly TimeSpan Generous = TimeSpan.FromMinutes(2);

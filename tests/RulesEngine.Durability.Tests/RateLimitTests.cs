@@ -16,6 +16,7 @@ namespace RulesEngine.Durability.Tests;
 /// is asserted holds on any machine: every row gets through, nothing is held or sent twice. The pacing itself is
 /// checked on a fake clock (Telegram: SendMessageTests.SendMessage_PacesMessagesToOneChat_InsteadOfHitting429).</para>
 /// </summary>
+[Trait("Category", "Slow")] // real waits: pacing at the services' limits, on the system clock (CONTRIBUTING.md)
 public sealed class RateLimitTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private TestBed _bed = null!;

@@ -12,6 +12,7 @@ namespace RulesEngine.Durability.Tests;
 /// be cut at --stop-timeout) and HelpCrunch must receive no request after the signal. Asserted on the requests, not on
 /// wall-clock time.
 /// </summary>
+[Trait("Category", "Slow")] // real processes stopped by signals (CONTRIBUTING.md)
 public sealed class StopTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);

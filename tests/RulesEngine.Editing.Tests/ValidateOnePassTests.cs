@@ -65,6 +65,7 @@ public sealed class ValidateOnePassTests : IDisposable
         """;
 
     [Fact]
+    [Trait("Category", "Slow")] // real process or real wait (CONTRIBUTING.md)
     public async Task Validate_ReportsStructuralAndCSharpErrors_OfDifferentSteps_InOnePass()
     {
         var flow = Write("mixed.json", Mixed);
@@ -87,6 +88,7 @@ public sealed class ValidateOnePassTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // real process or real wait (CONTRIBUTING.md)
     public async Task Validate_MissingSecret_IsOneWarningNamingIt_WithoutCSharpErrors_AndExitCode0()
     {
         var flow = Write("uses-columns.json", UsesColumns);
@@ -101,6 +103,7 @@ public sealed class ValidateOnePassTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // real process or real wait (CONTRIBUTING.md)
     public async Task Validate_RequireSecrets_AndRun_MakeTheMissingSecretOneError()
     {
         var flow = Write("uses-columns.json", UsesColumns);
@@ -119,6 +122,7 @@ public sealed class ValidateOnePassTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // real process or real wait (CONTRIBUTING.md)
     public async Task ValidateJson_CarriesTheSeverity_AndCountsWarningsApart()
     {
         var flow = Write("uses-columns.json", UsesColumns);

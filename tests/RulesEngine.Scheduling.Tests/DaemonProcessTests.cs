@@ -8,6 +8,7 @@ namespace RulesEngine.Scheduling.Tests;
 /// The daemon as operators run it: a real <c>rulesengine serve</c> process against the emulators of the three
 /// services, flow files in a folder, a state file, signals. These wait on real time (a second-long interval).
 /// </summary>
+[Trait("Category", "Slow")] // real processes (the daemon) (CONTRIBUTING.md)
 public sealed class DaemonProcessTests : IAsyncLifetime
 {
     private const string Spreadsheet = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789e2e";

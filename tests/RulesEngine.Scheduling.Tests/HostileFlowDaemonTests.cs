@@ -10,6 +10,7 @@ namespace RulesEngine.Scheduling.Tests;
 /// daemon and every flow gone, crash-looping under systemd). Now those rows fail with an error, the hostile flow goes
 /// on to its later rows, and the healthy flow keeps running.
 /// </summary>
+[Trait("Category", "Slow")] // real processes (the daemon) (CONTRIBUTING.md)
 public sealed class HostileFlowDaemonTests : IAsyncLifetime
 {
     private const string Spreadsheet = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789hst";

@@ -14,6 +14,7 @@ namespace RulesEngine.Scheduling.Tests;
 /// methods on a background thread can hold it a while on a busy machine). Now it runs alone, follows only the
 /// contexts its own reloads replaced (weak references), and collects until they are gone, with a generous bound
 /// instead of a fixed number of GCs.</para></summary>
+[Trait("Category", "Slow")] // a scale run: hundreds of compilations and forced collections (CONTRIBUTING.md)
 [Collection(Alone.Name)]
 public sealed class ReloadMemoryTests(ITestOutputHelper output)
 {

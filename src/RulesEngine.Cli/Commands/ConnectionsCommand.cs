@@ -1,4 +1,6 @@
+using System.CommandLine;
 using Newtonsoft.Json.Linq;
+using RulesEngine.Cli.CommandLine;
 using RulesEngine.Core.Connections;
 using RulesEngine.Core.Flows;
 
@@ -6,42 +8,55 @@ namespace RulesEngine.Cli.Commands;
 
 internal static class ConnectionsCommand
 {
-    public const string Help = """
-        Usage: rulesengine connections test [NAME ...] [--connections FILE] [--json]
-
-        Loads the connections file (every entry, or the named ones), resolves their secrets and runs each connection
-        type's self-test: one harmless request that proves the settings work, so a wrong token or an unreachable
-        server shows up before a flow needs it. helpCrunch: a read-only contact search for an address that cannot
-        exist; telegram: getMe; email: connect, negotiate security and sign in, then QUIT (no message is sent).
-        googleSheets has no self-test (every request names a spreadsheet): use 'rulesengine sample <flow>'.
-        Nothing is written anywhere and no state file is used.
-
-        Options:
-          --connections FILE   the connections file (default: $RULESENGINE_CONNECTIONS or ./connections.json)
-          --json               print the results as JSON, for scripts
-
-        Exit codes: 0 every connection loaded and no self-test failed, 1 otherwise, 64 usage.
-
-        Examples:
-          rulesengine connections test
-          rulesengine connections test helpcrunch telegram --connections /etc/rulesengine/connections.json
-        """;
-
-    public static async Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
+    private static readonly Argument<string[]> Names = new("NAME")
     {
-        args.Allow("connections", "json");
-        if (args.Positionals.Count == 0 || args.Positionals[0] != "test")
-            throw new UsageException("say what to do with the connections: 'rulesengine connections test [NAME ...]'");
+        Description = "the connections to test (default: every entry of the connections file)",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private static readonly Option<bool> JsonOutput = CommonOptions.Flag("--json", "print the results as JSON, for scripts");
+
+    /// <summary>"connections" only groups its verbs; "connections test" does the work.</summary>
+    public static VerbCommand Create() => new("connections", "load the connections and run each type's self-test request (token, server)")
+    {
+        new VerbCommand("test", "load the connections and run each type's self-test request (token, server)")
+        {
+            Details = """
+                Loads the connections file (every entry, or the named ones), resolves their secrets and runs each connection
+                type's self-test: one harmless request that proves the settings work, so a wrong token or an unreachable
+                server shows up before a flow needs it. helpCrunch: a read-only contact search for an address that cannot
+                exist; telegram: getMe; email: connect, negotiate security and sign in, then QUIT (no message is sent).
+                googleSheets has no self-test (every request names a spreadsheet): use 'rulesengine sample <flow>'.
+                Nothing is written anywhere and no state file is used.
+                """,
+            Examples =
+            [
+                "rulesengine connections test",
+                "rulesengine connections test helpcrunch telegram --connections /etc/rulesengine/connections.json",
+            ],
+            ExitCodes = new Dictionary<ExitCode, string>
+            {
+                [ExitCode.Ok] = "every connection loaded and no self-test failed",
+                [ExitCode.Failed] = "otherwise",
+            },
+            Handler = TestAsync,
+            Arguments = { Names },
+            Options = { CommonOptions.Connections, JsonOutput },
+        },
+    };
+
+    private static async Task<ExitCode> TestAsync(ParseResult parse, Console console, CancellationToken cancellationToken)
+    {
         var registry = Composition.Registry();
         var fileProblems = new List<Diagnostic>();
-        var file = ConnectionsFile.Load(args.ConnectionsPath(), registry, fileProblems);
-        var names = args.Positionals.Skip(1).ToList();
+        var file = ConnectionsFile.Load(CommonOptions.ConnectionsPath(parse), registry, fileProblems);
+        var names = parse.GetValue(Names)?.ToList() ?? [];
         var results = await ConnectionCheck.RunAsync(file, registry, names, cancellationToken);
         // Problems of the file itself (not of one entry) come first; each entry's problems come with its result.
         var reported = results.SelectMany(r => r.Problems).ToHashSet();
         var general = fileProblems.Where(p => !reported.Contains(p)).ToList();
 
-        if (args.Has("json"))
+        if (parse.GetValue(JsonOutput))
         {
             console.Out(new JObject
             {
@@ -73,7 +88,7 @@ internal static class ConnectionsCommand
             }
         }
         var ok = general.Count == 0 && results.All(r => r.Status is ConnectionCheckStatus.Passed or ConnectionCheckStatus.NoSelfTest);
-        return ok ? 0 : 1;
+        return ok ? ExitCode.Ok : ExitCode.Failed;
     }
 
     private static JObject Json(Diagnostic d) => new()

@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Reflection;
 using Newtonsoft.Json.Linq;
+using RulesEngine.Cli.CommandLine;
 using RulesEngine.Cli.Demo;
 using RulesEngine.Core.Running;
 using RulesEngine.Core.State;
@@ -8,38 +10,48 @@ namespace RulesEngine.Cli.Commands;
 
 internal static class DemoCommand
 {
-    public const string Help = """
-        Usage: rulesengine demo [--keep DIR] [--rows N] [--unpaced]
+    private static readonly Option<string> Keep = CommonOptions.Value("--keep", "DIR",
+        "keep the demo's files (connections, flow, state) in DIR instead of a temporary folder");
 
-        Starts emulators of Google Sheets, HelpCrunch and Telegram on 127.0.0.1, seeds a sheet and a contact so that
-        all three paths of the canonical flow (rules/helpcrunch-contacts.json) occur, runs the flow against them and
-        prints what happened, the Telegram alert included. Then adds a row and runs again, to show that only the new
-        row is processed. Nothing leaves this machine.
-          row 2: the contact exists            -> update succeeds
-          row 3: no such contact               -> update fails, create succeeds
-          row 4: locale 'xx' is not ISO 639-1  -> update and create fail, a Telegram alert is sent
+    private static readonly Option<int?> Rows = CommonOptions.Number("--rows", "N",
+        "add N more generated rows (half of them existing contacts) to measure throughput");
 
-        Options:
-          --keep DIR   keep the demo's files (connections, flow, state) in DIR instead of a temporary folder
-          --rows N     add N more generated rows (half of them existing contacts) to measure throughput
-          --unpaced    switch off the connections' pacing (HelpCrunch allows 120 requests a minute), to measure
-                       the engine rather than the service's limit
+    private static readonly Option<bool> Unpaced = CommonOptions.Flag("--unpaced",
+        "switch off the connections' pacing (HelpCrunch allows 120 requests a minute), to measure the engine rather than the service's limit");
 
-        Example:
-          rulesengine demo
-        """;
+    public static VerbCommand Create() => new("demo", "run the canonical flow against built-in emulators of the three services")
+    {
+        Details = """
+            Starts emulators of Google Sheets, HelpCrunch and Telegram on 127.0.0.1, seeds a sheet and a contact so that
+            all three paths of the canonical flow (rules/helpcrunch-contacts.json) occur, runs the flow against them and
+            prints what happened, the Telegram alert included. Then adds a row and runs again, to show that only the new
+            row is processed. Nothing leaves this machine.
+              row 2: the contact exists            -> update succeeds
+              row 3: no such contact               -> update fails, create succeeds
+              row 4: locale 'xx' is not ISO 639-1  -> update and create fail, a Telegram alert is sent
+            """,
+        Examples = ["rulesengine demo"],
+        ExitCodes = new Dictionary<ExitCode, string>
+        {
+            [ExitCode.Ok] = "when both runs completed",
+            [ExitCode.Failed] = "when the canonical flow does not load",
+            [ExitCode.Unavailable] = "when a run could not read the emulated sheet",
+        },
+        Handler = RunAsync,
+        Options = { Keep, Rows, Unpaced },
+    };
 
     private const string SpreadsheetId = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789demo";
     private const string Sheet = "Contacts";
 
-    public static async Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
+    private static async Task<ExitCode> RunAsync(ParseResult parse, Console console, CancellationToken cancellationToken)
     {
-        args.Allow("keep", "rows", "unpaced");
-        var directory = args.Get("keep") ?? Path.Combine(Path.GetTempPath(), "rulesengine-demo-" + Guid.NewGuid().ToString("N")[..8]);
-        await using var services = await EmulatedServices.StartAsync(directory, paced: !args.Has("unpaced"));
+        var keep = parse.GetValue(Keep);
+        var directory = keep ?? Path.Combine(Path.GetTempPath(), "rulesengine-demo-" + Guid.NewGuid().ToString("N")[..8]);
+        await using var services = await EmulatedServices.StartAsync(directory, paced: !parse.GetValue(Unpaced));
         try
         {
-            Seed(services, args.Int("rows") ?? 0);
+            Seed(services, parse.GetValue(Rows) ?? 0);
             var flowPath = Path.Combine(directory, "helpcrunch-contacts.json");
             await File.WriteAllTextAsync(flowPath, CanonicalFlow(), cancellationToken);
             console.Out($"emulators: Google Sheets {services.Sheets.BaseUrl}, HelpCrunch {services.HelpCrunch.BaseUrl}, Telegram {services.Telegram.BaseUrl}");
@@ -47,7 +59,7 @@ internal static class DemoCommand
             console.Out("");
 
             var flow = FlowSession.LoadOne(flowPath, services.ConnectionsPath, console);
-            if (flow is null) return 1;
+            if (flow is null) return ExitCode.Failed;
             using var store = new SqliteStateStore(Path.Combine(directory, "state.db"));
             var runner = new FlowRunner(store);
 
@@ -73,11 +85,11 @@ internal static class DemoCommand
             console.Out("HelpCrunch contacts now:");
             foreach (var contact in services.HelpCrunch.Contacts)
                 console.Out($"  #{contact["id"]} {contact["email"]} {contact["name"]} locale={contact["locale"]} company={contact["company"]}");
-            return first.Status == RunStatus.Completed && second.Status == RunStatus.Completed ? 0 : 2;
+            return first.Status == RunStatus.Completed && second.Status == RunStatus.Completed ? ExitCode.Ok : ExitCode.Unavailable;
         }
         finally
         {
-            if (args.Get("keep") is null)
+            if (keep is null)
             {
                 try { Directory.Delete(directory, recursive: true); }
                 catch (IOException) { /* a scratch folder left behind is harmless */ }

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using RulesEngine.Cli.CommandLine;
 using RulesEngine.Core.Flows;
 using RulesEngine.Core.Scheduling;
 using RulesEngine.Core.State;
@@ -7,33 +9,36 @@ namespace RulesEngine.Cli.Commands;
 /// <summary><c>enable</c> and <c>disable</c>: the persisted on/off switch a running daemon reads every second.</summary>
 internal static class EnableCommand
 {
-    public const string Help = """
-        Usage: rulesengine enable <flow name> [--rules DIR] [--state PATH]
+    /// <summary>The flow's name as 'status' shows it (shared with disable).</summary>
+    internal static readonly Argument<string> FlowName = new("flow name") { Description = "the flow's \"name\", as 'status' shows it" };
 
-        Switches the flow on: the daemon (serve) runs it on its triggers again. A running daemon picks the switch
-        up within a second; no restart. Flows are on until switched off. 'run' works whether a flow is on or off.
-        The name must be a flow of the rules folder or one the state file has runs of; otherwise nothing is
-        written and the exit code is 1 (a typo must not look like success).
-
-        Options:
-          --rules DIR    the folder of flow files the name is looked up in (default: ./rules)
-          --state PATH   the state: a SQLite file or a postgres:// URL (default: $RULESENGINE_STATE or ./state/rulesengine.db)
-
-        Example:
-          rulesengine enable helpcrunch-contacts
-        """;
-
-    public static Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken) =>
-        Switch(args, console, enabled: true);
-
-    internal static Task<int> Switch(Arguments args, Console console, bool enabled)
+    public static VerbCommand Create() => new("enable", "switch a flow on for the daemon (takes effect within a second)")
     {
-        args.Allow("rules", "state");
-        if (args.Positionals.Count != 1) throw new UsageException("name exactly one flow (its \"name\", as 'status' shows it)");
-        var flow = args.Positionals[0];
-        var rules = Path.GetFullPath(args.Get("rules") ?? "rules");
+        Details = """
+            Switches the flow on: the daemon (serve) runs it on its triggers again. A running daemon picks the switch
+            up within a second; no restart. Flows are on until switched off. 'run' works whether a flow is on or off.
+            The name must be a flow of the rules folder (--rules, where the name is looked up) or one the state file has
+            runs of; otherwise nothing is written (a typo must not look like success).
+            """,
+        Examples = ["rulesengine enable helpcrunch-contacts"],
+        ExitCodes = SwitchExitCodes,
+        Handler = (parse, console, _) => Switch(parse, console, enabled: true),
+        Arguments = { FlowName },
+        Options = { CommonOptions.Rules, CommonOptions.State },
+    };
+
+    internal static readonly IReadOnlyDictionary<ExitCode, string> SwitchExitCodes = new Dictionary<ExitCode, string>
+    {
+        [ExitCode.Ok] = "switched",
+        [ExitCode.Failed] = "when no flow of that name is in the rules folder or the history (nothing is switched)",
+    };
+
+    internal static Task<ExitCode> Switch(ParseResult parse, Console console, bool enabled)
+    {
+        var flow = parse.GetRequiredValue(FlowName);
+        var rules = Path.GetFullPath(parse.GetValue(CommonOptions.Rules) ?? "rules");
         var inFolder = Directory.Exists(rules) ? FlowCatalog.FindFiles(rules).Select(f => FlowHeader.Read(f).Name).ToList() : [];
-        using var store = StateStores.Open(args.StatePath());
+        using var store = StateStores.Open(CommonOptions.StatePath(parse));
         if (!inFolder.Contains(flow, StringComparer.Ordinal) && store.ListRuns(flow, 1).Count == 0)
         {
             var known = inFolder.Concat(store.ListRuns(null, 200).Select(r => r.Flow)).Distinct(StringComparer.Ordinal).ToList();

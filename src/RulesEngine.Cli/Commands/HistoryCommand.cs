@@ -1,3 +1,5 @@
+using System.CommandLine;
+using RulesEngine.Cli.CommandLine;
 using RulesEngine.Cli.Output;
 using RulesEngine.Core.State;
 
@@ -5,58 +7,69 @@ namespace RulesEngine.Cli.Commands;
 
 internal static class HistoryCommand
 {
-    public const string Help = """
-        Usage: rulesengine history [flow] [--run ID] [--failed] [--json] [--limit N] [--state PATH]
+    private static readonly Argument<string?> Flow = new("flow") { Description = "a flow's name: only its runs", Arity = ArgumentArity.ZeroOrOne };
 
-        Without --run: the latest runs (of one flow, or of all), newest first, with their row counts. A run whose
-        process ended before it finished (kill -9, a crash) shows as "interrupted", with the rows it did.
-        With --run ID: every row of that run (its number then, and its first cells, so rows can be told apart after
-        rows were inserted above) and what each step did, with its error text.
-        A row "needs a person" when it is held, stopped on an error, its delivery is unknown, or a step failed and the
-        flow did not handle it. A failure the flow handled (an update that failed, then a create that succeeded; or
-        an alert that was delivered) does not: see docs/durability.md.
-        A held row is shown as "pending" with the reason: the service gave no answer (unreachable, timed out, kept
-        failing after the retries), so the row was not routed anywhere; the next run retries it. A row held in an
-        old run and finished later says so ("done later in run ...").
-        With a flow and --failed but no --run: the rows of that flow that still need a person, the latest line of
-        each: what 'replay --failed' would run again.
+    private static readonly Option<string> Run = CommonOptions.Value("--run", "ID", "show one run's rows");
 
-        Options:
-          --run ID       show one run's rows
-          --failed       only rows that need a person (with --run), or runs that had any (or did not complete)
-          --json         machine-readable output
-          --limit N      how many runs to list (default 20)
-          --state PATH   the state: a SQLite file or a postgres:// URL (default: $RULESENGINE_STATE or ./state/rulesengine.db)
+    private static readonly Option<bool> Failed = CommonOptions.Flag("--failed",
+        "only rows that need a person (with --run), or runs that had any (or did not complete)");
 
-        Exit code 0; 1 when there is no state file, or no run with that ID.
+    private static readonly Option<bool> JsonOutput = CommonOptions.Flag("--json", "machine-readable output");
 
-        Examples:
-          rulesengine history
-          rulesengine history helpcrunch-contacts --failed
-          rulesengine history --run 20261125-101500-a1b2c3 --json
-        """;
+    private static readonly Option<int?> Limit = CommonOptions.Number("--limit", "N", "how many runs to list (default 20)");
 
-    public static Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
+    public static VerbCommand Create() => new("history", "show recorded runs and what happened to each row")
     {
-        args.Allow("run", "failed", "json", "limit", "state");
-        var limit = args.Int("limit") ?? 20;
+        Details = """
+            Without --run: the latest runs (of one flow, or of all), newest first, with their row counts. A run whose
+            process ended before it finished (kill -9, a crash) shows as "interrupted", with the rows it did.
+            With --run ID: every row of that run (its number then, and its first cells, so rows can be told apart after
+            rows were inserted above) and what each step did, with its error text.
+            A row "needs a person" when it is held, stopped on an error, its delivery is unknown, or a step failed and the
+            flow did not handle it. A failure the flow handled (an update that failed, then a create that succeeded; or
+            an alert that was delivered) does not: see docs/durability.md.
+            A held row is shown as "pending" with the reason: the service gave no answer (unreachable, timed out, kept
+            failing after the retries), so the row was not routed anywhere; the next run retries it. A row held in an
+            old run and finished later says so ("done later in run ...").
+            With a flow and --failed but no --run: the rows of that flow that still need a person, the latest line of
+            each: what 'replay --failed' would run again.
+            """,
+        Examples =
+        [
+            "rulesengine history",
+            "rulesengine history helpcrunch-contacts --failed",
+            "rulesengine history --run 20261125-101500-a1b2c3 --json",
+        ],
+        ExitCodes = new Dictionary<ExitCode, string>
+        {
+            [ExitCode.Ok] = "the runs or rows were shown (none is not an error)",
+            [ExitCode.Failed] = "when there is no state file, or no run with that ID",
+        },
+        Handler = RunAsync,
+        Arguments = { Flow },
+        Options = { Run, Failed, JsonOutput, Limit, CommonOptions.State },
+    };
+
+    private static Task<ExitCode> RunAsync(ParseResult parse, Console console, CancellationToken cancellationToken)
+    {
+        var limit = parse.GetValue(Limit) ?? 20;
         if (limit < 1) throw new UsageException("--limit must be at least 1");
-        var statePath = args.StatePath();
+        var statePath = CommonOptions.StatePath(parse);
         if (!StateStores.Exists(statePath))
         {
             console.Error($"no {StateStores.Noun(statePath)} at {StateStores.Describe(statePath)}: nothing has run yet (or pass --state)");
-            return Task.FromResult(1);
+            return Task.FromResult(ExitCode.Failed);
         }
         using var store = StateStores.Open(statePath);
-        var failedOnly = args.Has("failed");
-        var json = args.Has("json");
-        if (args.Get("run") is { } runId)
+        var failedOnly = parse.GetValue(Failed);
+        var json = parse.GetValue(JsonOutput);
+        if (parse.GetValue(Run) is { } runId)
         {
             var run = store.GetRun(runId);
             if (run is null)
             {
                 console.Error($"no run '{runId}' in {store.Location}");
-                return Task.FromResult(1);
+                return Task.FromResult(ExitCode.Failed);
             }
             var rows = store.ListRows(runId).Where(r => !failedOnly || r.Attention.NeedsPerson).ToList();
             if (json)
@@ -74,9 +87,9 @@ internal static class HistoryCommand
                 PrintRun(run, console);
                 foreach (var row in rows) PrintRow(row, run, console);
             }
-            return Task.FromResult(0);
+            return Task.FromResult(ExitCode.Ok);
         }
-        var flow = args.Positionals.FirstOrDefault();
+        var flow = parse.GetValue(Flow);
         if (flow is not null && failedOnly)
         {
             var open = store.ListOpenRows(flow);
@@ -93,14 +106,14 @@ internal static class HistoryCommand
                     " 'replay <flow.json> --run ID --row N' one of them):");
                 foreach (var row in open) PrintRow(row, null, console);
             }
-            return Task.FromResult(0);
+            return Task.FromResult(ExitCode.Ok);
         }
         var runs = store.ListRuns(flow, limit)
             .Where(r => !failedOnly || r.NeedsPerson > 0 || r.Status is RunStatus.Failed or RunStatus.Interrupted).ToList();
         if (json) console.Out(Json(runs));
         else if (runs.Count == 0) console.Out("no runs recorded" + (flow is null ? "" : $" for flow '{flow}'"));
         else foreach (var run in runs) PrintRun(run, console);
-        return Task.FromResult(0);
+        return Task.FromResult(ExitCode.Ok);
     }
 
     // One convention for every --json output (camelCase, docs/json-output.md): never serialize on your own here.

@@ -1,27 +1,37 @@
+using System.CommandLine;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using RulesEngine.Cli.CommandLine;
 
 namespace RulesEngine.Cli.Commands;
 
 internal static partial class InitCommand
 {
-    public const string Help = """
-        Usage: rulesengine init <name> [--template canonical|blank] [--dir FOLDER]
+    private static readonly Argument<string> Name = new("name") { Description = "the new flow's name (and file name)" };
 
-        Writes a new flow file FOLDER/<name>.json from a template, named <name> and pointing at the JSON schema
-        (schema/flow.schema.json, found above FOLDER) so editors complete and check it. Never overwrites a file.
-          canonical   sheet rows -> update the HelpCrunch contact; if that failed create it; if that failed too,
-                      a Telegram alert (the shipped rules/helpcrunch-contacts.json)
-          blank       a sheet source and one Telegram message: the smallest flow that does something
+    private static readonly Option<string> Template = CommonOptions.Value("--template", "NAME", "canonical (default) or blank");
 
-        Options:
-          --template NAME   canonical (default) or blank
-          --dir FOLDER      where to write the flow (default: rules)
+    private static readonly Option<string> Dir = CommonOptions.Value("--dir", "FOLDER", "where to write the flow (default: rules)");
 
-        Examples:
-          rulesengine init new-leads
-          rulesengine init signups --template blank --dir rules/marketing
-        """;
+    public static VerbCommand Create() => new("init", "write a new flow file from a template (canonical or blank)")
+    {
+        Details = """
+            Writes a new flow file FOLDER/<name>.json from a template, named <name> and pointing at the JSON schema
+            (schema/flow.schema.json, found above FOLDER) so editors complete and check it. Never overwrites a file.
+              canonical   sheet rows -> update the HelpCrunch contact; if that failed create it; if that failed too,
+                          a Telegram alert (the shipped rules/helpcrunch-contacts.json)
+              blank       a sheet source and one Telegram message: the smallest flow that does something
+            """,
+        Examples = ["rulesengine init new-leads", "rulesengine init signups --template blank --dir rules/marketing"],
+        ExitCodes = new Dictionary<ExitCode, string>
+        {
+            [ExitCode.Ok] = "created",
+            [ExitCode.Failed] = "when the file already exists (it is never overwritten)",
+        },
+        Handler = RunAsync,
+        Arguments = { Name },
+        Options = { Template, Dir },
+    };
 
     private const string SchemaPath = "schema/flow.schema.json";
 
@@ -32,19 +42,17 @@ internal static partial class InitCommand
         ["blank"] = "Templates.blank.json",
     };
 
-    public static async Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
+    private static async Task<ExitCode> RunAsync(ParseResult parse, Console console, CancellationToken cancellationToken)
     {
-        args.Allow("template", "dir");
-        if (args.Positionals.Count != 1) throw new UsageException("name the new flow, e.g. 'rulesengine init new-leads'");
-        var name = args.Positionals[0];
+        var name = parse.GetRequiredValue(Name);
         if (name.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) name = name[..^5];
         if (!FlowName().IsMatch(name))
             throw new UsageException($"'{name}' cannot be a flow name: use letters, digits, '-', '_' and '.', starting with a letter or digit");
-        var template = args.Get("template") ?? "canonical";
+        var template = parse.GetValue(Template) ?? "canonical";
         if (!Templates.TryGetValue(template, out var resource))
             throw new UsageException($"unknown template '{template}'; templates: {string.Join(", ", Templates.Keys)}");
 
-        var directory = args.Get("dir") ?? "rules";
+        var directory = parse.GetValue(Dir) ?? "rules";
         var path = Path.Combine(directory, name + ".json");
         var (schema, schemaFound) = SchemaReference(directory);
         var text = Fill(ReadTemplate(resource), name, schema);
@@ -60,7 +68,7 @@ internal static partial class InitCommand
         catch (IOException) when (File.Exists(path))
         {
             console.Error($"{path} already exists; init never overwrites a flow (choose another name or delete the file)");
-            return 1;
+            return ExitCode.Failed;
         }
         console.Out($"created {path} from the '{template}' template (flow name '{name}')");
         if (!schemaFound)
@@ -68,7 +76,7 @@ internal static partial class InitCommand
         console.Out("next: edit it, then check it and look at its test data:");
         console.Out($"  rulesengine validate {path}");
         console.Out($"  rulesengine sample {path}");
-        return 0;
+        return ExitCode.Ok;
     }
 
     /// <summary>The template with its "name" and "$schema" values replaced, keeping its layout.</summary>

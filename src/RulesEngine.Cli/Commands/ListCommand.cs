@@ -1,4 +1,6 @@
+using System.CommandLine;
 using Newtonsoft.Json.Linq;
+using RulesEngine.Cli.CommandLine;
 using RulesEngine.Core.Connections;
 using RulesEngine.Core.Schema;
 using RulesEngine.Core.Steps;
@@ -7,36 +9,38 @@ namespace RulesEngine.Cli.Commands;
 
 internal static class ListCommand
 {
-    public const string Help = """
-        Usage: rulesengine list [--json | --markdown]
+    private static readonly Option<bool> JsonOutput = CommonOptions.Flag("--json", "print the list as JSON, for tools");
 
-        Lists the source types, step types and connection types this program contains, with each type's fields:
-        kind (text, template, condition, mapping, textList, number, boolean), whether it is required, its allowed
-        values, what it does and an example; then each connection type's settings (kind, default, range, secret or
-        not); then the fields of a flow file itself. The same specs drive loading, validate and the JSON schemas.
+    private static readonly Option<bool> Markdown = CommonOptions.Flag("--markdown",
+        "print the connection settings and error codes as the Markdown tables of docs/receivers.md");
 
-        Options:
-          --json       print the list as JSON, for tools
-          --markdown   print the connection settings and error codes as the Markdown tables of docs/receivers.md
-
-        Examples:
-          rulesengine list
-          rulesengine list --json
-        """;
-
-    public static Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
+    public static VerbCommand Create() => new("list", "list the source, step and connection types with their fields")
     {
-        args.Allow("json", "markdown");
-        if (args.Positionals.Count > 0) throw new UsageException($"unexpected argument '{args.Positionals[0]}'");
-        if (args.Has("json") && args.Has("markdown")) throw new UsageException("give --json or --markdown, not both");
+        Details = """
+            Lists the source types, step types and connection types this program contains, with each type's fields:
+            kind (text, template, condition, mapping, textList, number, boolean), whether it is required, its allowed
+            values, what it does and an example; then each connection type's settings (kind, default, range, secret or
+            not); then the fields of a flow file itself. The same specs drive loading, validate and the JSON schemas.
+            """,
+        Examples = ["rulesengine list", "rulesengine list --json"],
+        ExitCodes = new Dictionary<ExitCode, string> { [ExitCode.Ok] = "listed" },
+        Handler = RunAsync,
+        Options = { JsonOutput, Markdown },
+    };
+
+    private static Task<ExitCode> RunAsync(ParseResult parse, Console console, CancellationToken cancellationToken)
+    {
+        var asJson = parse.GetValue(JsonOutput);
+        var markdown = parse.GetValue(Markdown);
+        if (asJson && markdown) throw new UsageException("give --json or --markdown, not both");
         var registry = Composition.Registry();
-        if (args.Has("markdown"))
+        if (markdown)
         {
             console.Writer.Write(ConnectionTables.Markdown(registry));
-            return Task.FromResult(0);
+            return Task.FromResult(ExitCode.Ok);
         }
         var steps = registry.Receivers.Prepend(EngineFields.IfBlock).ToList();
-        if (args.Has("json"))
+        if (asJson)
         {
             var json = new JObject
             {
@@ -47,7 +51,7 @@ internal static class ListCommand
                 ["flowFields"] = new JArray(EngineFields.Root.Select(f => new JObject { ["name"] = f.Name, ["description"] = f.Description })),
             };
             console.Json(json);
-            return Task.FromResult(0);
+            return Task.FromResult(ExitCode.Ok);
         }
         console.Out("Source types (\"source\": {\"type\": ...}):");
         foreach (var spec in registry.Sources) Print(spec, EngineFields.SourceFields, console);
@@ -61,7 +65,7 @@ internal static class ListCommand
         console.Out("Fields of a flow file:");
         var width = EngineFields.Root.Max(f => f.Name.Length);
         foreach (var (name, description) in EngineFields.Root) console.Out($"  {name.PadRight(width)}  {description}");
-        return Task.FromResult(0);
+        return Task.FromResult(ExitCode.Ok);
     }
 
     /// <summary>The spec's fields, plus what the engine reads without the spec declaring it: the connection, and a

@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
 using Newtonsoft.Json.Linq;
+using RulesEngine.Cli.CommandLine;
 using RulesEngine.Core.Expressions;
 using RulesEngine.Core.Flows;
 using RulesEngine.Core.Steps;
@@ -9,25 +11,31 @@ namespace RulesEngine.Cli.Commands;
 
 internal static class SampleCommand
 {
-    public const string Help = """
-        Usage: rulesengine sample <flow.json> [--row N] [--connections FILE] [--json]
+    private static readonly Argument<string> Flow = CommonOptions.FlowFile();
 
-        Reads one real item from the flow's source (row N of the sheet, or the last row) and prints its fields with
-        the names conditions and templates use for them: a column declared in the source's "columns" is a C#
-        identifier (spaces and punctuation become '_', "First name" -> First_name) and a {placeholder}; any column
-        is Row["Name"]. Nothing is sent, nothing is recorded and the new-rows position does not move.
+    private static readonly Option<int?> Row = CommonOptions.Number("--row", "N", "the sheet row number to read (default: the last row)");
 
-        Exit code 0 with a row, 1 when the flow does not load, 2 when the source has no such row or cannot be read.
+    private static readonly Option<bool> JsonOutput = CommonOptions.Flag("--json", "print the row and its names as JSON");
 
-        Options:
-          --row N              the sheet row number to read (default: the last row)
-          --connections FILE   the connections file (default: $RULESENGINE_CONNECTIONS or ./connections.json)
-          --json               print the row and its names as JSON
-
-        Examples:
-          rulesengine sample rules/helpcrunch-contacts.json
-          rulesengine sample rules/helpcrunch-contacts.json --row 5 --json
-        """;
+    public static VerbCommand Create() => new("sample", "print one real row of the source and the names conditions use for its fields")
+    {
+        Details = """
+            Reads one real item from the flow's source (row N of the sheet, or the last row) and prints its fields with
+            the names conditions and templates use for them: a column declared in the source's "columns" is a C#
+            identifier (spaces and punctuation become '_', "First name" -> First_name) and a {placeholder}; any column
+            is Row["Name"]. Nothing is sent, nothing is recorded and the new-rows position does not move.
+            """,
+        Examples = ["rulesengine sample rules/helpcrunch-contacts.json", "rulesengine sample rules/helpcrunch-contacts.json --row 5 --json"],
+        ExitCodes = new Dictionary<ExitCode, string>
+        {
+            [ExitCode.Ok] = "with a row",
+            [ExitCode.Failed] = "when the flow does not load",
+            [ExitCode.Unavailable] = "when the source cannot be read or has no such row",
+        },
+        Handler = RunAsync,
+        Arguments = { Flow },
+        Options = { Row, CommonOptions.Connections, JsonOutput },
+    };
 
     private const string RowMembers = "Row.Number, Row[\"Column\"], Row.Has(\"Column\")";
     private const string RunMembers = "Run.Flow, Run.Id, Run.StartedAt, Run.Link";
@@ -36,13 +44,11 @@ internal static class SampleCommand
     /// <summary>How one field is reached from a condition and from a template.</summary>
     private sealed record Variable(string Field, string Identifier, string Condition, string Template, string Value);
 
-    public static async Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
+    private static async Task<ExitCode> RunAsync(ParseResult parse, Console console, CancellationToken cancellationToken)
     {
-        args.Allow("connections", "row", "json");
-        if (args.Positionals.Count != 1) throw new UsageException("name exactly one flow file");
-        var flow = FlowSession.LoadOne(args.Positionals[0], args.ConnectionsPath(), console);
-        if (flow is null) return 1;
-        var row = args.Int("row");
+        var flow = FlowSession.LoadOne(parse.GetRequiredValue(Flow), CommonOptions.ConnectionsPath(parse), console);
+        if (flow is null) return ExitCode.Failed;
+        var row = parse.GetValue(Row);
         SourceItem? item;
         try
         {
@@ -52,18 +58,18 @@ internal static class SampleCommand
         catch (Exception e) when (e is not OperationCanceledException)
         {
             console.Error($"the source could not be read: {e.Message}");
-            return 2;
+            return ExitCode.Unavailable;
         }
         if (item is null)
         {
             console.Error(row is null ? "the source has no rows yet" : $"row {row} is empty or does not exist");
-            return 2;
+            return ExitCode.Unavailable;
         }
         var steps = flow.AllSteps().Select(s => s.Id).ToList();
         var variables = Variables(item, flow.Source.DeclaredFields, steps);
-        if (args.Has("json")) console.Json(Json(flow, item, variables, steps));
+        if (parse.GetValue(JsonOutput)) console.Json(Json(flow, item, variables, steps));
         else Print(flow, item, variables, steps, console);
-        return 0;
+        return ExitCode.Ok;
     }
 
     private static List<Variable> Variables(SourceItem item, IReadOnlyList<string>? declared, IReadOnlyList<string> steps) =>

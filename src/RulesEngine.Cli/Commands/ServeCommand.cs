@@ -1,7 +1,9 @@
+using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using RulesEngine.Cli.CommandLine;
 using RulesEngine.Cli.Hosting;
 using RulesEngine.Cli.Hosting.Logging;
 using RulesEngine.Cli.Hosting.Telemetry;
@@ -15,60 +17,75 @@ namespace RulesEngine.Cli.Commands;
 
 internal static class ServeCommand
 {
-    public const string Help = """
-        Usage: rulesengine serve [--rules DIR] [--connections FILE] [--state PATH] [--create-state] [--max-parallel N]
-                                 [--stop-timeout SECONDS] [--json-logs] [--listen URL|none] [--public-url URL]
+    private static readonly Option<bool> CreateState = CommonOptions.Flag("--create-state",
+        "create the state file when it does not exist (without it, a missing one is an error)");
 
-        Runs every switched-on flow of the rules folder on its triggers ("triggers" in the flow file: an interval,
-        cron schedules with a time zone, after another flow) until stopped. A flow never overlaps itself, nor a
-        'run' of it from another process (that trigger is skipped and logged); different flows run in parallel.
-        Adding, editing or deleting a flow file takes effect on its own; a file that stops loading keeps its last
-        good version running and the problem is logged and recorded in history. 'enable'/'disable' take effect
-        within a second. Runs missed while the daemon was down follow each flow's "missedRuns" (default: run once).
-        The state file must exist: a daemon started on a missing one (a wrong --state, an unset $RULESENGINE_STATE)
-        would process every row of every flow again, alerts included. It refuses with exit code 2 unless
-        --create-state says that a new state file is meant (a first installation).
-        SIGTERM or Ctrl+C: runs finish the service call in flight, record it and stop (rows not reached are picked
-        up by the next run); exit code 0. A second signal, or --stop-timeout passing, cuts runs at once (exit 130).
+    private static readonly Option<int?> MaxParallel = CommonOptions.Number("--max-parallel", "N", "how many different flows may run at once (default 4)");
 
-        Options:
-          --rules DIR             the folder of flow files, watched (default: ./rules)
-          --connections FILE      the connections file (default: $RULESENGINE_CONNECTIONS or ./connections.json);
-                                  read at start: restart the daemon after changing it
-          --state PATH            the state: a SQLite file or a postgres:// URL (default: $RULESENGINE_STATE or ./state/rulesengine.db)
-          --create-state          create the state file when it does not exist (without it, a missing one is an error)
-          --max-parallel N        how many different flows may run at once (default 4)
-          --stop-timeout SECONDS  how long a stop waits for runs to finish their current step (default 30)
-          --json-logs             one JSON object per log line (for journald, Loki, Elasticsearch, ...)
-          --listen URL            the web console's address (default: http://127.0.0.1:8080; none: no console); an
-                                  address other machines can reach needs $RULESENGINE_CONSOLE_TOKEN (else exit 2)
-          --public-url URL        the console's address as people reach it, e.g. behind a proxy (default: the
-                                  listen address); alerts link runs as URL/runs/ID unless a flow sets its runLink
+    private static readonly Option<int?> StopTimeout = CommonOptions.Number("--stop-timeout", "SECONDS",
+        "how long a stop waits for runs to finish their current step (default 30)");
 
-        Log levels follow the usual Logging__LogLevel__Default=Debug environment variable.
-        The web console (docs/console.md) shows flows, runs and rows and switches, runs and replays flows; with
-        $RULESENGINE_CONSOLE_TOKEN set every request needs that token (a sign-in form, or Authorization: Bearer).
+    private static readonly Option<bool> JsonLogs = CommonOptions.Flag("--json-logs", "one JSON object per log line (for journald, Loki, Elasticsearch, ...)");
 
-        Example:
-          rulesengine serve --rules /etc/rulesengine/rules --connections /etc/rulesengine/connections.json \
-                            --state /var/lib/rulesengine/state.db --json-logs
-        """;
+    private static readonly Option<string> Listen = CommonOptions.Value("--listen", "URL",
+        "the web console's address (default: http://127.0.0.1:8080; none: no console); an address other machines can " +
+        "reach needs $RULESENGINE_CONSOLE_TOKEN (else exit 2)");
 
-    public static async Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
+    private static readonly Option<string> PublicUrl = CommonOptions.Value("--public-url", "URL",
+        "the console's address as people reach it, e.g. behind a proxy (default: the listen address); alerts link runs " +
+        "as URL/runs/ID unless a flow sets its runLink");
+
+    public static VerbCommand Create() => new("serve", "the daemon: run every switched-on flow on its triggers, reload edited files")
     {
-        args.Allow("rules", "connections", "state", "create-state", "max-parallel", "stop-timeout", "json-logs", "listen", "public-url");
-        if (args.Positionals.Count > 0) throw new UsageException("serve takes no positional arguments; name the folder with --rules DIR");
-        var rules = Path.GetFullPath(args.Get("rules") ?? "rules");
+        Details = """
+            Runs every switched-on flow of the rules folder on its triggers ("triggers" in the flow file: an interval,
+            cron schedules with a time zone, after another flow) until stopped. A flow never overlaps itself, nor a
+            'run' of it from another process (that trigger is skipped and logged); different flows run in parallel.
+            Adding, editing or deleting a flow file takes effect on its own; a file that stops loading keeps its last
+            good version running and the problem is logged and recorded in history. 'enable'/'disable' take effect
+            within a second. Runs missed while the daemon was down follow each flow's "missedRuns" (default: run once).
+            The state file must exist: a daemon started on a missing one (a wrong --state, an unset $RULESENGINE_STATE)
+            would process every row of every flow again, alerts included. It refuses with exit code 2 unless
+            --create-state says that a new state file is meant (a first installation).
+            SIGTERM or Ctrl+C: runs finish the service call in flight, record it and stop (rows not reached are picked
+            up by the next run); exit code 0. A second signal, or --stop-timeout passing, cuts runs at once (exit 130).
+            The rules folder is watched; the connections file is read at start: restart the daemon after changing it.
+            Log levels follow the usual Logging__LogLevel__Default=Debug environment variable.
+            The web console (docs/console.md) shows flows, runs and rows and switches, runs and replays flows; with
+            $RULESENGINE_CONSOLE_TOKEN set every request needs that token (a sign-in form, or Authorization: Bearer).
+            The state may be a SQLite file or a PostgreSQL database (--state postgres://...: docs/state.md).
+            """,
+        Examples =
+        [
+            "rulesengine serve --rules /etc/rulesengine/rules --connections /etc/rulesengine/connections.json \\",
+            "                  --state /var/lib/rulesengine/state.db --json-logs",
+        ],
+        ExitCodes = new Dictionary<ExitCode, string>
+        {
+            [ExitCode.Ok] = "stopped by SIGTERM or Ctrl+C after the runs finished their call in flight",
+            [ExitCode.Failed] = "crashed, or the state database cannot be reached (the systemd unit restarts it)",
+            [ExitCode.Unavailable] = "refused to start on a set-up problem a person must fix: no state file (without --create-state), " +
+                "a connections file that does not load, a console address that cannot be used or reached from other " +
+                "machines without $RULESENGINE_CONSOLE_TOKEN (the systemd unit does not restart it)",
+            [ExitCode.Cancelled] = "a second signal or --stop-timeout cut the runs",
+        },
+        Handler = RunAsync,
+        Options = { CommonOptions.Rules, CommonOptions.Connections, CommonOptions.State, CreateState, MaxParallel, StopTimeout, JsonLogs, Listen, PublicUrl },
+    };
+
+    private static async Task<ExitCode> RunAsync(ParseResult parse, Console console, CancellationToken cancellationToken)
+    {
+        var rules = Path.GetFullPath(parse.GetValue(CommonOptions.Rules) ?? "rules");
         if (!Directory.Exists(rules)) throw new UsageException($"rules folder '{rules}' not found (pass --rules DIR)");
-        var maxParallel = args.Int("max-parallel") ?? 4;
+        var maxParallel = parse.GetValue(MaxParallel) ?? 4;
         if (maxParallel < 1) throw new UsageException("--max-parallel must be at least 1");
-        var stopTimeout = args.Int("stop-timeout") ?? 30;
+        var stopTimeout = parse.GetValue(StopTimeout) ?? 30;
         if (stopTimeout < 1) throw new UsageException("--stop-timeout must be at least 1 second");
 
         ConsoleSettings? consoleSettings;
         try
         {
-            consoleSettings = ConsoleSettings.Parse(args.Get("listen"), args.Get("public-url"), Environment.GetEnvironmentVariable(ConsoleSettings.TokenVariable));
+            consoleSettings = ConsoleSettings.Parse(parse.GetValue(Listen), parse.GetValue(PublicUrl), Environment.GetEnvironmentVariable(ConsoleSettings.TokenVariable));
         }
         catch (ArgumentException e)
         {
@@ -80,9 +97,9 @@ internal static class ServeCommand
             return RefusedToStart;
         }
 
-        var statePath = args.StatePath();
+        var statePath = CommonOptions.StatePath(parse);
         // A database that is down may come back: exit 1, not 2, so that systemd restarts the unit.
-        int Unavailable(StateUnavailableException e)
+        ExitCode Unavailable(StateUnavailableException e)
         {
             console.Error($"serve: {e.Message}");
             return ExitCode.Failed;
@@ -90,17 +107,17 @@ internal static class ServeCommand
         bool newState;
         try { newState = !StateStores.Exists(statePath); }
         catch (StateUnavailableException e) { return Unavailable(e); }
-        if (newState && !args.Has("create-state"))
+        if (newState && !parse.GetValue(CreateState))
         {
             console.Error($"serve: no {StateStores.Noun(statePath)} at {StateStores.Describe(statePath)}. A new state file knows no row, so every flow would process " +
                 "every row already in its source again (alerts included). Check --state and $RULESENGINE_STATE, or pass " +
                 "--create-state to start with a new state file.");
-            return MissingState;
+            return RefusedToStart;
         }
 
         var registry = Composition.Registry();
         var problems = new List<Diagnostic>();
-        var connections = ConnectionsFile.Load(args.ConnectionsPath(), registry, problems);
+        var connections = ConnectionsFile.Load(CommonOptions.ConnectionsPath(parse), registry, problems);
         foreach (var problem in problems) console.Error(problem.ToString());
         if (problems.Count > 0) return RefusedToStart; // a set-up problem: restarting would only repeat it
         IStateStore store;
@@ -113,7 +130,7 @@ internal static class ServeCommand
         builder.Logging.ClearProviders();
         // Our own formatters: the stock ones print the engine's key/value scopes as a type name, and their JSON
         // keys are PascalCase (docs/json-output.md is the contract for both).
-        builder.Logging.AddConsole(o => o.FormatterName = args.Has("json-logs") ? JsonLogFormatter.FormatterName : PlainLogFormatter.FormatterName);
+        builder.Logging.AddConsole(o => o.FormatterName = parse.GetValue(JsonLogs) ? JsonLogFormatter.FormatterName : PlainLogFormatter.FormatterName);
         builder.Logging.AddConsoleFormatter<JsonLogFormatter, ConsoleFormatterOptions>();
         builder.Logging.AddConsoleFormatter<PlainLogFormatter, ConsoleFormatterOptions>();
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
@@ -169,16 +186,13 @@ internal static class ServeCommand
             return RefusedToStart;
         }
         await host.WaitForShutdownAsync(CancellationToken.None);
-        return service.StoppedGracefully ? 0 : 130;
+        return service.StoppedGracefully ? ExitCode.Ok : ExitCode.Cancelled;
     }
 
-    /// <summary>The exit code when serve refuses to start on a set-up problem a person must fix: the state file is
-    /// missing and --create-state was not given, or the connections file does not load. The systemd unit does not
-    /// restart on it (RestartPreventExitStatus); a crash (exit 1) is restarted.</summary>
-    public const int RefusedToStart = 2;
-
-    /// <summary>The exit code when the state file is missing and --create-state was not given.</summary>
-    public const int MissingState = RefusedToStart;
+    /// <summary>Serve refuses to start on a set-up problem a person must fix: the state file is missing and
+    /// --create-state was not given, the connections file does not load, or the console cannot listen as asked. The systemd unit does not restart on it
+    /// (RestartPreventExitStatus); a crash (exit 1) is restarted.</summary>
+    private const ExitCode RefusedToStart = ExitCode.Unavailable;
 
     private static ILogger Logger(IServiceProvider services, string category) =>
         services.GetRequiredService<ILoggerFactory>().CreateLogger(category);

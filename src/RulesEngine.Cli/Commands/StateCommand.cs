@@ -1,43 +1,54 @@
+using System.CommandLine;
 using Newtonsoft.Json.Linq;
+using RulesEngine.Cli.CommandLine;
 using RulesEngine.Core.State;
 
 namespace RulesEngine.Cli.Commands;
 
 internal static class StateCommand
 {
-    public const string Help = """
-        Usage: rulesengine state copy --from STATE --to STATE [--force] [--json]
+    private static readonly Option<string> From = CommonOptions.Value("--from", "STATE", "the state to copy (it must exist; it is only read)");
 
-        Copies a whole state to another store: runs and their history lines, the journal (every recorded step and
-        in-flight marker), each flow's source position, and the flow switches (on/off). Leases are not copied: they
-        belong to running processes. The usual move is from the SQLite file to PostgreSQL, when one machine is no
-        longer enough: a run on the copy knows every row the file knew and processes none of them again.
-        STATE is a SQLite file path or a PostgreSQL database (postgres://user:password@host:5432/db, or
-        Host=...;Database=...;Username=...;Password=...); see docs/state.md. Stop every 'serve' and 'run' on the
-        source first: rows they record during the copy are not in it.
-        The copy is one transaction on the target: it is all there or not at all. The target's schema is created or
-        upgraded first; a target that already holds a state is refused unless --force is given.
+    private static readonly Option<string> To = CommonOptions.Value("--to", "STATE",
+        "where to copy it (a new SQLite file, or an empty database: createdb first)");
 
-        Options:
-          --from STATE   the state to copy (it must exist; it is only read)
-          --to STATE     where to copy it (a new SQLite file, or an empty database: createdb first)
-          --force        copy into a target that already holds a state: rows of the source replace the target's rows
-                         with the same key (same run id, same flow and row), the target's other rows stay
-          --json         print what was copied as JSON
+    private static readonly Option<bool> Force = CommonOptions.Flag("--force",
+        "copy into a target that already holds a state: rows of the source replace the target's rows with the same key " +
+        "(same run id, same flow and row), the target's other rows stay");
 
-        Exit codes: 0 copied, 1 refused (missing source, non-empty target, unreachable database), 64 usage.
+    private static readonly Option<bool> JsonOutput = CommonOptions.Flag("--json", "print what was copied as JSON");
 
-        Example:
-          rulesengine state copy --from state/rulesengine.db --to postgres://rulesengine@db.internal:5432/rulesengine
-        """;
-
-    public static Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
+    /// <summary>"state" only groups its verbs; "state copy" does the work.</summary>
+    public static VerbCommand Create() => new("state", "work on a whole state: copy it to another store (the SQLite file to PostgreSQL)")
     {
-        args.Allow("from", "to", "force", "json");
-        if (args.Positionals.Count != 1 || args.Positionals[0] != "copy")
-            throw new UsageException("say what to do with the state: 'rulesengine state copy --from STATE --to STATE'");
-        var from = args.Get("from") ?? throw new UsageException("name the state to copy with --from STATE");
-        var to = args.Get("to") ?? throw new UsageException("name where to copy it with --to STATE");
+        new VerbCommand("copy", "copy a whole state to another store (the SQLite file to PostgreSQL)")
+        {
+            Details = """
+                Copies a whole state to another store: runs and their history lines, the journal (every recorded step and
+                in-flight marker), each flow's source position, and the flow switches (on/off). Leases are not copied: they
+                belong to running processes. The usual move is from the SQLite file to PostgreSQL, when one machine is no
+                longer enough: a run on the copy knows every row the file knew and processes none of them again.
+                STATE is a SQLite file path or a PostgreSQL database (postgres://user:password@host:5432/db, or
+                Host=...;Database=...;Username=...;Password=...); see docs/state.md. Stop every 'serve' and 'run' on the
+                source first: rows they record during the copy are not in it.
+                The copy is one transaction on the target: it is all there or not at all. The target's schema is created or
+                upgraded first; a target that already holds a state is refused unless --force is given.
+                """,
+            Examples = ["rulesengine state copy --from state/rulesengine.db --to postgres://rulesengine@db.internal:5432/rulesengine"],
+            ExitCodes = new Dictionary<ExitCode, string>
+            {
+                [ExitCode.Ok] = "copied",
+                [ExitCode.Failed] = "refused: a missing source, a target that already holds a state (without --force), an unreachable database",
+            },
+            Handler = CopyAsync,
+            Options = { From, To, Force, JsonOutput },
+        },
+    };
+
+    private static Task<ExitCode> CopyAsync(ParseResult parse, Console console, CancellationToken cancellationToken)
+    {
+        var from = parse.GetValue(From) ?? throw new UsageException("name the state to copy with --from STATE");
+        var to = parse.GetValue(To) ?? throw new UsageException("name where to copy it with --to STATE");
         if (StateStores.Describe(from) == StateStores.Describe(to)) throw new UsageException($"--from and --to name the same state ({StateStores.Describe(from)})");
 
         if (!StateStores.Exists(from))
@@ -50,7 +61,7 @@ internal static class StateCommand
         var fromTransfer = Transfer(source);
         var toTransfer = Transfer(target);
         var already = toTransfer.CountRows();
-        if (StateCopy.HoldsAnything(already) && !args.Has("force"))
+        if (StateCopy.HoldsAnything(already) && !parse.GetValue(Force))
         {
             console.Error($"state copy: the target {target.Location} already holds a state ({Describe(already)}); copying into it would mix two " +
                 "histories. Copy into a new file or an empty database, or pass --force to merge (the source's rows replace the target's rows with the same key).");
@@ -59,7 +70,7 @@ internal static class StateCommand
 
         var copied = StateCopy.Copy(fromTransfer, toTransfer);
 
-        if (args.Has("json"))
+        if (parse.GetValue(JsonOutput))
             console.Out(new JObject
             {
                 ["from"] = source.Location,

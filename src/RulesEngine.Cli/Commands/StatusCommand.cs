@@ -1,3 +1,5 @@
+using System.CommandLine;
+using RulesEngine.Cli.CommandLine;
 using RulesEngine.Cli.Output;
 using System.Globalization;
 using RulesEngine.Core.Scheduling;
@@ -7,31 +9,32 @@ namespace RulesEngine.Cli.Commands;
 
 internal static class StatusCommand
 {
-    public const string Help = """
-        Usage: rulesengine status [--rules DIR] [--state PATH]
-
-        Shows each flow of the rules folder: switched on or off, running or not, its triggers, its last run, its
-        next run (as the daemon computes it), its last error, and its open rows: the rows that need a person (held,
-        errors, delivery unknown, failures the flow did not handle), delivery unknown first. A run whose process ended
-        before it finished shows as interrupted. Reads only the flow files' names and triggers and the state file
-        (it never creates one): it needs no connections or secrets, and works whether the daemon is up or not.
-
-        Options:
-          --rules DIR    the folder of flow files (default: ./rules)
-          --state PATH   the state: a SQLite file or a postgres:// URL (default: $RULESENGINE_STATE or ./state/rulesengine.db)
-
-        Example:
-          rulesengine status --rules /etc/rulesengine/rules --state /var/lib/rulesengine/state.db
-        """;
-
-    public static Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
+    public static VerbCommand Create() => new("status", "each flow: on/off, running, last run, next run, last error")
     {
-        args.Allow("rules", "state");
-        var rules = args.Get("rules") ?? "rules";
+        Details = """
+            Shows each flow of the rules folder: switched on or off, running or not, its triggers, its last run, its
+            next run (as the daemon computes it), its last error, and its open rows: the rows that need a person (held,
+            errors, delivery unknown, failures the flow did not handle), delivery unknown first. A run whose process ended
+            before it finished shows as interrupted. Reads only the flow files' names and triggers and the state file
+            (it never creates one): it needs no connections or secrets, and works whether the daemon is up or not.
+            """,
+        Examples = ["rulesengine status --rules /etc/rulesengine/rules --state /var/lib/rulesengine/state.db"],
+        ExitCodes = new Dictionary<ExitCode, string>
+        {
+            [ExitCode.Ok] = "shown",
+            [ExitCode.Failed] = "when a flow file's name or triggers cannot be read (shown as 'problem:')",
+        },
+        Handler = RunAsync,
+        Options = { CommonOptions.Rules, CommonOptions.State },
+    };
+
+    private static Task<ExitCode> RunAsync(ParseResult parse, Console console, CancellationToken cancellationToken)
+    {
+        var rules = parse.GetValue(CommonOptions.Rules) ?? "rules";
         if (!Directory.Exists(rules)) throw new UsageException($"rules folder '{rules}' not found (pass --rules DIR)");
         var headers = FlowCatalog.FindFiles(Path.GetFullPath(rules)).Select(FlowHeader.Read).ToList();
         if (headers.Count == 0) console.Out($"no flow files in {Path.GetFullPath(rules)}");
-        var statePath = args.StatePath();
+        var statePath = CommonOptions.StatePath(parse);
         // Opening a missing state file would create it, and a daemon started on it would then process everything.
         using var store = StateStores.Exists(statePath) ? StateStores.Open(statePath) : null;
         if (store is null) console.Out($"no {StateStores.Noun(statePath)} at {StateStores.Describe(statePath)}: nothing has run with it (check --state and $RULESENGINE_STATE)");
@@ -52,7 +55,7 @@ internal static class StatusCommand
             PrintOpenRows(flow.Name, store?.ListOpenRows(flow.Name) ?? [], console);
             foreach (var problem in flow.Problems) console.Out($"  problem:    {problem}");
         }
-        return Task.FromResult(headers.Any(h => h.Problems.Count > 0) ? 1 : 0);
+        return Task.FromResult(headers.Any(h => h.Problems.Count > 0) ? ExitCode.Failed : ExitCode.Ok);
     }
 
     private const int OpenRowsShown = 10;

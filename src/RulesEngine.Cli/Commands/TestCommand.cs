@@ -1,3 +1,5 @@
+using System.CommandLine;
+using RulesEngine.Cli.CommandLine;
 using RulesEngine.Core.Running;
 using RulesEngine.Core.Steps;
 
@@ -5,37 +7,46 @@ namespace RulesEngine.Cli.Commands;
 
 internal static class TestCommand
 {
-    public const string Help = """
-        Usage: rulesengine test <flow.json> [--row N] [--send] [--explain] [--connections FILE]
+    private static readonly Argument<string> Flow = CommonOptions.FlowFile();
 
-        Loads one real row from the source (row N of the sheet, or the last row) and shows, for each step, the exact
-        request it would send and which If branches would be taken. Nothing is sent (read-only look-ups such as a
-        contact search may run to predict the outcome), nothing is recorded, and the new-rows position does not move.
+    private static readonly Option<int?> Row = CommonOptions.Number("--row", "N", "the sheet row number to use (default: the last row)");
 
-        With --send, that one row really goes through the steps ("send test data"), and each step's result fields
-        are shown. The position still does not move and nothing is recorded in the history.
-        Exit code 0 when the row was shown (whatever its steps did: that is data), 1 when the flow does not load,
-        2 when the source cannot be read or has no such row.
+    private static readonly Option<bool> Send = CommonOptions.Flag("--send", "really send the row through the steps");
 
-        Options:
-          --row N              the sheet row number to use (default: the last row)
-          --send               really send the row through the steps
-          --explain            show, for each If, the value of every part of its condition
-          --connections FILE   the connections file (default: $RULESENGINE_CONNECTIONS or ./connections.json)
+    private static readonly Option<bool> Explain = CommonOptions.Flag("--explain", "show, for each If, the value of every part of its condition");
 
-        Examples:
-          rulesengine test rules/helpcrunch-contacts.json
-          rulesengine test rules/helpcrunch-contacts.json --row 5 --send
-          rulesengine test rules/helpcrunch-contacts.json --row 17 --explain
-        """;
-
-    public static async Task<int> RunAsync(Arguments args, Console console, CancellationToken cancellationToken)
+    public static VerbCommand Create() => new("test", "show what the flow would do with one real row, without side effects")
     {
-        args.Allow("connections", "row", "send", "explain");
-        if (args.Positionals.Count != 1) throw new UsageException("name exactly one flow file");
-        var flow = FlowSession.LoadOne(args.Positionals[0], args.ConnectionsPath(), console);
+        Details = """
+            Loads one real row from the source (row N of the sheet, or the last row) and shows, for each step, the exact
+            request it would send and which If branches would be taken. Nothing is sent (read-only look-ups such as a
+            contact search may run to predict the outcome), nothing is recorded, and the new-rows position does not move.
+
+            With --send, that one row really goes through the steps ("send test data"), and each step's result fields
+            are shown. The position still does not move and nothing is recorded in the history.
+            """,
+        Examples =
+        [
+            "rulesengine test rules/helpcrunch-contacts.json",
+            "rulesengine test rules/helpcrunch-contacts.json --row 5 --send",
+            "rulesengine test rules/helpcrunch-contacts.json --row 17 --explain",
+        ],
+        ExitCodes = new Dictionary<ExitCode, string>
+        {
+            [ExitCode.Ok] = "when the row was shown (whatever its steps did: that is data)",
+            [ExitCode.Failed] = "when the flow does not load",
+            [ExitCode.Unavailable] = "when the source cannot be read or has no such row",
+        },
+        Handler = RunAsync,
+        Arguments = { Flow },
+        Options = { Row, Send, Explain, CommonOptions.Connections },
+    };
+
+    private static async Task<ExitCode> RunAsync(ParseResult parse, Console console, CancellationToken cancellationToken)
+    {
+        var flow = FlowSession.LoadOne(parse.GetRequiredValue(Flow), CommonOptions.ConnectionsPath(parse), console);
         if (flow is null) return ExitCode.Failed;
-        var row = args.Int("row");
+        var row = parse.GetValue(Row);
         SourceItem? item;
         try
         {
@@ -44,16 +55,16 @@ internal static class TestCommand
         catch (Exception e) when (e is not OperationCanceledException)
         {
             console.Error($"the source could not be read: {e.Message}");
-            return ExitCode.SourceUnreadable;
+            return ExitCode.Unavailable;
         }
         if (item is null)
         {
             console.Error(row is null ? "the source has no rows to test with" : $"row {row} is empty or does not exist");
-            return ExitCode.SourceUnreadable;
+            return ExitCode.Unavailable;
         }
-        var send = args.Has("send");
+        var send = parse.GetValue(Send);
         var report = await new FlowTester().TestAsync(flow, item, send, cancellationToken);
-        ReportPrinter.PrintTest(report, flow, send, console, explain: args.Has("explain"));
+        ReportPrinter.PrintTest(report, flow, send, console, explain: parse.GetValue(Explain));
         return ExitCode.Ok;
     }
 }

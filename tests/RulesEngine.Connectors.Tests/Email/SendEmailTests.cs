@@ -153,6 +153,7 @@ public sealed class SendEmailTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // real process or real wait (CONTRIBUTING.md)
     public async Task Send_IsHeld_WhenServerDoesNotAnswerInTime()
     {
         await using var bed = new EmailTestBed();

@@ -166,6 +166,7 @@ public sealed class GoogleSheetsClientTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // real process or real wait (CONTRIBUTING.md)
     public async Task GetValues_WaitsAsLongAsRetryAfterSays()
     {
         using var client = _bed.Client();
@@ -191,6 +192,7 @@ public sealed class GoogleSheetsClientTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // real process or real wait (CONTRIBUTING.md)
     public async Task GetValues_RetriesTimeoutsAndDroppedConnections()
     {
         var options = _bed.Options();

@@ -55,6 +55,7 @@ public sealed class HelpCrunchClientTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // real process or real wait (CONTRIBUTING.md)
     public async Task Client_RetriesAfterRetryAfter_When429()
     {
         await using var emulator = await HelpCrunchEmulator.StartAsync(TestConnection.ApiKey);

@@ -108,6 +108,7 @@ public sealed class UpdateContactStepTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // real process or real wait (CONTRIBUTING.md)
     public async Task UpdateContact_IsHeld_WhenServiceTimesOut()
     {
         await using var emulator = await HelpCrunchEmulator.StartAsync(TestConnection.ApiKey);

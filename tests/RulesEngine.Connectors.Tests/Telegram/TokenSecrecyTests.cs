@@ -31,6 +31,7 @@ public sealed class TokenSecrecyTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Scenarios))]
+    [Trait("Category", "Slow")] // its "timeout" scenario waits for real client timeouts (CONTRIBUTING.md)
     public async Task Token_NeverAppears_InOutcomesOrTheirCauses(string scenario)
     {
         var client = _client;

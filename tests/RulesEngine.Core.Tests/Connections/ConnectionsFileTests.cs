@@ -227,6 +227,7 @@ public sealed class ConnectionsFileTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // starts a real process (mkfifo) (CONTRIBUTING.md)
     public async Task Get_RefusesAFifo_WithoutOpeningIt()
     {
         var fifo = Path.Combine(_dir, "secret.fifo");

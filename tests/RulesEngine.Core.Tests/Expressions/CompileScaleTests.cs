@@ -6,6 +6,7 @@ using static RulesEngine.Core.Tests.ExpressionTests.ExpressionFixture;
 
 namespace RulesEngine.Core.Tests.ExpressionTests;
 
+[Trait("Category", "Slow")] // a scale run: thousands of expressions compiled (CONTRIBUTING.md)
 public sealed class CompileScaleTests(ITestOutputHelper output)
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace RulesEngine.Core.Tests.Running;
 /// contact (update failed, create ok) must come out as handled, however many there are. RULESENGINE_OLD_ROWS sets
 /// the number of rows (default 2,000); the time of the first and of a second open is printed, for the docs.
 /// </summary>
+[Trait("Category", "Slow")] // a scale run over a large state file (CONTRIBUTING.md)
 public sealed class OldStateFileScaleTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), "re-tests", Guid.NewGuid().ToString("N"), "state.db");
