@@ -23,6 +23,8 @@ internal static class ServeCommand
         Adding, editing or deleting a flow file takes effect on its own; a file that stops loading keeps its last
         good version running and the problem is logged and recorded in history. 'enable'/'disable' take effect
         within a second. Runs missed while the daemon was down follow each flow's "missedRuns" (default: run once).
+        One daemon schedules a state file: a second serve on the same file waits as a standby, says which process
+        it waits for, and takes over within seconds when that one stops or dies.
         The state file must exist: a daemon started on a missing one (a wrong --state, an unset $RULESENGINE_STATE)
         would process every row of every flow again, alerts included. It refuses with exit code 2 unless
         --create-state says that a new state file is meant (a first installation).
@@ -93,7 +95,11 @@ internal static class ServeCommand
         builder.Services.AddSingleton(s => new FlowScheduler(
             s.GetRequiredService<FlowCatalog>(), s.GetRequiredService<IStateStore>(), s.GetRequiredService<IFlowRunExecutor>(),
             options, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler")));
-        builder.Services.AddSingleton<SchedulerService>();
+        // One scheduling daemon per state file: a second serve on it waits as a standby (docs/cluster.md).
+        builder.Services.AddSingleton(s => new DaemonLease(
+            s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"), statePath));
+        builder.Services.AddSingleton(s => new SchedulerService(s.GetRequiredService<FlowScheduler>(), s.GetRequiredService<FlowCatalog>(),
+            s.GetRequiredService<StopSignals>(), s.GetRequiredService<IHostApplicationLifetime>(), s.GetRequiredService<DaemonLease>()));
         builder.Services.AddHostedService(s => s.GetRequiredService<SchedulerService>());
 
         using var host = builder.Build();
@@ -106,6 +112,7 @@ internal static class ServeCommand
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         await using var stopOnCancel = cancellationToken.Register(lifetime.StopApplication); // in-process callers
         await host.RunAsync(CancellationToken.None);
+        if (service.LostLease) return 1; // systemd restarts it, as a standby
         return service.StoppedGracefully ? 0 : 130;
     }
 

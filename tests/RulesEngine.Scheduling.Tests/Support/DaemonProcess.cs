@@ -13,6 +13,10 @@ internal sealed class DaemonProcess : IDisposable
 
     public IReadOnlyList<string> Lines => [.. _lines];
 
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
     public static DaemonProcess Start(params string[] args)
     {
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -62,6 +66,13 @@ internal sealed class DaemonProcess : IDisposable
         using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Kills the process with SIGKILL (kill -9): no handler runs, nothing is released.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
