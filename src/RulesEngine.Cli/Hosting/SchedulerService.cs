@@ -6,7 +6,7 @@ namespace RulesEngine.Cli.Hosting;
 /// <summary>The daemon as a hosted service: the scheduler loop runs until the host stops, and the folder watcher
 /// nudges it when a flow file changes. With a <see cref="DaemonLease"/> (a SQLite state file), the loop starts only
 /// once this daemon holds the lease: until then it is a standby.</summary>
-internal sealed class SchedulerService(FlowScheduler scheduler, FlowCatalog catalog, StopSignals signals, IHostApplicationLifetime lifetime,
+internal sealed class SchedulerService(IDaemonScheduler scheduler, FlowCatalog catalog, StopSignals signals, IHostApplicationLifetime lifetime,
     DaemonLease? lease = null) : BackgroundService
 {
     /// <summary>False when runs had to be cut (a second signal, or the stop bound passed).</summary>
