@@ -33,11 +33,11 @@ internal static class EnableCommand
         var flow = args.Positionals[0];
         var rules = Path.GetFullPath(args.Get("rules") ?? "rules");
         var inFolder = Directory.Exists(rules) ? FlowCatalog.FindFiles(rules).Select(f => FlowHeader.Read(f).Name).ToList() : [];
-        using var store = new SqliteStateStore(args.StatePath());
+        using var store = StateStores.Open(args.StatePath());
         if (!inFolder.Contains(flow, StringComparer.Ordinal) && store.ListRuns(flow, 1).Count == 0)
         {
             var known = inFolder.Concat(store.ListRuns(null, 200).Select(r => r.Flow)).Distinct(StringComparer.Ordinal).ToList();
-            console.Error($"no flow named '{flow}' in {rules} or in the history of {store.Path}; nothing switched" +
+            console.Error($"no flow named '{flow}' in {rules} or in the history of {store.Location}; nothing switched" +
                 NameSuggestion.Hint(flow, known) +
                 (known.Count > 0 ? $" (flows: {string.Join(", ", known.Order(StringComparer.Ordinal))})" : "") +
                 "; name the flow by its \"name\" as 'status' shows it, or pass --rules DIR");

@@ -42,12 +42,12 @@ internal static class HistoryCommand
         var limit = args.Int("limit") ?? 20;
         if (limit < 1) throw new UsageException("--limit must be at least 1");
         var statePath = args.StatePath();
-        if (!File.Exists(statePath))
+        if (!StateStores.Exists(statePath))
         {
-            console.Error($"no state file at {Path.GetFullPath(statePath)}: nothing has run yet (or pass --state)");
+            console.Error($"no {StateStores.Noun(statePath)} at {StateStores.Describe(statePath)}: nothing has run yet (or pass --state)");
             return Task.FromResult(1);
         }
-        using var store = new SqliteStateStore(statePath);
+        using var store = StateStores.Open(statePath);
         var failedOnly = args.Has("failed");
         var json = args.Has("json");
         if (args.Get("run") is { } runId)
@@ -55,7 +55,7 @@ internal static class HistoryCommand
             var run = store.GetRun(runId);
             if (run is null)
             {
-                console.Error($"no run '{runId}' in {store.Path}");
+                console.Error($"no run '{runId}' in {store.Location}");
                 return Task.FromResult(1);
             }
             var rows = store.ListRows(runId).Where(r => !failedOnly || r.Attention.NeedsPerson).ToList();

@@ -54,8 +54,8 @@ internal static class ReplayCommand
         if (choices != 1) throw new UsageException("choose the rows with exactly one of --run ID (optionally with --row N), --row N or --failed");
         var flow = FlowSession.LoadOne(args.Positionals[0], args.ConnectionsPath(), console);
         if (flow is null) return 1;
-        using var store = new SqliteStateStore(args.StatePath());
-        if (store.IsNew) console.Out(RunCommand.NewStateLine(store.Path, null)); // a replay on it has no history to act on
+        using var store = StateStores.Open(args.StatePath());
+        if (store.IsNew) console.Out(RunCommand.NewStateLine(store.Location, null)); // a replay on it has no history to act on
         var (items, exit) = await ChooseRowsAsync(args, flow, store, console, cancellationToken);
         if (items is null) return exit;
         if (items.Count == 0)
@@ -83,12 +83,12 @@ internal static class ReplayCommand
     /// <summary>The rows the options name, known by their recorded identity; null with the exit code when none can be
     /// taken.</summary>
     private static async Task<(IReadOnlyList<SourceItem>? Items, int Exit)> ChooseRowsAsync(
-        Arguments args, Flow flow, SqliteStateStore store, Console console, CancellationToken cancellationToken)
+        Arguments args, Flow flow, IStateStore store, Console console, CancellationToken cancellationToken)
     {
         var sourceKey = flow.Source.PositionKey;
         if (args.Get("run") is { } runId)
         {
-            if (store.GetRun(runId) is not { } run) throw new UsageException($"no run '{runId}' in {store.Path}");
+            if (store.GetRun(runId) is not { } run) throw new UsageException($"no run '{runId}' in {store.Location}");
             if (run.Flow != flow.Name) throw new UsageException($"run {runId} is of flow '{run.Flow}', not '{flow.Name}'");
             var rows = store.ListRows(runId);
             if (args.Int("row") is { } inRun)

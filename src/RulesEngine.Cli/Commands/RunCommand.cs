@@ -23,7 +23,7 @@ internal static class RunCommand
 
         Options:
           --connections FILE   the connections file (default: $RULESENGINE_CONNECTIONS or ./connections.json)
-          --state PATH         the state file, SQLite (default: $RULESENGINE_STATE or ./state/rulesengine.db)
+          --state PATH         the state: a SQLite file or a postgres:// URL (default: $RULESENGINE_STATE or ./state/rulesengine.db)
           --wait               if the flow is already running, wait for that run to end instead of exiting
           --fail-on-open       exit 5 when rows need a person (for scripts and CI; without it such a run exits 0)
 
@@ -38,13 +38,13 @@ internal static class RunCommand
         if (args.Positionals.Count != 1) throw new UsageException("name exactly one flow file");
         var flow = FlowSession.LoadOne(args.Positionals[0], args.ConnectionsPath(), console);
         if (flow is null) return 1;
-        using var store = new SqliteStateStore(args.StatePath());
+        using var store = StateStores.Open(args.StatePath());
         var announced = false;
         void Announce(SourceSummary? read)
         {
             if (announced || !store.IsNew) return;
             announced = true;
-            console.Out(NewStateLine(store.Path, read));
+            console.Out(NewStateLine(store.Location, read));
         }
         RunReport report;
         using (var progress = new RunProgressReporter(console, "run", cancellationToken)) // a line every few seconds; on Ctrl+C what was done
@@ -70,9 +70,9 @@ internal static class RunCommand
     /// state file that knows no row means every row of the source is processed (and alerted) again.</summary>
     public static string NewStateLine(string path, SourceSummary? read) => read switch
     {
-        null => $"new state file {path}: nothing was recorded before this run",
-        { SkippedExisting: true } => $"new state file {path}: \"existingRows\": \"skip\", so the rows already in the source are skipped; only rows added from now on will be processed",
-        _ => $"new state file {path}: {read.ToProcess} existing row(s) will be processed" +
+        null => $"new {StateStores.Noun(path)} {path}: nothing was recorded before this run",
+        { SkippedExisting: true } => $"new {StateStores.Noun(path)} {path}: \"existingRows\": \"skip\", so the rows already in the source are skipped; only rows added from now on will be processed",
+        _ => $"new {StateStores.Noun(path)} {path}: {read.ToProcess} existing row(s) will be processed" +
             (read.ToProcess > 0 ? " (if this flow has run before, that state file is elsewhere: check --state and $RULESENGINE_STATE)" : ""),
     };
 }

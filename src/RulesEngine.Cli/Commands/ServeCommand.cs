@@ -59,11 +59,19 @@ internal static class ServeCommand
         var stopTimeout = args.Int("stop-timeout") ?? 30;
         if (stopTimeout < 1) throw new UsageException("--stop-timeout must be at least 1 second");
 
-        var statePath = Path.GetFullPath(args.StatePath());
-        var newState = !File.Exists(statePath);
+        var statePath = args.StatePath();
+        // A database that is down may come back: exit 1, not 2, so that systemd restarts the unit.
+        int Unavailable(StateUnavailableException e)
+        {
+            console.Error($"serve: {e.Message}");
+            return ExitCode.Failed;
+        }
+        bool newState;
+        try { newState = !StateStores.Exists(statePath); }
+        catch (StateUnavailableException e) { return Unavailable(e); }
         if (newState && !args.Has("create-state"))
         {
-            console.Error($"serve: no state file at {statePath}. A new state file knows no row, so every flow would process " +
+            console.Error($"serve: no {StateStores.Noun(statePath)} at {StateStores.Describe(statePath)}. A new state file knows no row, so every flow would process " +
                 "every row already in its source again (alerts included). Check --state and $RULESENGINE_STATE, or pass " +
                 "--create-state to start with a new state file.");
             return MissingState;
@@ -74,6 +82,9 @@ internal static class ServeCommand
         var connections = ConnectionsFile.Load(args.ConnectionsPath(), registry, problems);
         foreach (var problem in problems) console.Error(problem.ToString());
         if (problems.Count > 0) return RefusedToStart; // a set-up problem: restarting would only repeat it
+        IStateStore store;
+        try { store = StateStores.Open(statePath); }
+        catch (StateUnavailableException e) { return Unavailable(e); }
 
         var options = new SchedulerOptions { MaxParallel = maxParallel, StopTimeout = TimeSpan.FromSeconds(stopTimeout) };
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Environment.CurrentDirectory });
@@ -87,7 +98,7 @@ internal static class ServeCommand
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.StopTimeout + TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IStateStore>(_ => new SqliteStateStore(statePath));
+        builder.Services.AddSingleton<IStateStore>(_ => store); // opened above, so an unreachable database refuses to start; disposed with the host
         builder.Services.AddSingleton(new FlowCatalog(rules, file => new FlowLoader(registry, connections).Load([file])));
         builder.Services.AddSingleton<StopSignals>();
         builder.Services.AddSingleton<IFlowRunExecutor>(s => new LeasedRunExecutor(
@@ -106,7 +117,7 @@ internal static class ServeCommand
         if (newState)
             Logger(host.Services, "RulesEngine.Scheduler").LogWarning(
                 "New state file {State} (--create-state): it knows no row, so each flow processes the rows already in its source, unless it says \"existingRows\": \"skip\"",
-                statePath);
+                StateStores.Describe(statePath));
         var signals = host.Services.GetRequiredService<StopSignals>();
         var service = host.Services.GetRequiredService<SchedulerService>();
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();

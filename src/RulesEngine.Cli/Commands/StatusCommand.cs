@@ -31,10 +31,10 @@ internal static class StatusCommand
         if (!Directory.Exists(rules)) throw new UsageException($"rules folder '{rules}' not found (pass --rules DIR)");
         var headers = FlowCatalog.FindFiles(Path.GetFullPath(rules)).Select(FlowHeader.Read).ToList();
         if (headers.Count == 0) console.Out($"no flow files in {Path.GetFullPath(rules)}");
-        var statePath = Path.GetFullPath(args.StatePath());
+        var statePath = args.StatePath();
         // Opening a missing state file would create it, and a daemon started on it would then process everything.
-        using var store = File.Exists(statePath) ? new SqliteStateStore(statePath) : null;
-        if (store is null) console.Out($"no state file at {statePath}: nothing has run with it (check --state and $RULESENGINE_STATE)");
+        using var store = StateStores.Exists(statePath) ? StateStores.Open(statePath) : null;
+        if (store is null) console.Out($"no {StateStores.Noun(statePath)} at {StateStores.Describe(statePath)}: nothing has run with it (check --state and $RULESENGINE_STATE)");
         var now = DateTimeOffset.UtcNow;
         foreach (var flow in headers.OrderBy(h => h.Name, StringComparer.Ordinal))
         {

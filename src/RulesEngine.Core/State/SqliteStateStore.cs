@@ -24,49 +24,8 @@ public sealed partial class SqliteStateStore : IStateStore
         _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
         _db.Open();
         Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;");
-        Execute("""
-            CREATE TABLE IF NOT EXISTS runs (
-              id TEXT PRIMARY KEY, flow TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
-              status TEXT NOT NULL, error TEXT NOT NULL DEFAULT '');
-            CREATE INDEX IF NOT EXISTS runs_by_flow ON runs(flow, started_at);
-            CREATE TABLE IF NOT EXISTS positions (
-              flow TEXT NOT NULL, source_key TEXT NOT NULL, position TEXT NOT NULL, updated_at TEXT NOT NULL,
-              PRIMARY KEY (flow, source_key));
-            CREATE TABLE IF NOT EXISTS items (
-              flow TEXT NOT NULL, source_key TEXT NOT NULL, item_key TEXT NOT NULL, status TEXT NOT NULL,
-              run_id TEXT NOT NULL, updated_at TEXT NOT NULL,
-              PRIMARY KEY (flow, source_key, item_key));
-            CREATE TABLE IF NOT EXISTS steps (
-              flow TEXT NOT NULL, source_key TEXT NOT NULL, item_key TEXT NOT NULL, step_id TEXT NOT NULL,
-              result INTEGER NOT NULL, error TEXT NOT NULL, output TEXT NOT NULL, run_id TEXT NOT NULL, recorded_at TEXT NOT NULL,
-              PRIMARY KEY (flow, source_key, item_key, step_id));
-            CREATE TABLE IF NOT EXISTS leases (
-              flow TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS flow_switches (
-              flow TEXT PRIMARY KEY, enabled INTEGER NOT NULL, updated_at TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS run_items (
-              run_id TEXT NOT NULL, number INTEGER NOT NULL, item_key TEXT NOT NULL, status TEXT NOT NULL,
-              failed_steps INTEGER NOT NULL, error TEXT NOT NULL, fields TEXT NOT NULL, source_key TEXT NOT NULL, flow TEXT NOT NULL,
-              PRIMARY KEY (run_id, item_key));
-            CREATE TABLE IF NOT EXISTS in_flight (
-              flow TEXT NOT NULL, source_key TEXT NOT NULL, item_key TEXT NOT NULL, step_id TEXT NOT NULL,
-              run_id TEXT NOT NULL, started_at TEXT NOT NULL, reason TEXT NOT NULL,
-              PRIMARY KEY (flow, source_key, item_key, step_id));
-            """);
-        // Added later; files written before them read as "not known" (an empty holder, a NULL attention).
-        AddColumn("runs", "holder", "TEXT NOT NULL DEFAULT ''");
-        AddColumn("run_items", "attention", "TEXT");
-        Execute("CREATE INDEX IF NOT EXISTS steps_by_run ON steps(run_id);");
-        if (Scalar("PRAGMA user_version") is long version && version < JudgedRowsVersion)
-        {
-            JudgeOldRows();
-            Execute($"PRAGMA user_version={JudgedRowsVersion};");
-        }
+        Migrate();
     }
-
-    /// <summary>The file's <c>user_version</c> once its old rows were judged: later opens skip the scan. (A line an
-    /// older program writes afterwards is still judged when read, and counted as before in run totals.)</summary>
-    private const int JudgedRowsVersion = 1;
 
     /// <summary>Rows recorded before the judgement was kept with them are judged once from their recorded steps
     /// (see <see cref="Running.RowAttention.For(RowStatus, string, IReadOnlyList{RecordedStep}, Running.FlowShape?)"/>),
@@ -112,10 +71,8 @@ public sealed partial class SqliteStateStore : IStateStore
             Judge();
         }
         if (judged.Count == 0) return;
-        using var transaction = _db.BeginTransaction();
         using var update = Command("UPDATE run_items SET attention=$attention WHERE run_id=$run AND item_key=$item AND attention IS NULL",
             ("$attention", ""), ("$run", ""), ("$item", ""));
-        update.Transaction = transaction;
         foreach (var (runId, key, attention) in judged)
         {
             update.Parameters["$attention"].Value = SecretRedactor.Redact(attention);
@@ -123,10 +80,11 @@ public sealed partial class SqliteStateStore : IStateStore
             update.Parameters["$item"].Value = key;
             update.ExecuteNonQuery();
         }
-        transaction.Commit();
     }
 
     public string Path { get; }
+
+    public string Location => Path;
 
     /// <summary>True when the file did not exist (or was empty) before this store opened it.</summary>
     public bool IsNew { get; }
@@ -516,8 +474,7 @@ public sealed partial class SqliteStateStore : IStateStore
 
     private void Execute(string sql)
     {
-        using var command = _db.CreateCommand();
-        command.CommandText = sql;
+        using var command = Command(sql);
         command.ExecuteNonQuery();
     }
 
@@ -550,6 +507,7 @@ public sealed partial class SqliteStateStore : IStateStore
     {
         var command = _db.CreateCommand();
         command.CommandText = sql;
+        command.Transaction = _migration; // SQLite wants every command of the connection inside its open transaction
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         return command;
     }

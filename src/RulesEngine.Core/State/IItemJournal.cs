@@ -1,0 +1,49 @@
+using RulesEngine.Core.Steps;
+
+namespace RulesEngine.Core.State;
+
+/// <summary>
+/// What happened to each item: its recorded step answers, the in-flight markers of calls made without a recorded
+/// answer, and how it ended. Contract: each call returns only once what it recorded is durable, so the runner can
+/// call the next service knowing a crash will not make it repeat a recorded side effect.
+/// </summary>
+public interface IItemJournal
+{
+    /// <summary>True when the item was fully recorded (done, skipped, or stopped by an error such as a condition that
+    /// threw or a quarantined evaluation) in an earlier run: such rows are not taken again by the source; an error row
+    /// needs a person and runs again only through replay.</summary>
+    bool IsItemRecorded(string flow, string sourceKey, string itemKey);
+
+    /// <summary>The keys among <paramref name="itemKeys"/> not recorded as done, skipped or error, asked in bulk
+    /// (a source that reads all its rows asks about every key each run: one round trip per thousand keys at most).</summary>
+    IReadOnlySet<string> FindUnrecordedItems(string flow, string sourceKey, IReadOnlyCollection<string> itemKeys);
+
+    /// <summary>Records items as known (skipped, with no history line) unless the item is recorded in any state
+    /// already; all of them or none.</summary>
+    void RecordKnownItems(string runId, string flow, string sourceKey, IReadOnlyCollection<string> itemKeys);
+
+    /// <summary>Steps already answered for an item (from a run that was interrupted), by step id.</summary>
+    IReadOnlyDictionary<string, RecordedStep> GetRecordedSteps(string flow, string sourceKey, string itemKey);
+
+    /// <summary>Records a step's answer and, in the same transaction, removes its in-flight marker.</summary>
+    void RecordStep(string runId, string flow, string sourceKey, string itemKey, RecordedStep step);
+
+    /// <summary>
+    /// Durably notes that a call is about to be made (or ended without an answer, <paramref name="reason"/> says how),
+    /// before the service is called: after a crash, the marker is how the engine knows a call may have acted
+    /// without its answer being recorded.
+    /// </summary>
+    void MarkInFlight(string runId, string flow, string sourceKey, string itemKey, string stepId, DateTimeOffset startedAt, string reason);
+
+    /// <summary>Removes a marker whose call certainly had no effect.</summary>
+    void ClearInFlight(string flow, string sourceKey, string itemKey, string stepId);
+
+    /// <summary>The item's calls whose answers were never recorded, by step id.</summary>
+    IReadOnlyDictionary<string, InterruptedCall> GetInFlight(string flow, string sourceKey, string itemKey);
+
+    /// <summary>Records how an item ended in this run and, in the same transaction, stores the new source position
+    /// (null: leave it), so the position never passes an unrecorded row. Done, skipped and error items count as
+    /// recorded from then on (an error would repeat on every run, and a quarantined row would end the process again).</summary>
+    void CompleteItem(string runId, string flow, string sourceKey, SourceItem item, RowStatus status, int failedSteps, string error,
+        Running.RowAttention attention, string? position);
+}

@@ -1,0 +1,62 @@
+using Npgsql;
+
+namespace RulesEngine.State.Postgres;
+
+/// <summary>Source positions, run leases and flow switches: small keyed rows, each change one statement.</summary>
+public sealed partial class PostgresStateStore
+{
+    public string? GetPosition(string flow, string sourceKey) =>
+        Scalar("SELECT position FROM positions WHERE flow=@flow AND source_key=@key", ("flow", flow), ("key", sourceKey)) as string;
+
+    public void SetPosition(string flow, string sourceKey, string position) =>
+        Use(connection => UpsertPosition(connection, null, flow, sourceKey, position));
+
+    private static void UpsertPosition(NpgsqlConnection connection, NpgsqlTransaction? transaction, string flow, string sourceKey, string position) =>
+        Run(connection, transaction, """
+            INSERT INTO positions(flow, source_key, position, updated_at) VALUES (@flow, @key, @position, @at)
+            ON CONFLICT (flow, source_key) DO UPDATE SET position=excluded.position, updated_at=excluded.updated_at
+            """, ("flow", flow), ("key", sourceKey), ("position", position), ("at", DateTimeOffset.UtcNow));
+
+    public string? TryAcquireLease(string flow, string owner, TimeSpan ttl, DateTimeOffset now) => Use(connection =>
+    {
+        // One statement decides: the row is taken when it is free, expired, or already ours. Two processes racing
+        // on the same flow serialise on the row, so only one of them sees it free.
+        while (true)
+        {
+            using (var take = Command(connection, """
+                INSERT INTO leases(flow, owner, expires_at) VALUES (@flow, @owner, @expires)
+                ON CONFLICT (flow) DO UPDATE SET owner=excluded.owner, expires_at=excluded.expires_at
+                WHERE leases.owner=excluded.owner OR leases.expires_at <= @now
+                RETURNING owner
+                """, ("flow", flow), ("owner", owner), ("expires", now + ttl), ("now", now)))
+                if (take.ExecuteScalar() is not null) return null;
+            using var holder = Command(connection, "SELECT owner FROM leases WHERE flow=@flow", ("flow", flow));
+            if (holder.ExecuteScalar() is string current) return current;
+            // Released between the two statements: try again.
+        }
+    });
+
+    public bool TakeOverLease(string flow, string owner, string deadHolder, TimeSpan ttl, DateTimeOffset now) => Use(connection =>
+    {
+        // Also true when a retry finds the lease already ours: the first attempt's commit was not acknowledged.
+        using var command = Command(connection,
+            "UPDATE leases SET owner=@owner, expires_at=@expires WHERE flow=@flow AND (owner=@dead OR owner=@owner)",
+            ("flow", flow), ("owner", owner), ("dead", deadHolder), ("expires", now + ttl));
+        return command.ExecuteNonQuery() == 1;
+    });
+
+    public void RenewLease(string flow, string owner, TimeSpan ttl, DateTimeOffset now) =>
+        Write("UPDATE leases SET expires_at=@expires WHERE flow=@flow AND owner=@owner", ("flow", flow), ("owner", owner), ("expires", now + ttl));
+
+    public void ReleaseLease(string flow, string owner) =>
+        Write("DELETE FROM leases WHERE flow=@flow AND owner=@owner", ("flow", flow), ("owner", owner));
+
+    public bool IsEnabled(string flow) =>
+        Scalar("SELECT enabled FROM flow_switches WHERE flow=@flow", ("flow", flow)) is not false;
+
+    public void SetEnabled(string flow, bool enabled, DateTimeOffset now) =>
+        Write("""
+            INSERT INTO flow_switches(flow, enabled, updated_at) VALUES (@flow, @enabled, @at)
+            ON CONFLICT (flow) DO UPDATE SET enabled=excluded.enabled, updated_at=excluded.updated_at
+            """, ("flow", flow), ("enabled", enabled), ("at", now));
+}

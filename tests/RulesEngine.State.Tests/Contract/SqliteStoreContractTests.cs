@@ -1,0 +1,39 @@
+using Microsoft.Data.Sqlite;
+using RulesEngine.Core.State;
+
+namespace RulesEngine.State.Tests.Contract;
+
+/// <summary>The store contract on a SQLite file.</summary>
+public sealed class SqliteStoreContractTests : StateStoreContract, IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "rulesengine-contract-" + Guid.NewGuid().ToString("N")[..8]);
+    private string StatePath => Path.Combine(_directory, "state", "rulesengine.db");
+
+    protected override int LatestSchemaVersion => SqliteStateStore.SchemaVersion;
+
+    protected override Task CreateEmptyStateAsync() => Task.CompletedTask; // the first open creates the file
+
+    protected override IStateStore OpenStore() => new SqliteStateStore(StatePath);
+
+    protected override string OpenLocationWithoutMigrating() => Path.GetFullPath(StatePath);
+
+    protected override void WriteSchemaVersion(int version) =>
+        Sql($"INSERT INTO schema_version(version, description, applied_at) VALUES ({version}, 'from a newer program', '2030-01-01')");
+
+    protected override long ReadSchemaVersion() => (long)Sql("SELECT MAX(version) FROM schema_version")!;
+
+    private object? Sql(string sql)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = StatePath, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_directory, recursive: true); }
+        catch (IOException) { } // a store still closing; the temp folder is left behind
+    }
+}
