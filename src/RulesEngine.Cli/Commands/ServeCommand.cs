@@ -4,10 +4,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using RulesEngine.Cli.Hosting;
 using RulesEngine.Cli.Hosting.Logging;
+using RulesEngine.Cluster;
 using RulesEngine.Core.Connections;
 using RulesEngine.Core.Flows;
 using RulesEngine.Core.Scheduling;
 using RulesEngine.Core.State;
+using RulesEngine.State.Postgres;
 
 namespace RulesEngine.Cli.Commands;
 
@@ -85,6 +87,13 @@ internal static class ServeCommand
         IStateStore store;
         try { store = StateStores.Open(statePath); }
         catch (StateUnavailableException e) { return Unavailable(e); }
+        // A PostgreSQL state makes this daemon a node of a cluster on the same database (docs/cluster.md).
+        var clusterDatabase = PostgresLocation.IsPostgres(statePath) ? PostgresLocation.Parse(statePath).ConnectionString : null;
+        if (clusterDatabase is not null && await PrepareClusterAsync(clusterDatabase, StateStores.Describe(statePath), console, cancellationToken) is { } refused)
+        {
+            store.Dispose();
+            return refused;
+        }
 
         var options = new SchedulerOptions { MaxParallel = maxParallel, StopTimeout = TimeSpan.FromSeconds(stopTimeout) };
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Environment.CurrentDirectory });
@@ -103,14 +112,8 @@ internal static class ServeCommand
         builder.Services.AddSingleton<StopSignals>();
         builder.Services.AddSingleton<IFlowRunExecutor>(s => new LeasedRunExecutor(
             s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Runs")));
-        builder.Services.AddSingleton(s => new FlowScheduler(
-            s.GetRequiredService<FlowCatalog>(), s.GetRequiredService<IStateStore>(), s.GetRequiredService<IFlowRunExecutor>(),
-            options, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler")));
-        // One scheduling daemon per state file: a second serve on it waits as a standby (docs/cluster.md).
-        builder.Services.AddSingleton(s => new DaemonLease(
-            s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"), statePath));
-        builder.Services.AddSingleton(s => new SchedulerService(s.GetRequiredService<FlowScheduler>(), s.GetRequiredService<FlowCatalog>(),
-            s.GetRequiredService<StopSignals>(), s.GetRequiredService<IHostApplicationLifetime>(), s.GetRequiredService<DaemonLease>()));
+        if (clusterDatabase is null) AddSingleMachine(builder.Services, options, StateStores.Describe(statePath));
+        else AddClusterNode(builder, options, clusterDatabase);
         builder.Services.AddHostedService(s => s.GetRequiredService<SchedulerService>());
 
         using var host = builder.Build();
@@ -134,6 +137,53 @@ internal static class ServeCommand
 
     /// <summary>The exit code when the state file is missing and --create-state was not given.</summary>
     public const int MissingState = RefusedToStart;
+
+    /// <summary>One machine: the loop of <see cref="FlowScheduler"/>; a second serve on the same state file waits as a
+    /// standby behind the <see cref="DaemonLease"/>.</summary>
+    private static void AddSingleMachine(IServiceCollection services, SchedulerOptions options, string state)
+    {
+        services.AddSingleton<IDaemonScheduler>(s => new FlowScheduler(
+            s.GetRequiredService<FlowCatalog>(), s.GetRequiredService<IStateStore>(), s.GetRequiredService<IFlowRunExecutor>(),
+            options, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler")));
+        services.AddSingleton(s => new DaemonLease(
+            s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"), state));
+        services.AddSingleton(s => new SchedulerService(s.GetRequiredService<IDaemonScheduler>(), s.GetRequiredService<FlowCatalog>(),
+            s.GetRequiredService<StopSignals>(), s.GetRequiredService<IHostApplicationLifetime>(), s.GetRequiredService<DaemonLease>()));
+    }
+
+    /// <summary>A cluster node: Quartz's clustered job store on the state's database shares the flows among every serve
+    /// on it. Quartz's own log lines are kept to warnings and errors.</summary>
+    private static void AddClusterNode(HostApplicationBuilder builder, SchedulerOptions options, string database)
+    {
+        builder.Logging.AddFilter("Quartz", LogLevel.Warning);
+        builder.Services.AddSingleton<IDaemonScheduler>(s => new ClusterNode(
+            s.GetRequiredService<FlowCatalog>(), s.GetRequiredService<IStateStore>(), s.GetRequiredService<IFlowRunExecutor>(),
+            options, new ClusterOptions { ConnectionString = database }, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"),
+            s.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(s => new SchedulerService(s.GetRequiredService<IDaemonScheduler>(), s.GetRequiredService<FlowCatalog>(),
+            s.GetRequiredService<StopSignals>(), s.GetRequiredService<IHostApplicationLifetime>()));
+    }
+
+    /// <summary>Creates or upgrades the cluster's tables; null when ready, else the exit code after saying why.</summary>
+    private static async Task<int?> PrepareClusterAsync(string database, string described, Console console, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ClusterSchema.MigrateAsync(database, cancellationToken);
+            return null;
+        }
+        catch (ClusterSchemaException e)
+        {
+            console.Error($"serve: {described}: {e.Message}");
+            return RefusedToStart;
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        {
+            // Npgsql's messages name the host and the failure, never the password.
+            console.Error($"serve: cannot prepare the cluster tables in {described}: {e.Message}");
+            return ExitCode.Failed;
+        }
+    }
 
     private static ILogger Logger(IServiceProvider services, string category) =>
         services.GetRequiredService<ILoggerFactory>().CreateLogger(category);
