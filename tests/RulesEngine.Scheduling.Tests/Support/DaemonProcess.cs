@@ -90,8 +90,13 @@ internal sealed class DaemonProcess : IDisposable
         return _process.ExitCode;
     }
 
+    private bool _disposed;
+
+    /// <summary>Kills the process if it still runs. Safe to call twice (a test's <c>using</c> and its bed both may).</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.Dispose();
     }
