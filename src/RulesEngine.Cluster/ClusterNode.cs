@@ -94,7 +94,11 @@ public sealed class ClusterNode(
                     Started = true;
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested || _abort.IsCancellationRequested)
+            {
+                break; // stopped in the middle of a reload: what was registered stays, the next start checks it again
+            }
+            catch (Exception e)
             {
                 logger.LogError(e, "Cluster node {Node}: reloading or registering flows failed (the database may be unreachable); retrying", NodeId);
             }
@@ -223,31 +227,37 @@ public sealed class ClusterNode(
     /// cluster already knows when the flow is next due). Returns the next time.</summary>
     private async Task<DateTimeOffset?> ScheduleClockAsync(LoadedFlow version, DateTimeOffset now, bool onlyIfMissing)
     {
+        // Nodes starting together all find no trigger: the check and the creation are one step per flow, cluster-wide,
+        // or each would add one and the flow would fire once per node.
+        await using var flowLock = await FlowLock.TakeAsync(cluster.ConnectionString, version.Name, Stopping);
         var scheduler = Scheduler;
-        var key = FlowJobKeys.Clock(version.Name);
         var triggers = version.Flow.Triggers;
-        var existing = await scheduler.GetTrigger(key, Stopping);
+        var clocks = await ClockTriggersAsync(version.Name);
+        var pending = clocks.Where(t => t.NextFireTimeUtc is not null).ToList();
         var described = Describe(triggers);
-        if (existing is not null && (onlyIfMissing || existing.JobDataMap.GetString(FlowJobKeys.TriggersKey) == described))
-            return existing.NextFireTimeUtc;
+        if (pending.Count > 0 && (onlyIfMissing || pending.All(t => t.JobDataMap.GetString(FlowJobKeys.TriggersKey) == described)))
+            return pending.Min(t => t.NextFireTimeUtc);
+        // A clock firing in flight stores the next time itself, from the version in service when it fired.
+        if (pending.Count == 0 && clocks.Count > 0) return null;
         if (onlyIfMissing && !triggers.HasClock) return null;
         var lastRun = store.ListRuns(version.Name, 1).FirstOrDefault()?.StartedAt;
         var due = TriggerTimes.FirstDue(triggers, lastRun, now);
-        if (due is null)
-        {
-            if (existing is not null) await scheduler.UnscheduleJob(key, Stopping);
-            return null;
-        }
+        foreach (var stale in pending) await scheduler.UnscheduleJob(stale.Key, Stopping);
+        if (due is null) return null;
         if (onlyIfMissing)
             logger.LogWarning("Flow {Flow} had no clock trigger in the cluster (a node stopped while firing it); scheduled again for {Due}", version.Name, due.Value.ToString("u"));
-        await scheduler.ScheduleJob(ClockTrigger(version.Name, triggers, due.Value), new ScheduleJobOptions { Replace = true }, Stopping);
+        await scheduler.ScheduleJob(ClockTrigger(version.Name, triggers, due.Value), new ScheduleJobOptions(), Stopping);
         return due;
     }
+
+    /// <summary>The flow's clock triggers: normally one waiting, plus the one firing while a clock run is in flight.</summary>
+    internal async Task<IReadOnlyList<ITrigger>> ClockTriggersAsync(string flow) =>
+        [.. (await Scheduler.GetTriggersOfJob(FlowJobKeys.Job(flow), Stopping)).Where(t => t.Key.Group == FlowJobKeys.ClockGroup)];
 
     /// <summary>The one-shot trigger of a flow's next clock time. Misfired (no node could fire it in time: all were
     /// down, or the flow was still running) it fires at once; <see cref="FlowJob"/> then applies <c>missedRuns</c>.</summary>
     internal ITrigger ClockTrigger(string flow, FlowTriggers triggers, DateTimeOffset due) =>
-        TriggerBuilder.Create(clock).WithIdentity(FlowJobKeys.Clock(flow)).ForJob(FlowJobKeys.Job(flow))
+        TriggerBuilder.Create(clock).WithIdentity(FlowJobKeys.NewClock(flow)).ForJob(FlowJobKeys.Job(flow))
             .StartAt(due)
             .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .UsingJobData(FlowJobKeys.TriggersKey, Describe(triggers))

@@ -56,7 +56,7 @@ internal sealed class FlowJob(ClusterNode node) : IJob
         {
             var slot = context.ScheduledFireTimeUtc ?? now;
             if (TriggerTimes.Next(triggers, slot, now) is { } next)
-                await context.Scheduler.ScheduleJob(node.ClockTrigger(name, triggers, next), new ScheduleJobOptions { Replace = true }, node.Stopping);
+                await context.Scheduler.ScheduleJob(node.ClockTrigger(name, triggers, next), new ScheduleJobOptions(), node.Stopping);
             if (triggers.MissedRuns == MissedRuns.Skip && now - slot > node.Options.MissedRunTolerance)
             {
                 node.Logger.LogInformation("Skipped the run of {Flow} due {Slot}: it is {Late:0} s late and the flow says \"missedRuns\": \"skip\"",
@@ -119,10 +119,10 @@ internal sealed class FlowJob(ClusterNode node) : IJob
         node.Logger.LogWarning("Flow {Flow} fired on node {Node}, which does not load it (its file is missing or broken here); another node takes it",
             name, node.NodeId);
         if (context.Trigger.Key.Group != FlowJobKeys.ClockGroup) return;
-        var retry = TriggerBuilder.Create(node.Clock).WithIdentity(FlowJobKeys.Clock(name)).ForJob(FlowJobKeys.Job(name))
+        var retry = TriggerBuilder.Create(node.Clock).WithIdentity(FlowJobKeys.NewClock(name)).ForJob(FlowJobKeys.Job(name))
             .StartAt(node.Clock.GetUtcNow() + TimeSpan.FromSeconds(5))
             .UsingJobData(FlowJobKeys.TriggersKey, context.Trigger.JobDataMap.GetString(FlowJobKeys.TriggersKey) ?? "")
             .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow)).Build();
-        await context.Scheduler.ScheduleJob(retry, new ScheduleJobOptions { Replace = true }, node.Stopping);
+        await context.Scheduler.ScheduleJob(retry, new ScheduleJobOptions(), node.Stopping);
     }
 }

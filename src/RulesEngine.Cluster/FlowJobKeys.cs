@@ -2,8 +2,11 @@ using Quartz;
 
 namespace RulesEngine.Cluster;
 
-/// <summary>How flows are named in Quartz's tables: one durable job per flow, and at most one clock trigger per flow
-/// (a one-shot trigger at the next time <see cref="Core.Scheduling.TriggerTimes"/> computes).</summary>
+/// <summary>How flows are named in Quartz's tables: one durable job per flow, and one waiting clock trigger per flow
+/// (a one-shot trigger at the next time <see cref="Core.Scheduling.TriggerTimes"/> computes). Each clock trigger has a
+/// name of its own: a firing stores the next one while Quartz still holds the fired one, which it deletes when the run
+/// ends; under one shared name that deletion could take the new trigger with it (measured: a 1-second flow lost its
+/// trigger every few runs).</summary>
 internal static class FlowJobKeys
 {
     public const string JobGroup = "flows";
@@ -19,5 +22,5 @@ internal static class FlowJobKeys
     public const string ChainKey = "chain";
 
     public static JobKey Job(string flow) => new(flow, JobGroup);
-    public static TriggerKey Clock(string flow) => new(flow, ClockGroup);
+    public static TriggerKey NewClock(string flow) => new($"{flow}@{Guid.NewGuid():N}", ClockGroup);
 }

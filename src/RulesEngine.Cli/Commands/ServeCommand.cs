@@ -37,7 +37,9 @@ internal static class ServeCommand
           --rules DIR             the folder of flow files, watched (default: ./rules)
           --connections FILE      the connections file (default: $RULESENGINE_CONNECTIONS or ./connections.json);
                                   read at start: restart the daemon after changing it
-          --state PATH            the state file, SQLite (default: $RULESENGINE_STATE or ./state/rulesengine.db)
+          --state PATH            the state file, SQLite (default: $RULESENGINE_STATE or ./state/rulesengine.db), or a
+                                  PostgreSQL database (postgres://user@host:port/db): then every serve on that database
+                                  is a node of one cluster that shares the flows (docs/cluster.md)
           --create-state          create the state file when it does not exist (without it, a missing one is an error)
           --max-parallel N        how many different flows may run at once (default 4)
           --stop-timeout SECONDS  how long a stop waits for runs to finish their current step (default 30)

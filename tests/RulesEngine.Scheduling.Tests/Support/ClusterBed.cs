@@ -71,7 +71,7 @@ internal sealed class ClusterBed : ISchedulerBed
     }
 
     public async Task<DateTimeOffset?> NextRunAsync(string flow) =>
-        (await Node.Scheduler.GetTrigger(new TriggerKey(flow, "clock")))?.NextFireTimeUtc;
+        (await Node.ClockTriggersAsync(flow)).Select(t => t.NextFireTimeUtc).Where(t => t is not null).Min();
 
     /// <summary>Quiet: no firing in progress or pending on this node, and every trigger waits for a time after now.
     /// Firings of held runs count as settled once the executor has them.</summary>
@@ -81,28 +81,26 @@ internal sealed class ClusterBed : ISchedulerBed
         var triggers = await TriggersAsync();
         // A flow with a clock trigger whose trigger is gone or has no next time is between a firing and its reschedule.
         foreach (var flow in Node.Flows.Where(f => f.Flow.Triggers.HasClock))
-            if (!triggers.Any(t => t.Key.Equals(new TriggerKey(flow.Name, "clock")) && t.Next is not null)) return false;
-        foreach (var (key, next, state) in triggers)
+            if (!triggers.Any(t => t.Flow == flow.Name && t.Key.Group == "clock" && t.Next is not null)) return false;
+        foreach (var (key, flow, next, state) in triggers)
         {
             // Waiting for a run the executor holds: settled. (Before the run reaches the executor it is not.)
-            if (state is TriggerState.Blocked or TriggerState.Executing && Executor.IsHeld(FlowOf(key))) continue;
+            if (state is TriggerState.Blocked or TriggerState.Executing && Executor.IsHeld(flow)) continue;
             if (next <= now || state is not (TriggerState.Normal or TriggerState.Blocked)) return false;
         }
         return Node.FiringsInProgress == Executor.HeldCount;
     }, "the node to settle", async () => $"at {Clock.GetUtcNow():O}, {Node.FiringsInProgress} firing(s), {Executor.HeldCount} held; triggers: " +
         string.Join("; ", (await TriggersAsync()).Select(t => $"{t.Key} next {t.Next:O} {t.State}")));
 
-    private static string FlowOf(TriggerKey key) => key.Group == "clock" ? key.Name : key.Name.Split("-after-")[0];
-
     internal async Task<string> DescribeAsync() => string.Join("; ", (await TriggersAsync()).Select(t => $"{t.Key} next {t.Next:O} {t.State}"));
 
-    private async Task<List<(TriggerKey Key, DateTimeOffset? Next, TriggerState State)>> TriggersAsync()
+    private async Task<List<(TriggerKey Key, string Flow, DateTimeOffset? Next, TriggerState State)>> TriggersAsync()
     {
         var scheduler = Node.Scheduler;
-        var triggers = new List<(TriggerKey, DateTimeOffset?, TriggerState)>();
+        var triggers = new List<(TriggerKey, string, DateTimeOffset?, TriggerState)>();
         foreach (var key in await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.AnyGroup()))
             if (await scheduler.GetTrigger(key) is { } trigger)
-                triggers.Add((key, trigger.NextFireTimeUtc, await scheduler.GetTriggerState(key)));
+                triggers.Add((key, trigger.JobKey.Name, trigger.NextFireTimeUtc, await scheduler.GetTriggerState(key)));
         return triggers;
     }
 
