@@ -1,10 +1,10 @@
 #!/usr/bin/env pwsh
 # Developer entry point. Runs under PowerShell installed as a local dotnet tool:
 #   dotnet tool restore
-#   dotnet pwsh run.ps1 <build|test|demo|validate|run|test-flow|history|replay|serve|status|enable|disable|connections> [arguments]
+#   dotnet pwsh run.ps1 <build|test|demo|validate|run|test-flow|history|replay|serve|status|enable|disable|connections|state> [arguments]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'validate', 'run', 'test-flow', 'history', 'replay', 'serve', 'status', 'enable', 'disable', 'connections', 'help')]
+    [ValidateSet('build', 'test', 'demo', 'validate', 'run', 'test-flow', 'history', 'replay', 'serve', 'status', 'enable', 'disable', 'connections', 'state', 'help')]
     [string] $Command = 'help',
     [Parameter(Position = 1, ValueFromRemainingArguments = $true)]
     [string[]] $Rest = @()
@@ -32,6 +32,7 @@ switch ($Command) {
     'enable'    { Invoke-Cli (@('enable') + $Rest) }
     'disable'   { Invoke-Cli (@('disable') + $Rest) }
     'connections' { Invoke-Cli (@('connections') + $Rest) }
+    'state'     { Invoke-Cli (@('state') + $Rest) }
     default {
         Write-Output @'
 Usage: dotnet pwsh run.ps1 <command> [arguments]
@@ -48,6 +49,7 @@ Usage: dotnet pwsh run.ps1 <command> [arguments]
   enable <flow name>            switch a flow on for the daemon
   disable <flow name>           switch a flow off for the daemon
   connections test [NAME...]    check each connection with a harmless request (HelpCrunch search, Telegram getMe, SMTP sign-in)
+  state copy --from X --to Y    copy a state (e.g. the SQLite file to PostgreSQL) without reprocessing a row
 '@
     }
 }

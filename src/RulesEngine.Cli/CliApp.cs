@@ -26,6 +26,7 @@ public static class CliApp
         ["init"] = (InitCommand.Help, InitCommand.RunAsync),
         ["sample"] = (SampleCommand.Help, SampleCommand.RunAsync),
         ["connections"] = (ConnectionsCommand.Help, ConnectionsCommand.RunAsync),
+        ["state"] = (StateCommand.Help, StateCommand.RunAsync),
     };
 
     /// <summary>Every verb (run.ps1 must offer each that people run).</summary>
@@ -51,6 +52,7 @@ public static class CliApp
           init <name>                   write a new flow file from a template (canonical or blank)
           sample <flow.json>            print one real row of the source and the names conditions use for its fields
           connections test [NAME ...]   load the connections and run each type's self-test request (token, server)
+          state copy --from X --to Y    copy a whole state to another store (the SQLite file to PostgreSQL)
 
         Run 'rulesengine <verb> --help' for a verb's options and examples.
         Exit codes: 0 done, 1 invalid or failed, 2 source unreadable, 3 flow busy, 4 no row matched (replay),

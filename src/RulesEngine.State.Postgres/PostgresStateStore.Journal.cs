@@ -58,20 +58,18 @@ public sealed partial class PostgresStateStore
     public void RecordStep(string runId, string flow, string sourceKey, string itemKey, RecordedStep step) =>
         // The answer replaces the step's in-flight marker in one transaction: there is never a moment when both or
         // neither say what happened to the call.
-        InTransaction((connection, transaction) =>
-        {
-            Run(connection, transaction, """
+        Use(connection => Batch(connection,
+            ("""
                 INSERT INTO steps(flow, source_key, item_key, step_id, result, error, output, run_id, recorded_at)
                 VALUES (@flow, @key, @item, @step, @result, @error, @output, @run, @at)
                 ON CONFLICT (flow, source_key, item_key, step_id) DO UPDATE SET
                   result=excluded.result, error=excluded.error, output=excluded.output, run_id=excluded.run_id, recorded_at=excluded.recorded_at
                 """,
-                ("flow", flow), ("key", sourceKey), ("item", itemKey), ("step", step.StepId), ("result", step.Result),
+            [("flow", flow), ("key", sourceKey), ("item", itemKey), ("step", step.StepId), ("result", step.Result),
                 ("error", SecretRedactor.Redact(step.Error)), ("output", JsonConvert.SerializeObject(step.Output)),
-                ("run", runId), ("at", step.RecordedAt));
-            Run(connection, transaction, "DELETE FROM in_flight WHERE flow=@flow AND source_key=@key AND item_key=@item AND step_id=@step",
-                ("flow", flow), ("key", sourceKey), ("item", itemKey), ("step", step.StepId));
-        });
+                ("run", runId), ("at", step.RecordedAt)]),
+            ("DELETE FROM in_flight WHERE flow=@flow AND source_key=@key AND item_key=@item AND step_id=@step",
+                [("flow", flow), ("key", sourceKey), ("item", itemKey), ("step", step.StepId)])));
 
     public void MarkInFlight(string runId, string flow, string sourceKey, string itemKey, string stepId, DateTimeOffset startedAt, string reason) =>
         Write("""
@@ -99,23 +97,28 @@ public sealed partial class PostgresStateStore
 
     public void CompleteItem(string runId, string flow, string sourceKey, SourceItem item, RowStatus status, int failedSteps, string error,
         Core.Running.RowAttention attention, string? position) =>
-        // The item's outcome and the position after it commit together: the position never passes an unrecorded row.
-        InTransaction((connection, transaction) =>
+        // The item's outcome and the position after it commit together (one batch, one implicit transaction): the
+        // position never passes an unrecorded row.
+        Use(connection =>
         {
             var now = DateTimeOffset.UtcNow;
-            Run(connection, transaction, """
+            var statements = new List<(string, (string, object?)[])>
+            {
+                ("""
                 INSERT INTO items(flow, source_key, item_key, status, run_id, updated_at) VALUES (@flow, @key, @item, @status, @run, @at)
                 ON CONFLICT (flow, source_key, item_key) DO UPDATE SET status=excluded.status, run_id=excluded.run_id, updated_at=excluded.updated_at
-                """, ("flow", flow), ("key", sourceKey), ("item", item.Key), ("status", status.ToString()), ("run", runId), ("at", now));
-            Run(connection, transaction, """
+                """, [("flow", flow), ("key", sourceKey), ("item", item.Key), ("status", status.ToString()), ("run", runId), ("at", now)]),
+                ("""
                 INSERT INTO run_items(run_id, number, item_key, status, failed_steps, error, fields, source_key, flow, attention)
                 VALUES (@run, @number, @item, @status, @failed, @error, @fields, @key, @flow, @attention)
                 ON CONFLICT (run_id, item_key) DO UPDATE SET status=excluded.status, failed_steps=excluded.failed_steps, error=excluded.error,
                   attention=excluded.attention
-                """, ("run", runId), ("number", item.Number), ("item", item.Key), ("status", status.ToString()),
-                ("failed", failedSteps), ("error", SecretRedactor.Redact(error)), ("fields", JsonConvert.SerializeObject(item.Fields)),
-                ("key", sourceKey), ("flow", flow), ("attention", SecretRedactor.Redact(attention.Reason)));
-            if (position is not null) UpsertPosition(connection, transaction, flow, sourceKey, position);
+                """, [("run", runId), ("number", item.Number), ("item", item.Key), ("status", status.ToString()),
+                    ("failed", failedSteps), ("error", SecretRedactor.Redact(error)), ("fields", JsonConvert.SerializeObject(item.Fields)),
+                    ("key", sourceKey), ("flow", flow), ("attention", SecretRedactor.Redact(attention.Reason))]),
+            };
+            if (position is not null) statements.Add((UpsertPositionSql, [("flow", flow), ("key", sourceKey), ("position", position), ("at", now)]));
+            Batch(connection, [.. statements]);
         });
 
     private static List<RecordedStep> StepsOf(NpgsqlConnection connection, string flow, string sourceKey, string itemKey)

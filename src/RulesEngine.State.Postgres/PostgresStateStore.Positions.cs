@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace RulesEngine.State.Postgres;
 
 /// <summary>Source positions, run leases and flow switches: small keyed rows, each change one statement.</summary>
@@ -9,13 +7,12 @@ public sealed partial class PostgresStateStore
         Scalar("SELECT position FROM positions WHERE flow=@flow AND source_key=@key", ("flow", flow), ("key", sourceKey)) as string;
 
     public void SetPosition(string flow, string sourceKey, string position) =>
-        Use(connection => UpsertPosition(connection, null, flow, sourceKey, position));
+        Write(UpsertPositionSql, ("flow", flow), ("key", sourceKey), ("position", position), ("at", DateTimeOffset.UtcNow));
 
-    private static void UpsertPosition(NpgsqlConnection connection, NpgsqlTransaction? transaction, string flow, string sourceKey, string position) =>
-        Run(connection, transaction, """
-            INSERT INTO positions(flow, source_key, position, updated_at) VALUES (@flow, @key, @position, @at)
-            ON CONFLICT (flow, source_key) DO UPDATE SET position=excluded.position, updated_at=excluded.updated_at
-            """, ("flow", flow), ("key", sourceKey), ("position", position), ("at", DateTimeOffset.UtcNow));
+    private const string UpsertPositionSql = """
+        INSERT INTO positions(flow, source_key, position, updated_at) VALUES (@flow, @key, @position, @at)
+        ON CONFLICT (flow, source_key) DO UPDATE SET position=excluded.position, updated_at=excluded.updated_at
+        """;
 
     public string? TryAcquireLease(string flow, string owner, TimeSpan ttl, DateTimeOffset now) => Use(connection =>
     {

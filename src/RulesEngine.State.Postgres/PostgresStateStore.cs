@@ -11,7 +11,7 @@ namespace RulesEngine.State.Postgres;
 /// restarted, a network blip) are retried for <see cref="RetryWindow"/>: every write is idempotent (upserts; a run
 /// id is written once), so a retry after a commit whose answer was lost changes nothing.
 /// </summary>
-public sealed partial class PostgresStateStore : IStateStore
+public sealed partial class PostgresStateStore : IStateStore, IStateTransfer
 {
     private readonly NpgsqlDataSource _source;
     private readonly TimeSpan _retryWindow;
@@ -94,6 +94,21 @@ public sealed partial class PostgresStateStore : IStateStore
 
     private void InTransaction(Action<NpgsqlConnection, NpgsqlTransaction> work) =>
         InTransaction((connection, transaction) => { work(connection, transaction); return 0; });
+
+    /// <summary>Several statements in one round trip and one implicit transaction: PostgreSQL commits them together
+    /// or none of them, without the two extra round trips of BEGIN and COMMIT.</summary>
+    private static void Batch(NpgsqlConnection connection, params (string Sql, (string Name, object? Value)[] Parameters)[] statements)
+    {
+        using var batch = new NpgsqlBatch(connection);
+        foreach (var (sql, parameters) in statements)
+        {
+            using var command = Command(connection, sql, parameters); // binds names and values as every other call does
+            var statement = new NpgsqlBatchCommand(command.CommandText);
+            foreach (NpgsqlParameter parameter in command.Parameters) statement.Parameters.Add(parameter.Clone());
+            batch.BatchCommands.Add(statement);
+        }
+        batch.ExecuteNonQuery();
+    }
 
     private static bool IsTransient(NpgsqlException e) =>
         e.IsTransient

@@ -10,7 +10,9 @@ namespace RulesEngine.Benchmarks;
 /// <c>dotnet run -c Release --project tests/RulesEngine.Benchmarks -- --filter '*'</c> runs the BenchmarkDotNet
 /// suites; <c>-- compile N [warm]</c> times one compile of N distinct conditions in this (fresh) process, then the
 /// first explanation of each (which compiles the explaining twins of the set); <c>-- sheet-read N</c> measures the
-/// new-rows source's whole-tab read and key comparison on N rows (see <see cref="SheetReadCost"/>).
+/// new-rows source's whole-tab read and key comparison on N rows (see <see cref="SheetReadCost"/>);
+/// <c>-- telemetry-cost ROWS [ROUNDS]</c> runs the canonical flow with metrics and traces off and on (see <see cref="TelemetryCost"/>);
+/// <c>-- journal N</c> times the journal writes of N rows on SQLite and PostgreSQL (see <see cref="JournalCost"/>).
 /// </summary>
 public static class Program
 {
@@ -19,6 +21,9 @@ public static class Program
         if (args is ["sheet-read", var rows, ..]) return SheetReadCost.Measure(int.Parse(rows, CultureInfo.InvariantCulture));
         if (args is ["sheet-serve", var served]) return SheetReadCost.Serve(int.Parse(served, CultureInfo.InvariantCulture));
         if (args is ["sheet-poll", var baseUrl, var statePath]) return SheetReadCost.Poll(baseUrl, statePath);
+        if (args is ["telemetry-cost", var costRows, ..])
+            return TelemetryCost.Measure(int.Parse(costRows, CultureInfo.InvariantCulture), args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5);
+        if (args is ["journal", var journalRows]) return JournalCost.Measure(int.Parse(journalRows, CultureInfo.InvariantCulture));
         if (args is ["compile", var n, ..])
             return CompileTiming(int.Parse(n, CultureInfo.InvariantCulture), reps: args.Contains("warm") ? 5 : 1);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args,

@@ -46,6 +46,26 @@ public sealed class PostgresServerTests(PostgresServer server)
     }
 
     [Fact]
+    public void MissingBinariesAreNamedWithTheInstallCommand()
+    {
+        var empty = Directory.CreateTempSubdirectory("rulesengine-no-pg-");
+        try
+        {
+            File.WriteAllText(Path.Combine(empty.FullName, "initdb"), ""); // pg_ctl is missing: not enough
+
+            var missing = Assert.Throws<InvalidOperationException>(() => PostgresServer.FindBinaries([empty.FullName]));
+
+            Assert.Contains("initdb and pg_ctl were not found", missing.Message);
+            Assert.Contains("apt-get install -y postgresql", missing.Message);
+            Assert.Contains("RULESENGINE_PG_BIN", missing.Message);
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task DataSurvivesARestart()
     {
         var database = await server.CreateDatabaseAsync("restart");

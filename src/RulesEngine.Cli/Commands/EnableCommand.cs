@@ -17,7 +17,7 @@ internal static class EnableCommand
 
         Options:
           --rules DIR    the folder of flow files the name is looked up in (default: ./rules)
-          --state PATH   the state file (default: $RULESENGINE_STATE or ./state/rulesengine.db)
+          --state PATH   the state: a SQLite file or a postgres:// URL (default: $RULESENGINE_STATE or ./state/rulesengine.db)
 
         Example:
           rulesengine enable helpcrunch-contacts

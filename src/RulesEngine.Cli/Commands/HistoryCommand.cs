@@ -26,7 +26,7 @@ internal static class HistoryCommand
           --failed       only rows that need a person (with --run), or runs that had any (or did not complete)
           --json         machine-readable output
           --limit N      how many runs to list (default 20)
-          --state PATH   the state file (default: $RULESENGINE_STATE or ./state/rulesengine.db)
+          --state PATH   the state: a SQLite file or a postgres:// URL (default: $RULESENGINE_STATE or ./state/rulesengine.db)
 
         Exit code 0; 1 when there is no state file, or no run with that ID.
 

@@ -34,7 +34,7 @@ internal static class ReplayCommand
           --wait               if the flow is already running, wait for that run to end instead of exiting
           --fail-on-open       exit 5 when rows still need a person after the replay
           --connections FILE   the connections file (default: $RULESENGINE_CONNECTIONS or ./connections.json)
-          --state PATH         the state file (default: $RULESENGINE_STATE or ./state/rulesengine.db)
+          --state PATH         the state: a SQLite file or a postgres:// URL (default: $RULESENGINE_STATE or ./state/rulesengine.db)
 
         Exit codes as for 'run'; 4 when no row matched; 64 when --row N is ambiguous (the candidates are listed)
         or --run names no run of this flow.

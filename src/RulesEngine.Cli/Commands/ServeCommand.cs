@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Console;
 using RulesEngine.Cli.Hosting;
 using RulesEngine.Cli.Hosting.Logging;
 using RulesEngine.Cluster;
+using RulesEngine.Cli.Hosting.Telemetry;
 using RulesEngine.Core.Connections;
 using RulesEngine.Core.Flows;
 using RulesEngine.Core.Scheduling;
@@ -109,6 +110,7 @@ internal static class ServeCommand
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.StopTimeout + TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddRulesEngineTelemetry(builder.Configuration); // metrics (and OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set): docs/monitoring.md
         builder.Services.AddSingleton<IStateStore>(_ => store); // opened above, so an unreachable database refuses to start; disposed with the host
         builder.Services.AddSingleton(new FlowCatalog(rules, file => new FlowLoader(registry, connections).Load([file])));
         builder.Services.AddSingleton<StopSignals>();

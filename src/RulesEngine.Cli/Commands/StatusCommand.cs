@@ -18,7 +18,7 @@ internal static class StatusCommand
 
         Options:
           --rules DIR    the folder of flow files (default: ./rules)
-          --state PATH   the state file (default: $RULESENGINE_STATE or ./state/rulesengine.db)
+          --state PATH   the state: a SQLite file or a postgres:// URL (default: $RULESENGINE_STATE or ./state/rulesengine.db)
 
         Example:
           rulesengine status --rules /etc/rulesengine/rules --state /var/lib/rulesengine/state.db

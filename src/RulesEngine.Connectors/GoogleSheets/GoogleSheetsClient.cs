@@ -17,7 +17,7 @@ namespace RulesEngine.Connectors.GoogleSheets;
 /// </summary>
 public sealed class GoogleSheetsClient : IDisposable
 {
-    private readonly HttpClient _http = new() { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    private readonly HttpClient _http = new(Core.Telemetry.ApiRequestMetering.Around("googleSheets", new SocketsHttpHandler())) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     private readonly string _baseUrl;
     private readonly GoogleSheetsOptions _options;
     private readonly SheetsAuthorization _authorization;

@@ -36,7 +36,7 @@ public sealed class HelpCrunchClient : IDisposable
         _baseUrl = options.BaseUrl.TrimEnd('/');
         var time = timeProvider ?? TimeProvider.System;
         // The pipeline owns timeouts (per attempt), so HttpClient's own must never fire first.
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+        _http = new HttpClient(Core.Telemetry.ApiRequestMetering.Around("helpCrunch", handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }))
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };

@@ -46,7 +46,7 @@ public sealed class TelegramClient : IDisposable
 
         // Without our own HttpClient, Telegram.Bot's default 100 s timeout would race the configured one.
         _ownedHttpClient = httpClient is null
-            ? new HttpClient(new AnswerKeeper(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }
+            ? new HttpClient(Core.Telemetry.ApiRequestMetering.Around("telegram", new AnswerKeeper(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }))) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }
             : null;
         // RetryThreshold = 0 turns off Telegram.Bot's built-in 429 sleep-and-retry; the pipeline below owns retries.
         var botOptions = new TelegramBotClientOptions(options.BotToken, baseUrl) { RetryThreshold = 0 };

@@ -52,9 +52,18 @@ internal sealed class EvaluationQuarantine : IEvaluationWatch, IDisposable
         return new EvaluationQuarantine(Path.Combine(directory, name + ".evaluating"), Path.Combine(directory, name + ".quarantine"));
     }
 
-    /// <summary>Where a store keeps its notes: beside the state file.</summary>
-    public static string? DirectoryFor(State.IStateStore store) =>
-        store is State.SqliteStateStore sqlite ? sqlite.Path + ".evaluating" : null;
+    /// <summary>Where a store keeps its notes: beside a state file; for a database, in this machine's application
+    /// data, one folder per database. The notes are about this machine's processes (one that died evaluating a row),
+    /// so they need not be shared: another node that dies on the same row quarantines it in its own notes.</summary>
+    public static string? DirectoryFor(State.IStateStore store)
+    {
+        if (store is State.SqliteStateStore sqlite) return sqlite.Path + ".evaluating";
+        var data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+        if (string.IsNullOrEmpty(data)) data = Path.GetTempPath();
+        // The location names no password; hashed, it is a folder name whatever characters it holds.
+        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(store.Location)))[..16].ToLowerInvariant();
+        return Path.Combine(data, "rulesengine", "evaluating", key);
+    }
 
     /// <summary>Watches the item's evaluations; when an earlier process died evaluating it, marks it failed instead.</summary>
     public void Admit(ItemRun item)

@@ -4,6 +4,7 @@ using RulesEngine.Core.Expressions;
 using RulesEngine.Core.Flows;
 using RulesEngine.Core.State;
 using RulesEngine.Core.Steps;
+using RulesEngine.Core.Telemetry;
 
 namespace RulesEngine.Core.Running;
 
@@ -24,7 +25,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     /// <summary>Told the row count when it is known and each row as it is recorded (the CLI's progress line).</summary>
     public IRunProgress? Progress { get; init; }
     /// <summary>Where the evaluation notes of <see cref="EvaluationQuarantine"/> are kept (beside a SQLite state
-    /// file by default); null turns quarantine off.</summary>
+    /// file by default, in the machine's application data for a database); null turns quarantine off.</summary>
     public string? QuarantineDirectory { get; init; } = EvaluationQuarantine.DirectoryFor(store);
     private readonly string _owner = LeaseHolder.ForThisProcess();
 
@@ -53,7 +54,10 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     /// replayed from the journal, not called, unless <paramref name="force"/>, which calls every step again (and
     /// resumes nothing). The source position never moves.
     /// </summary>
-    public async Task<RunReport> ReplayAsync(Flow flow, IReadOnlyList<SourceItem> items, bool force, CancellationToken cancellationToken, bool waitForLease)
+    public Task<RunReport> ReplayAsync(Flow flow, IReadOnlyList<SourceItem> items, bool force, CancellationToken cancellationToken, bool waitForLease) =>
+        ObservedAsync(flow, "replay", () => ReplayOnceAsync(flow, items, force, cancellationToken, waitForLease));
+
+    private async Task<RunReport> ReplayOnceAsync(Flow flow, IReadOnlyList<SourceItem> items, bool force, CancellationToken cancellationToken, bool waitForLease)
     {
         await AcquireLeaseAsync(flow, waitForLease, cancellationToken);
         try
@@ -92,7 +96,10 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         flow.RunLink.Replace("{flow}", Uri.EscapeDataString(flow.Name)).Replace("{runId}", runId);
 
     /// <summary>Runs the flow once. The caller holds the flow's lease (see the overload that takes it).</summary>
-    public async Task<RunReport> RunAsync(Flow flow, CancellationToken cancellationToken)
+    public Task<RunReport> RunAsync(Flow flow, CancellationToken cancellationToken) =>
+        ObservedAsync(flow, "run", () => RunOnceAsync(flow, cancellationToken));
+
+    private async Task<RunReport> RunOnceAsync(Flow flow, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var (runId, run) = Begin(flow);
@@ -142,6 +149,30 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
 
     private const string Stopped = "stopped before the end; rows without a recorded outcome are taken by the next run";
 
+    /// <summary>A run's span, its count and duration by result (<see cref="EngineMetrics"/>); the span is current for
+    /// the whole run, so the source read's HTTP spans and the row spans hang below it.</summary>
+    private async Task<RunReport> ObservedAsync(Flow flow, string kind, Func<Task<RunReport>> run)
+    {
+        using var span = EngineTracing.StartRun(flow.Name, kind);
+        EngineMetrics.FlowStarting(flow.Name);
+        CallerScope.Enter(flow.SourceType); // retries of the source read count under the source's type
+        var started = _clock.GetTimestamp();
+        try
+        {
+            var report = await run();
+            var result = EngineMetrics.RunResultOf(report.Status);
+            EngineMetrics.RunEnded(flow.Name, result, _clock.GetElapsedTime(started));
+            EngineTracing.EndRun(span, report.RunId, result);
+            return report;
+        }
+        catch (OperationCanceledException)
+        {
+            EngineMetrics.RunEnded(flow.Name, EngineMetrics.RunResults.Stopped, _clock.GetElapsedTime(started));
+            EngineTracing.EndRun(span, "", EngineMetrics.RunResults.Stopped);
+            throw;
+        }
+    }
+
     private (string RunId, RunInfo Run) Begin(Flow flow)
     {
         var started = _clock.GetUtcNow();
@@ -158,7 +189,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         var walker = new StepWalker(
             async (step, batch) => await step.Receiver.ExecuteAsync(batch.Select(i => i.Scope).ToList(), cancellationToken),
             new StoreJournal(store, run.Id, flow.Name, sourceKey, _clock),
-            _clock, run.Id, cancellationToken);
+            _clock, run.Id, cancellationToken) { RecordsTelemetry = true };
         var shape = FlowShape.Of(flow);
         var blocked = false; // once an item is held, the position stays before it
         using var quarantine = EvaluationQuarantine.Open(QuarantineDirectory, flow.Name);
@@ -177,6 +208,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                     ? new ItemRun(item, item.ToScope(run), new Dictionary<string, RecordedStep>())
                     : new ItemRun(item, item.ToScope(run),
                         store.GetRecordedSteps(flow.Name, sourceKey, item.Key), store.GetInFlight(flow.Name, sourceKey, item.Key));
+                itemRun.Span = EngineTracing.StartRow(Activity.Current, item);
                 quarantine?.Admit(itemRun);
                 if (!itemRun.Stopped) ApplyFilter(flow, itemRun);
                 batch.Add(itemRun);
@@ -200,6 +232,8 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 store.CompleteItem(run.Id, flow.Name, sourceKey, item, itemRun.Status, report.FailedSteps, itemRun.Error, report.Attention,
                     movePosition && !blocked ? item.PositionAfter : null);
                 quarantine?.Recorded(item.Key);
+                EngineMetrics.RowRecorded(flow.Name, report);
+                EngineTracing.EndRow(itemRun.Span, RowOutcome.Of(report));
                 reports.Add(report);
                 Progress?.RowDone(report);
             }

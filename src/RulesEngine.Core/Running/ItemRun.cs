@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using RulesEngine.Core.Expressions;
 using RulesEngine.Core.State;
 using RulesEngine.Core.Steps;
@@ -20,6 +21,9 @@ internal sealed class ItemRun(
     public List<StepReport> Steps { get; } = [];
     public RowStatus Status { get; set; } = RowStatus.Done;
     public string Error { get; set; } = "";
+
+    /// <summary>The row's span while tracing is on (see <see cref="Telemetry.EngineTracing"/>), else null.</summary>
+    public Activity? Span { get; set; }
 
     /// <summary>Held or errored items take no further steps.</summary>
     public bool Stopped => Status is RowStatus.Held or RowStatus.Error or RowStatus.Skipped;

@@ -3,6 +3,7 @@ using RulesEngine.Core.Expressions;
 using RulesEngine.Core.Flows;
 using RulesEngine.Core.State;
 using RulesEngine.Core.Steps;
+using RulesEngine.Core.Telemetry;
 
 namespace RulesEngine.Core.Running;
 
@@ -24,6 +25,10 @@ internal sealed class StepWalker(
     string runId,
     CancellationToken cancellationToken)
 {
+    /// <summary>Whether step calls are counted, timed and traced (<see cref="Telemetry.EngineMetrics"/>): for runs, not
+    /// for <c>test</c>, whose previews are predictions and whose sends belong to no run.</summary>
+    public bool RecordsTelemetry { get; init; }
+
     public async Task WalkAsync(IReadOnlyList<FlowStep> steps, IReadOnlyList<ItemRun> items)
     {
         foreach (var step in steps)
@@ -106,24 +111,32 @@ internal sealed class StepWalker(
 
     /// <summary>Calls a receiver; a receiver that breaks its contract (throws, or answers the wrong number of items)
     /// holds the items rather than routing them as failures: a crash inside "update" must not send a row to "create".</summary>
-    private static async Task<IReadOnlyList<StepOutcome?>> CallAsync(ReceiverStep step, List<ItemRun> items, Func<Task<IReadOnlyList<StepOutcome?>>> call)
+    /// <remarks>Every receiver call passes here, so this is where a step's span and duration are taken.</remarks>
+    private async Task<IReadOnlyList<StepOutcome?>> CallAsync(ReceiverStep step, List<ItemRun> items, Func<Task<IReadOnlyList<StepOutcome?>>> call)
     {
+        using var span = RecordsTelemetry ? EngineTracing.StartStep(step, items) : null;
+        CallerScope.Enter(step.Type);
+        var started = clock.GetTimestamp();
+        IReadOnlyList<StepOutcome?> outcomes;
         try
         {
-            var outcomes = await call();
+            outcomes = await call();
             if (outcomes.Count != items.Count)
                 throw new InvalidOperationException($"{step.Type} returned {outcomes.Count} outcomes for {items.Count} items");
-            return outcomes;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return [.. items.Select(_ => StepOutcome.Held($"{step.Type} failed unexpectedly: {SecretRedactor.Redact(e.Message)}", e))];
+            outcomes = [.. items.Select(_ => StepOutcome.Held($"{step.Type} failed unexpectedly: {SecretRedactor.Redact(e.Message)}", e))];
         }
+        if (RecordsTelemetry) EngineMetrics.StepCallTook(step.Type, clock.GetElapsedTime(started));
+        EngineTracing.EndStep(span, outcomes);
+        return outcomes;
     }
 
     private void Apply(ReceiverStep step, ItemRun item, StepOutcome outcome, bool hasResumePolicy, InterruptedCall? resumedFrom)
     {
         var error = SecretRedactor.Redact(outcome.Error);
+        if (RecordsTelemetry) EngineMetrics.StepAnswered(step.Type, outcome.Status);
         if (outcome.Status == OutcomeStatus.Held)
         {
             item.Status = RowStatus.Held;

@@ -250,6 +250,7 @@ public sealed class FlowScheduler(
         var now = clock.GetUtcNow();
         var runId = store.BeginRun(name, now);
         store.FinishRun(runId, RunStatus.Failed, $"flow file does not load ({keeps}): {text}", now);
+        Telemetry.EngineMetrics.FlowFileBroken(name);
     }
 
     private DateTimeOffset? LastRunStart(string flow) => store.ListRuns(flow, 1).FirstOrDefault()?.StartedAt;

@@ -26,6 +26,7 @@ public sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILo
         catch (FlowBusyException e)
         {
             logger.LogWarning("Skipped a run of {Flow}: it is already running in another process ({Holder})", flow.Name, e.HolderDescription);
+            Telemetry.EngineMetrics.RunSkippedBusy(flow.Name);
             return RunResult.Busy(e.HolderDescription);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)

@@ -9,7 +9,8 @@ namespace RulesEngine.Core.State;
 /// </summary>
 public sealed partial class SqliteStateStore
 {
-    private SqliteTransaction? _migration;
+    /// <summary>The transaction every command joins while one is open (a migration, an export, an import).</summary>
+    private SqliteTransaction? _transaction;
 
     private static readonly StateMigration<SqliteStateStore>[] Migrations =
     [
@@ -32,7 +33,7 @@ public sealed partial class SqliteStateStore
             {
                 // BEGIN IMMEDIATE takes the write lock first: two processes opening an old file migrate it once.
                 using var transaction = _db.BeginTransaction(deferred: false);
-                _migration = transaction;
+                _transaction = transaction;
                 try
                 {
                     Execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL);");
@@ -47,7 +48,7 @@ public sealed partial class SqliteStateStore
                 }
                 finally
                 {
-                    _migration = null;
+                    _transaction = null;
                 }
             }
         }

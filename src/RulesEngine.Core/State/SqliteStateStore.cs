@@ -10,7 +10,7 @@ namespace RulesEngine.Core.State;
 /// <see cref="IStateStore"/> on one SQLite file in WAL mode with synchronous=FULL: a committed transaction survives
 /// a crash of the process or the machine. One connection, serialised by a lock (a flow's steps run one at a time).
 /// </summary>
-public sealed partial class SqliteStateStore : IStateStore
+public sealed partial class SqliteStateStore : IStateStore, IStateTransfer
 {
     private readonly SqliteConnection _db;
     private readonly object _gate = new();
@@ -507,7 +507,7 @@ public sealed partial class SqliteStateStore : IStateStore
     {
         var command = _db.CreateCommand();
         command.CommandText = sql;
-        command.Transaction = _migration; // SQLite wants every command of the connection inside its open transaction
+        command.Transaction = _transaction; // SQLite wants every command of the connection inside its open transaction
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         return command;
     }

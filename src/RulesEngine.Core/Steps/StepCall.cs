@@ -54,7 +54,13 @@ public sealed class StepCall
     public void AttemptStarting() => _marker?.Starting();
 
     /// <summary>The attempt that just ended certainly did not act, and the client will wait and try again.</summary>
-    public void AttemptRefused() => _marker?.Refused();
+    /// <remarks>Every client calls this from its retry policy's <c>OnRetry</c>, once per retry, which makes it the
+    /// place where retries are counted (<see cref="Telemetry.EngineMetrics.RetryScheduled"/>).</remarks>
+    public void AttemptRefused()
+    {
+        Telemetry.EngineMetrics.RetryScheduled();
+        _marker?.Refused();
+    }
 
     /// <summary>This call may have acted (or certainly did, in part): from now on it is never recorded as "not sent".</summary>
     public void EffectPossible() => _marker?.EffectPossible();

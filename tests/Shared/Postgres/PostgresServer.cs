@@ -18,7 +18,7 @@ namespace RulesEngine.Tests.Postgres;
 /// <c>postgres</c> user (created by Debian's postgresql package) through <c>runuser</c>, and the folder is theirs.
 /// The binaries are looked up in <c>$RULESENGINE_PG_BIN</c>, then /usr/lib/postgresql/*/bin (15 first), then PATH.
 /// </remarks>
-public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
+public sealed class PostgresServer : Xunit.IAsyncLifetime, IAsyncDisposable
 {
     public const string InstallHint = "install the server with `apt-get install -y postgresql` (Debian/Ubuntu), or set RULESENGINE_PG_BIN to the folder that holds initdb and pg_ctl";
     private const string ServiceUser = "postgres";
@@ -169,7 +169,20 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
 
     ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
-    private static string FindBinaries()
+    private static string FindBinaries() => FindBinaries(DefaultBinaryFolders());
+
+    /// <summary>The first folder holding both initdb and pg_ctl, or an error saying what is missing and the fix.</summary>
+    internal static string FindBinaries(IEnumerable<string> candidates)
+    {
+        foreach (var folder in candidates)
+        {
+            if (File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl"))) return folder;
+        }
+        throw new InvalidOperationException(
+            "PostgreSQL test server: initdb and pg_ctl were not found in $RULESENGINE_PG_BIN, /usr/lib/postgresql/*/bin or PATH; " + InstallHint);
+    }
+
+    private static List<string> DefaultBinaryFolders()
     {
         var candidates = new List<string>();
         if (Environment.GetEnvironmentVariable("RULESENGINE_PG_BIN") is { Length: > 0 } fromEnvironment) candidates.Add(fromEnvironment);
@@ -179,12 +192,7 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
             candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(version => Path.Combine(version, "bin")));
         }
         candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
-        foreach (var folder in candidates)
-        {
-            if (File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl"))) return folder;
-        }
-        throw new InvalidOperationException(
-            "PostgreSQL test server: initdb and pg_ctl were not found in $RULESENGINE_PG_BIN, /usr/lib/postgresql/*/bin or PATH; " + InstallHint);
+        return candidates;
     }
 
     private async Task CheckServiceUserAsync()
