@@ -163,6 +163,17 @@ public sealed class ClusterNode(
         }
     }
 
+    /// <summary>Logs "Flow X switched off/on" when a firing on this node finds the switch changed since this node last
+    /// looked (the same line as on one machine; in a cluster the node that fires next says it).</summary>
+    internal void NoteSwitch(string flow, bool enabled)
+    {
+        if (_switches.TryGetValue(flow, out var known) ? known == enabled : enabled) { _switches[flow] = enabled; return; }
+        _switches[flow] = enabled;
+        logger.LogInformation("Flow {Flow} switched {State}", flow, enabled ? "on" : "off");
+    }
+
+    private readonly ConcurrentDictionary<string, bool> _switches = new(StringComparer.Ordinal);
+
     /// <summary>Tracks a run's task, so a stop waits for it.</summary>
     internal void Track(Task run)
     {

@@ -68,9 +68,11 @@ internal sealed class FlowJob(ClusterNode node) : IJob
         else
             reason = $"after {context.MergedJobDataMap.GetString(FlowJobKeys.AfterKey)}";
 
-        if (!node.Store.IsEnabled(name))
+        var enabled = node.Store.IsEnabled(name);
+        node.NoteSwitch(name, enabled);
+        if (!enabled)
         {
-            node.Logger.LogInformation("Flow {Flow} is switched off: its {Reason} run does not start", name, reason);
+            node.Logger.LogDebug("Flow {Flow} is switched off: its {Reason} run does not start", name, reason);
             return;
         }
         var chain = (context.MergedJobDataMap.GetString(FlowJobKeys.ChainKey) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)
