@@ -9,6 +9,7 @@ namespace RulesEngine.WebConsole.Tests;
 /// operator uses it: the link in an alert, the buttons, a hostile cell. Each page is saved as a screenshot
 /// (TestResults/screenshots/*.png beside the test assembly).
 /// </summary>
+[Trait("Category", "Slow")] // real processes, a real PostgreSQL or a real browser
 public sealed class ConsoleBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private const string Flow = ConsoleBed.CanonicalFlow;

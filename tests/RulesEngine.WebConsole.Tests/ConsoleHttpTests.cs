@@ -6,6 +6,7 @@ using RulesEngine.WebConsole.Tests.Support;
 namespace RulesEngine.WebConsole.Tests;
 
 /// <summary>The console over plain HTTP, against a real serve and the emulators: forgery, tokens, headers, secrets.</summary>
+[Trait("Category", "Slow")] // real processes, a real PostgreSQL or a real browser
 public sealed class ConsoleHttpTests : IAsyncLifetime
 {
     private const string Token = "console-token-for-tests-0123456789abcdef";

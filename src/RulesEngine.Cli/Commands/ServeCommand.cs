@@ -6,12 +6,14 @@ using Microsoft.Extensions.Logging.Console;
 using RulesEngine.Cli.CommandLine;
 using RulesEngine.Cli.Hosting;
 using RulesEngine.Cli.Hosting.Logging;
+using RulesEngine.Cluster;
 using RulesEngine.Cli.Hosting.Telemetry;
 using RulesEngine.Core.Connections;
 using RulesEngine.Core.Flows;
 using RulesEngine.Core.Scheduling;
 using RulesEngine.Core.State;
 using RulesEngine.WebConsole;
+using RulesEngine.State.Postgres;
 
 namespace RulesEngine.Cli.Commands;
 
@@ -53,7 +55,10 @@ internal static class ServeCommand
             Log levels follow the usual Logging__LogLevel__Default=Debug environment variable.
             The web console (docs/console.md) shows flows, runs and rows and switches, runs and replays flows; with
             $RULESENGINE_CONSOLE_TOKEN set every request needs that token (a sign-in form, or Authorization: Bearer).
-            The state may be a SQLite file or a PostgreSQL database (--state postgres://...: docs/state.md).
+            The state may be a SQLite file or a PostgreSQL database (--state postgres://...: docs/state.md). On a SQLite
+            file one daemon schedules: a second serve on the same file waits as a standby, says which process it waits
+            for, and takes over within seconds when that one stops or dies. On PostgreSQL every serve on that database
+            is a node of one cluster that shares the flows (docs/cluster.md).
             """,
         Examples =
         [
@@ -123,6 +128,13 @@ internal static class ServeCommand
         IStateStore store;
         try { store = StateStores.Open(statePath); }
         catch (StateUnavailableException e) { return Unavailable(e); }
+        // A PostgreSQL state makes this daemon a node of a cluster on the same database (docs/cluster.md).
+        var clusterDatabase = PostgresLocation.IsPostgres(statePath) ? PostgresLocation.Parse(statePath).ConnectionString : null;
+        if (clusterDatabase is not null && await PrepareClusterAsync(clusterDatabase, StateStores.Describe(statePath), console, cancellationToken) is { } refused)
+        {
+            store.Dispose();
+            return refused;
+        }
 
         var options = new SchedulerOptions { MaxParallel = maxParallel, StopTimeout = TimeSpan.FromSeconds(stopTimeout) };
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Environment.CurrentDirectory });
@@ -146,9 +158,11 @@ internal static class ServeCommand
         builder.Services.AddSingleton<StopSignals>();
         builder.Services.AddSingleton<IFlowRunExecutor>(s => new LeasedRunExecutor(
             s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Runs")));
-        builder.Services.AddSingleton(s => new FlowScheduler(
-            s.GetRequiredService<FlowCatalog>(), s.GetRequiredService<IStateStore>(), s.GetRequiredService<IFlowRunExecutor>(),
-            options, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler")));
+        if (clusterDatabase is null) AddSingleMachine(builder.Services, options, StateStores.Describe(statePath));
+        else AddClusterNode(builder, options, clusterDatabase);
+        // The console reads the one-machine scheduler (its live progress, run now); a cluster node runs without it.
+        var consoleOffOnCluster = consoleSettings is not null && clusterDatabase is not null;
+        if (consoleOffOnCluster) consoleSettings = null;
         if (consoleSettings is not null)
         {
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // one line per request would drown the runs
@@ -162,7 +176,6 @@ internal static class ServeCommand
                 ProtectedEndpoints = endpoints => endpoints.MapRulesEngineMetrics(meterProvider: s.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>()),
             });
         }
-        builder.Services.AddSingleton<SchedulerService>();
         builder.Services.AddHostedService(s => s.GetRequiredService<SchedulerService>());
 
         using var host = builder.Build();
@@ -170,6 +183,9 @@ internal static class ServeCommand
             Logger(host.Services, "RulesEngine.Scheduler").LogWarning(
                 "New state file {State} (--create-state): it knows no row, so each flow processes the rows already in its source, unless it says \"existingRows\": \"skip\"",
                 StateStores.Describe(statePath));
+        if (consoleOffOnCluster)
+            Logger(host.Services, "RulesEngine.Scheduler").LogWarning(
+                "The web console is not served by a cluster node yet (docs/cluster.md): pass --listen none to silence this; status and history work from any machine");
         var signals = host.Services.GetRequiredService<StopSignals>();
         var service = host.Services.GetRequiredService<SchedulerService>();
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -186,6 +202,7 @@ internal static class ServeCommand
             return RefusedToStart;
         }
         await host.WaitForShutdownAsync(CancellationToken.None);
+        if (service.LostLease) return ExitCode.Failed; // systemd restarts it, as a standby
         return service.StoppedGracefully ? ExitCode.Ok : ExitCode.Cancelled;
     }
 
@@ -193,6 +210,54 @@ internal static class ServeCommand
     /// --create-state was not given, the connections file does not load, or the console cannot listen as asked. The systemd unit does not restart on it
     /// (RestartPreventExitStatus); a crash (exit 1) is restarted.</summary>
     private const ExitCode RefusedToStart = ExitCode.Unavailable;
+
+    /// <summary>One machine: the loop of <see cref="FlowScheduler"/>; a second serve on the same state file waits as a
+    /// standby behind the <see cref="DaemonLease"/>.</summary>
+    private static void AddSingleMachine(IServiceCollection services, SchedulerOptions options, string state)
+    {
+        services.AddSingleton(s => new FlowScheduler(
+            s.GetRequiredService<FlowCatalog>(), s.GetRequiredService<IStateStore>(), s.GetRequiredService<IFlowRunExecutor>(),
+            options, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler")));
+        services.AddSingleton<IDaemonScheduler>(s => s.GetRequiredService<FlowScheduler>()); // the console reads it too
+        services.AddSingleton(s => new DaemonLease(
+            s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"), state));
+        services.AddSingleton(s => new SchedulerService(s.GetRequiredService<IDaemonScheduler>(), s.GetRequiredService<FlowCatalog>(),
+            s.GetRequiredService<StopSignals>(), s.GetRequiredService<IHostApplicationLifetime>(), s.GetRequiredService<DaemonLease>()));
+    }
+
+    /// <summary>A cluster node: Quartz's clustered job store on the state's database shares the flows among every serve
+    /// on it. Quartz's own log lines are kept to warnings and errors.</summary>
+    private static void AddClusterNode(HostApplicationBuilder builder, SchedulerOptions options, string database)
+    {
+        builder.Logging.AddFilter("Quartz", LogLevel.Warning);
+        builder.Services.AddSingleton<IDaemonScheduler>(s => new ClusterNode(
+            s.GetRequiredService<FlowCatalog>(), s.GetRequiredService<IStateStore>(), s.GetRequiredService<IFlowRunExecutor>(),
+            options, new ClusterOptions { ConnectionString = database }, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"),
+            s.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(s => new SchedulerService(s.GetRequiredService<IDaemonScheduler>(), s.GetRequiredService<FlowCatalog>(),
+            s.GetRequiredService<StopSignals>(), s.GetRequiredService<IHostApplicationLifetime>()));
+    }
+
+    /// <summary>Creates or upgrades the cluster's tables; null when ready, else the exit code after saying why.</summary>
+    private static async Task<ExitCode?> PrepareClusterAsync(string database, string described, Console console, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ClusterSchema.MigrateAsync(database, cancellationToken);
+            return null;
+        }
+        catch (ClusterSchemaException e)
+        {
+            console.Error($"serve: {described}: {e.Message}");
+            return RefusedToStart;
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        {
+            // Npgsql's messages name the host and the failure, never the password.
+            console.Error($"serve: cannot prepare the cluster tables in {described}: {e.Message}");
+            return ExitCode.Failed;
+        }
+    }
 
     private static ILogger Logger(IServiceProvider services, string category) =>
         services.GetRequiredService<ILoggerFactory>().CreateLogger(category);

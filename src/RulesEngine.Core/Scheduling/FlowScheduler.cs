@@ -13,7 +13,7 @@ namespace RulesEngine.Core.Scheduling;
 /// All state is touched by the loop only: runs report back through a queue.
 /// </summary>
 public sealed class FlowScheduler(
-    FlowCatalog catalog, IStateStore store, IFlowRunExecutor executor, SchedulerOptions options, TimeProvider clock, ILogger logger)
+    FlowCatalog catalog, IStateStore store, IFlowRunExecutor executor, SchedulerOptions options, TimeProvider clock, ILogger logger) : IDaemonScheduler
 {
     /// <summary>How long after a file event the folder is rescanned (editors write in several steps).</summary>
     public static readonly TimeSpan RescanDelay = TimeSpan.FromMilliseconds(200);

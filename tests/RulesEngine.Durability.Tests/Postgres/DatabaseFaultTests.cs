@@ -13,6 +13,7 @@ namespace RulesEngine.Durability.Tests.Postgres;
 /// worked (every row ends recorded, none lost, no contact created twice), or not there at all when a verb starts
 /// (a clear error naming the server, never the password, and a non-zero exit).
 /// </summary>
+[Trait("Category", "Slow")] // real processes, a real PostgreSQL or a real browser
 [Collection(PostgresCollection.Name)]
 public sealed class DatabaseFaultTests(PostgresServer server, ITestOutputHelper output) : IAsyncLifetime
 {

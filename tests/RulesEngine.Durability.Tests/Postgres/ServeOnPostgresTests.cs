@@ -9,6 +9,7 @@ namespace RulesEngine.Durability.Tests.Postgres;
 /// <summary>The daemon with its state on PostgreSQL, as an operator runs it: the database must hold a state (or
 /// --create-state), the flows run on their triggers, the CLI switches them through the same database, and neither
 /// the daemon's logs nor the CLI's messages show the password.</summary>
+[Trait("Category", "Slow")] // real processes, a real PostgreSQL or a real browser
 [Collection(PostgresCollection.Name)]
 public sealed class ServeOnPostgresTests(PostgresServer server) : IAsyncLifetime
 {

@@ -44,6 +44,11 @@ internal sealed class FakeExecutor : IFlowRunExecutor
         return pending.Task;
     }
 
+    /// <summary>How many runs wait for <see cref="Finish"/>.</summary>
+    public int HeldCount => _held.Count;
+
+    public bool IsHeld(string flow) => _held.ContainsKey(flow);
+
     public void Finish(string flow, RunStatus status = RunStatus.Completed)
     {
         Assert.True(_held.TryRemove(flow, out var pending), $"{flow} is not running");

@@ -7,7 +7,7 @@ namespace RulesEngine.Scheduling.Tests.Support;
 
 /// <summary>A scheduler over a scratch rules folder, a scratch state file, a fake clock and a fake executor.
 /// <see cref="StepAsync"/> moves the clock, runs one tick and lets the runs it started end.</summary>
-internal sealed class SchedulerBed : IDisposable
+internal sealed class SchedulerBed : IDisposable, ISchedulerBed
 {
     /// <summary>Monday 3 March 2025, 08:00 UTC.</summary>
     public static readonly DateTimeOffset Start = new(2025, 3, 3, 8, 0, 0, TimeSpan.Zero);
@@ -54,6 +54,16 @@ internal sealed class SchedulerBed : IDisposable
         Scheduler.RequestRescan();
         Scheduler.Tick(); // notes the request
         return StepAsync(FlowScheduler.RescanDelay);
+    }
+
+    public Task<DateTimeOffset?> NextRunAsync(string flow) => Task.FromResult(Scheduler.Flows.Single(f => f.Name == flow).NextRun);
+
+    public IReadOnlyDictionary<string, string> Flows => Scheduler.Flows.ToDictionary(f => f.Name, f => f.Triggers);
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     public void Dispose()
