@@ -46,6 +46,7 @@ public sealed class ClusterSchemaTests(PostgresServer postgres)
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // starts serve as a process
     public async Task Serve_OnADatabaseWithANewerClusterSchema_RefusesToStart_WithExitCode2()
     {
         await using var cluster = await ClusterDeployment.StartAsync(postgres, "serverefuses");
