@@ -24,8 +24,8 @@ public sealed class ClusterNode(
     private readonly Lock _gate = new();
     private readonly Dictionary<LoadedFlow, int> _runsOf = []; // versions with runs in flight (guarded by _gate)
     private readonly List<LoadedFlow> _retired = [];           // replaced while running: unloaded when their runs end
-    private readonly HashSet<string> _reportedProblems = new(StringComparer.Ordinal);
     private readonly FlowFileHashes _hashes = new(cluster.ConnectionString, cluster.NodeId);
+    private readonly BrokenFlowFiles _brokenFiles = new(store, clock, logger, cluster.NodeId);
     private readonly ConcurrentDictionary<Task, bool> _runs = new();
     private TaskCompletionSource _wake = NewWake();
     private volatile bool _rescanRequested;
@@ -202,7 +202,7 @@ public sealed class ClusterNode(
                     await RemoveAsync(change.Old!);
                     break;
                 case CatalogChangeKind.Failed:
-                    ReportBroken(change);
+                    _brokenFiles.Report(change);
                     break;
             }
         }
@@ -296,20 +296,6 @@ public sealed class ClusterNode(
         await Scheduler.DeleteJob(FlowJobKeys.Job(old.Name), Stopping);
         await _hashes.ForgetAsync(old.Name, Stopping);
         logger.LogInformation("Flow {Flow} removed ({File} is gone or renamed it); removed from the cluster", old.Name, old.FilePath);
-    }
-
-    /// <summary>Logs a file that does not load and, once per distinct problem, records it in the flow's history
-    /// (as <see cref="FlowScheduler"/> does on one machine).</summary>
-    private void ReportBroken(CatalogChange change)
-    {
-        var text = string.Join(Environment.NewLine, change.Problems);
-        var keeps = change.Old is { } old ? $"the last good version of {old.Name} keeps running on this node" : "it is not loaded on this node";
-        logger.LogError("{File} does not load ({Keeps}):{NewLine}{Problems}", change.FilePath, keeps, Environment.NewLine, text);
-        if (!_reportedProblems.Add(change.FilePath + "\n" + text)) return;
-        var name = change.Old?.Name ?? Path.GetFileNameWithoutExtension(change.FilePath);
-        var now = clock.GetUtcNow();
-        var runId = store.BeginRun(name, now);
-        store.FinishRun(runId, RunStatus.Failed, $"flow file does not load on node {NodeId} ({keeps}): {text}", now);
     }
 
     private async Task WaitAsync(TimeSpan delay, CancellationToken stopping)

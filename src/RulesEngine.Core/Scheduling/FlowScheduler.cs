@@ -21,7 +21,7 @@ public sealed class FlowScheduler(
     private readonly Dictionary<string, ScheduledFlow> _flows = new(StringComparer.Ordinal);
     private readonly List<ScheduledFlow> _removed = []; // removed while running: unloaded when the run ends
     private readonly ConcurrentQueue<(ScheduledFlow Flow, RunResult Result)> _completions = new();
-    private readonly HashSet<string> _reportedProblems = new(StringComparer.Ordinal);
+    private readonly BrokenFlowFiles _brokenFiles = new(store, clock, logger);
     private TaskCompletionSource _wake = NewWake();
     private DateTimeOffset? _rescanAt;
     private DateTimeOffset _nextRescan = DateTimeOffset.MinValue;
@@ -235,7 +235,7 @@ public sealed class FlowScheduler(
                     Remove(change.Old!);
                     break;
                 case CatalogChangeKind.Failed:
-                    ReportBroken(change);
+                    _brokenFiles.Report(change);
                     break;
             }
         }
@@ -270,20 +270,6 @@ public sealed class FlowScheduler(
     {
         if (flow.Run is null) old.Unload();
         else flow.Retired.Add(old);
-    }
-
-    /// <summary>Logs a file that does not load and, once per distinct problem, records it in the flow's history.</summary>
-    private void ReportBroken(CatalogChange change)
-    {
-        var text = string.Join(Environment.NewLine, change.Problems);
-        var keeps = change.Old is { } old ? $"the last good version of {old.Name} keeps running" : "it is not loaded";
-        logger.LogError("{File} does not load ({Keeps}):{NewLine}{Problems}", change.FilePath, keeps, Environment.NewLine, text);
-        if (!_reportedProblems.Add(change.FilePath + "\n" + text)) return;
-        var name = change.Old?.Name ?? Path.GetFileNameWithoutExtension(change.FilePath);
-        var now = clock.GetUtcNow();
-        var runId = store.BeginRun(name, now);
-        store.FinishRun(runId, RunStatus.Failed, $"flow file does not load ({keeps}): {text}", now);
-        Telemetry.EngineMetrics.FlowFileBroken(name);
     }
 
     private DateTimeOffset? LastRunStart(string flow) => store.ListRuns(flow, 1).FirstOrDefault()?.StartedAt;
