@@ -151,6 +151,51 @@ public sealed class BatchedWritesTests
         Assert.DoesNotContain(bed.Emulator.Received, r => r.Path.EndsWith(":batchUpdate", StringComparison.Ordinal));
     }
 
+    // ---- answers that do not say what each row got -----------------------------------------------------------------
+
+    [Fact]
+    public async Task AppendRows_WhoseAnswerDoesNotSpanTheRowsSent_IsMalformed_AndMayHaveActed()
+    {
+        await using var bed = await WriterTestBed.StartAsync();
+        using var client = bed.Client();
+        await client.GetValuesAsync(Id, "Contacts", default);
+        bed.Emulator.Faults.FailNext(Fault.Answer("""{"spreadsheetId":"x","updates":{"updatedRange":"Contacts!A4:B4"}}"""), ":append");
+
+        var error = await Assert.ThrowsAsync<GoogleSheetsException>(() => client.AppendRowsAsync(Id, "Contacts!A1:D", [["a"], ["b"]], false, default));
+
+        Assert.True(error is { Malformed: true, MayHaveActed: true, IsTransient: true }, error.Message);
+        Assert.Contains("does not span the 2 rows sent", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BatchUpdate_WithFewerResponsesThanRanges_IsMalformed_AndHoldsTheItems()
+    {
+        await using var bed = await WriterTestBed.StartAsync();
+        bed.Emulator.AppendRow(Id, "Contacts", "u0@x.io");
+        var step = bed.Step(UpdateStep(), columns: Fields);
+        await step.ExecuteAsync([Item("u0@x.io", "warm")], default);
+        bed.Emulator.Faults.FailNext(Fault.Answer("""{"spreadsheetId":"x","responses":[{"updatedRange":"Contacts!C2:D2"}]}"""), ":batchUpdate");
+
+        var outcomes = await step.ExecuteAsync([Item("ann@example.com", "a"), Item("u0@x.io", "b")], default);
+
+        Assert.All(outcomes, o => Assert.Equal(OutcomeStatus.Held, o.Status));
+        Assert.Contains("2 \"responses\"", outcomes[0].Error, StringComparison.Ordinal);
+        Assert.Contains("sent in one request with 1 other write", outcomes[1].Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BatchUpdate_InTheEmulator_IsAllOrNothing()
+    {
+        await using var bed = await WriterTestBed.StartAsync();
+        using var client = bed.Client();
+
+        var error = await Assert.ThrowsAsync<GoogleSheetsException>(() => client.BatchUpdateRowsAsync(Id,
+            [("Contacts!C2:C2", ["first"]), ("Contacts!C3:C3", [TooLong])], false, default));
+
+        Assert.Equal(400, error.HttpStatus);
+        Assert.Equal(["ann@example.com", "Ann"], bed.Sheet()[1]);
+    }
+
     // ---- batched and row by row give the same sheet and the same outcomes ---------------------------------------
 
     [Theory]
