@@ -10,7 +10,7 @@ namespace RulesEngine.Connectors.GoogleSheets;
 /// <summary>
 /// A thin Google Sheets API v4 client over <see cref="HttpClient"/> (the generated Sheets package is not used):
 /// <c>values.get</c> with formatted values, because the flow should see what the user sees in the sheet, and the
-/// writes <c>values.append</c> and <c>values.update</c>. Transient failures are retried with exponential backoff and
+/// writes <c>values.append</c> (one row or many), <c>values.update</c> and <c>values.batchUpdate</c>. Transient failures are retried with exponential backoff and
 /// jitter (an append only when Google surely did not apply it), reads and writes are paced to their per-user quotas,
 /// and every failure surfaces as a <see cref="GoogleSheetsException"/> whose text says what to do.
 /// </summary>
@@ -99,8 +99,47 @@ public sealed class GoogleSheetsClient : IDisposable
     public async Task<SheetWriteResult> AppendRowAsync(string spreadsheetId, string range, IReadOnlyList<string> cells, bool rawInput,
         CancellationToken cancellationToken)
     {
-        var request = AppendRequest(spreadsheetId, range, cells, rawInput);
-        var json = await SendJsonAsync(request, cancellationToken);
+        var json = await SendJsonAsync(AppendRequest(spreadsheetId, range, [cells], rawInput), cancellationToken);
+        return AppendUpdates(json);
+    }
+
+    /// <summary>
+    /// <c>values.append</c> of many rows in one request: they land one below the other after the table, in order.
+    /// Returns what each row got, as <see cref="AppendRowAsync"/> would report it for that row alone: Google answers
+    /// with one <c>updatedRange</c> spanning them all, from which each row's own range is cut (its row number, and as
+    /// wide as its own cells). Google applies a request it refuses (4xx) not at all.
+    /// </summary>
+    public async Task<IReadOnlyList<SheetWriteResult>> AppendRowsAsync(string spreadsheetId, string range, IReadOnlyList<IReadOnlyList<string>> rows,
+        bool rawInput, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(rows.Count);
+        var json = await SendJsonAsync(AppendRequest(spreadsheetId, range, rows, rawInput), cancellationToken);
+        var whole = AppendUpdates(json);
+        if (rows.Count == 1) return [whole];
+        if (SheetWriteResult.Split(whole, rows.Select(r => r.Count).ToList()) is not { } perRow)
+            throw Malformed(json, $"an append answer whose \"updates.updatedRange\" does not span the {rows.Count} rows sent", mayHaveActed: true);
+        return perRow;
+    }
+
+    /// <summary>
+    /// <c>values.batchUpdate</c>: writes each (range, cells) pair, in order, in one request (the body carries
+    /// <c>valueInputOption</c> and the ValueRanges). Google applies all or, refusing the request, none. Returns the
+    /// answer for each range (<c>responses[]</c>, in the order sent), as <see cref="UpdateRowAsync"/> reports one.
+    /// </summary>
+    public async Task<IReadOnlyList<SheetWriteResult>> BatchUpdateRowsAsync(string spreadsheetId, IReadOnlyList<(string Range, IReadOnlyList<string?> Cells)> writes,
+        bool rawInput, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(writes.Count);
+        var json = await SendJsonAsync(BatchUpdateRequest(spreadsheetId, writes, rawInput), cancellationToken);
+        // Documented: {spreadsheetId, totalUpdated…, responses[UpdateValuesResponse]}, one response per ValueRange sent.
+        if (json["responses"] is not JArray responses || responses.Count != writes.Count
+            || !responses.All(r => r is JObject o && o["updatedRange"] is JValue { Type: JTokenType.String }))
+            throw Malformed(json, $"a batchUpdate answer without {writes.Count} \"responses\" that each have an \"updatedRange\"", mayHaveActed: true);
+        return [.. responses.Select(r => SheetWriteResult.Parse((JObject)r, null))];
+    }
+
+    private static SheetWriteResult AppendUpdates(JObject json)
+    {
         // Documented: {spreadsheetId, tableRange?, updates{updatedRange, ...}}; the row number comes from updatedRange.
         if (json["updates"] is not JObject { } updates || updates["updatedRange"] is not JValue { Type: JTokenType.String })
             throw Malformed(json, "an append answer without \"updates.updatedRange\"", mayHaveActed: true);
@@ -124,7 +163,7 @@ public sealed class GoogleSheetsClient : IDisposable
     internal RequestPreview PreviewGet(string spreadsheetId, string range) => Preview(GetRequest(spreadsheetId, range));
 
     internal RequestPreview PreviewAppend(string spreadsheetId, string range, IReadOnlyList<string> cells, bool rawInput) =>
-        Preview(AppendRequest(spreadsheetId, range, cells, rawInput));
+        Preview(AppendRequest(spreadsheetId, range, [cells], rawInput));
 
     internal RequestPreview PreviewUpdate(string spreadsheetId, string range, IReadOnlyList<string?> cells, bool rawInput) =>
         Preview(UpdateRequest(spreadsheetId, range, cells, rawInput));
@@ -157,23 +196,32 @@ public sealed class GoogleSheetsClient : IDisposable
         $"v4/spreadsheets/{Uri.EscapeDataString(spreadsheetId)}/values/{Uri.EscapeDataString(range)}" +
         "?majorDimension=ROWS&valueRenderOption=FORMATTED_VALUE", null, Idempotent: true);
 
-    private static Request AppendRequest(string spreadsheetId, string range, IReadOnlyList<string> cells, bool rawInput) => new(HttpMethod.Post,
+    private static Request AppendRequest(string spreadsheetId, string range, IReadOnlyList<IReadOnlyList<string>> rows, bool rawInput) => new(HttpMethod.Post,
         $"v4/spreadsheets/{Uri.EscapeDataString(spreadsheetId)}/values/{Uri.EscapeDataString(range)}:append" +
         $"?valueInputOption={InputOption(rawInput)}&insertDataOption=INSERT_ROWS&includeValuesInResponse=false",
-        ValueRange(range, cells), Idempotent: false);
+        ValueRange(range, rows), Idempotent: false);
+
+    // Writing the same cells again is harmless, so a lost answer is retried like an update's.
+    private static Request BatchUpdateRequest(string spreadsheetId, IReadOnlyList<(string Range, IReadOnlyList<string?> Cells)> writes, bool rawInput) =>
+        new(HttpMethod.Post, $"v4/spreadsheets/{Uri.EscapeDataString(spreadsheetId)}/values:batchUpdate", new JObject
+        {
+            ["valueInputOption"] = InputOption(rawInput),
+            ["includeValuesInResponse"] = false,
+            ["data"] = new JArray(writes.Select(w => ValueRange(w.Range, [w.Cells]))),
+        }, Idempotent: true);
 
     private static Request UpdateRequest(string spreadsheetId, string range, IReadOnlyList<string?> cells, bool rawInput) => new(HttpMethod.Put,
         $"v4/spreadsheets/{Uri.EscapeDataString(spreadsheetId)}/values/{Uri.EscapeDataString(range)}" +
         $"?valueInputOption={InputOption(rawInput)}&includeValuesInResponse=false",
-        ValueRange(range, cells), Idempotent: true);
+        ValueRange(range, [cells]), Idempotent: true);
 
     private static string InputOption(bool raw) => raw ? "RAW" : "USER_ENTERED";
 
-    private static JObject ValueRange(string range, IEnumerable<string?> cells) => new()
+    private static JObject ValueRange(string range, IEnumerable<IEnumerable<string?>> rows) => new()
     {
         ["range"] = range,
         ["majorDimension"] = "ROWS",
-        ["values"] = new JArray { new JArray(cells.Select(c => c is null ? JValue.CreateNull() : new JValue(c))) },
+        ["values"] = new JArray(rows.Select(cells => new JArray(cells.Select(c => c is null ? JValue.CreateNull() : new JValue(c))))),
     };
 
     private RequestPreview Preview(Request request) =>

@@ -124,6 +124,13 @@ internal sealed class SheetTarget(GoogleSheetsClient client, string spreadsheetI
     public static StepOutcome Outcome(string doing, GoogleSheetsException e) =>
         e.IsTransient ? StepOutcome.Held($"{doing}: {e.Message}", e) : StepOutcome.Failure($"{doing}: {e.Message}", e);
 
+    /// <summary>
+    /// Whether a refused batched write may be the fault of one of its rows (a value Google will not take, a range
+    /// outside the grid), so splitting it finds that row. Not a bad credential or share (401, 403), a missing
+    /// spreadsheet (404) or a quota (429): those concern every row, and splitting would only multiply them.
+    /// </summary>
+    public static bool Splittable(GoogleSheetsException e) => !e.IsTransient && e.HttpStatus is >= 400 and < 500 and not (401 or 403 or 404 or 429);
+
     /// <summary>Renders a mapping for one item; a template that throws fails that item only.</summary>
     public static StepOutcome? Render(TemplateMap values, ItemScope item, out JToken rendered)
     {

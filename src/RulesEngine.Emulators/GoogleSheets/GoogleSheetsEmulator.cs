@@ -10,7 +10,7 @@ namespace RulesEngine.Connectors.GoogleSheets.Emulator;
 
 /// <summary>
 /// A local Google Sheets API v4 for tests and the demo: <c>values.get</c> with real A1 parsing and Google's response
-/// shape, <c>values.append</c> and <c>values.update</c> (writes need a service-account token with the spreadsheets
+/// shape, <c>values.append</c> (one row or many), <c>values.update</c> and <c>values.batchUpdate</c> (writes need a service-account token with the spreadsheets
 /// scope; an API key gets Google's 401, a read-only share its 403), <c>spreadsheets.get</c> (the tabs, and the locale
 /// and time zone set with <see cref="SetLocale"/>; a <c>fields</c> mask is honoured one level deep), API keys and
 /// service-account tokens (with a JWT-bearer token endpoint at <see cref="TokenUrl"/>), Google's error envelope for
@@ -251,6 +251,11 @@ public sealed partial class GoogleSheetsEmulator : IAsyncDisposable
             await WriteErrorAsync(context, refusal.Status, refusal.Message, refusal.Reason);
             return;
         }
+        if (context.Request.Method == "POST" && segments is [var batchId, "values:batchUpdate"])
+        {
+            await HandleBatchUpdateAsync(context, Uri.UnescapeDataString(batchId));
+            return;
+        }
         var append = context.Request.Method == "POST";
         if (segments is not [var rawId, "values", var rawRange] || append != rawRange.EndsWith(":append", StringComparison.Ordinal))
         {
@@ -284,6 +289,69 @@ public sealed partial class GoogleSheetsEmulator : IAsyncDisposable
         await WriteJsonAsync(context, answer.Status, answer.Body);
     }
 
+    /// <summary>
+    /// <c>values.batchUpdate</c>: <c>valueInputOption</c> and <c>data</c> (ValueRanges) in the body; every range is
+    /// checked before any is written, so a refused request changes nothing (as Google's, which is all or nothing).
+    /// Answers <c>{spreadsheetId, totalUpdated…, responses[]}</c>, one UpdateValuesResponse per range, in order.
+    /// </summary>
+    private async Task HandleBatchUpdateAsync(HttpContext context, string id)
+    {
+        JObject body;
+        try
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            body = JObject.Parse(await reader.ReadToEndAsync());
+        }
+        catch (JsonException e)
+        {
+            await WriteErrorAsync(context, 400, "Invalid JSON payload received. " + e.Message);
+            return;
+        }
+        var input = body["valueInputOption"]?.ToString() ?? "";
+        if (input is not ("RAW" or "USER_ENTERED"))
+        {
+            await WriteErrorAsync(context, 400, $"Invalid valueInputOption: {(input.Length == 0 ? "INPUT_VALUE_OPTION_UNSPECIFIED" : input)}");
+            return;
+        }
+        (int Status, JObject Body) answer;
+        lock (_gate)
+        {
+            answer = BatchUpdate(id, body["data"] as JArray ?? [], input == "USER_ENTERED");
+        }
+        await WriteJsonAsync(context, answer.Status, answer.Body);
+    }
+
+    private (int, JObject) BatchUpdate(string id, JArray data, bool userEntered)
+    {
+        if (Access(id) is { } refused) return refused;
+        if (_readOnly.Contains(id)) return GoogleErrorEnvelope.Create(403, "The caller does not have permission");
+        var writes = new List<(EmulatedSheet Sheet, A1Range Range, JArray Values)>();
+        for (var i = 0; i < data.Count; i++)
+        {
+            var rangeText = data[i]["range"]?.ToString() ?? "";
+            if (Locate(id, rangeText) is not { } located) return GoogleErrorEnvelope.Create(400, $"Invalid data[{i}]: Unable to parse range: {rangeText}");
+            var values = data[i]["values"] as JArray ?? [];
+            if (ValueWriter.CheckUpdate(located.Sheet, located.Range, values) is { } error) return GoogleErrorEnvelope.Create(400, $"Invalid data[{i}]: {error}");
+            writes.Add((located.Sheet, located.Range, values));
+        }
+        var responses = new JArray();
+        foreach (var (sheet, range, values) in writes)
+        {
+            var (written, _) = ValueWriter.Update(sheet, range, values, userEntered);
+            written!.AddFirst(new JProperty("spreadsheetId", id));
+            responses.Add(written);
+        }
+        return (200, new JObject
+        {
+            ["spreadsheetId"] = id,
+            ["totalUpdatedRows"] = responses.Sum(r => r.Value<int>("updatedRows")),
+            ["totalUpdatedColumns"] = responses.Sum(r => r.Value<int>("updatedColumns")),
+            ["totalUpdatedCells"] = responses.Sum(r => r.Value<int>("updatedCells")),
+            ["totalUpdatedSheets"] = writes.Select(w => w.Sheet).Distinct().Count(),
+            ["responses"] = responses,
+        });
+    }
+
     private (int, JObject) Write(string id, string rangeText, JObject body, bool append, bool userEntered, bool insert)
     {
         if (Access(id) is { } refused) return refused;
@@ -298,6 +366,7 @@ public sealed partial class GoogleSheetsEmulator : IAsyncDisposable
         var values = body["values"] as JArray ?? [];
         if (append)
         {
+            if (ValueWriter.CheckCells(values) is { } tooLong) return GoogleErrorEnvelope.Create(400, tooLong);
             var (updates, tableRange) = ValueWriter.Append(sheet, range, values, insert, userEntered);
             updates.AddFirst(new JProperty("spreadsheetId", id));
             var result = new JObject { ["spreadsheetId"] = id };

@@ -46,16 +46,33 @@ internal static class ValueWriter
         return (Result(sheet, target, firstColumn, rows, written), tableRange);
     }
 
-    /// <summary>Writes <paramref name="values"/> from the top-left of <paramref name="range"/>; an error text when they do not fit.</summary>
-    public static (JObject? Result, string? Error) Update(EmulatedSheet sheet, A1Range range, JArray values, bool userEntered)
+    // Google's limit on one cell's text.
+    private const int MaxCellCharacters = 50_000;
+
+    /// <summary>Google's refusal of a cell longer than it stores, or null.</summary>
+    public static string? CheckCells(JArray values) =>
+        Rows(values).Any(r => r.Any(c => c is { Length: > MaxCellCharacters }))
+            ? $"Your input contains more than the maximum of {MaxCellCharacters} characters in a single cell."
+            : null;
+
+    /// <summary>Why <paramref name="values"/> cannot be written into <paramref name="range"/>, or null when they can.</summary>
+    public static string? CheckUpdate(EmulatedSheet sheet, A1Range range, JArray values)
     {
         var rows = Rows(values);
         var echo = sheet.Echo(range);
         if (range.LastRow is { } lastRow && range.FirstRow + rows.Count - 1 > lastRow)
-            return (null, $"Requested writing within range [{echo}], but tried writing to row [{range.FirstRow + rows.Count - 1}]");
+            return $"Requested writing within range [{echo}], but tried writing to row [{range.FirstRow + rows.Count - 1}]";
         var widest = rows.Count == 0 ? 0 : rows.Max(r => r.Count);
         if (range.LastColumn is { } lastColumn && range.FirstColumn + widest - 1 > lastColumn)
-            return (null, $"Requested writing within range [{echo}], but tried writing to column [{A1Notation.ColumnName(range.FirstColumn + widest - 1)}]");
+            return $"Requested writing within range [{echo}], but tried writing to column [{A1Notation.ColumnName(range.FirstColumn + widest - 1)}]";
+        return CheckCells(values);
+    }
+
+    /// <summary>Writes <paramref name="values"/> from the top-left of <paramref name="range"/>; an error text when they do not fit.</summary>
+    public static (JObject? Result, string? Error) Update(EmulatedSheet sheet, A1Range range, JArray values, bool userEntered)
+    {
+        if (CheckUpdate(sheet, range, values) is { } error) return (null, error);
+        var rows = Rows(values);
         var written = Write(sheet, range.FirstRow, range.FirstColumn, rows, userEntered);
         return (Result(sheet, range.FirstRow, range.FirstColumn, rows, written), null);
     }

@@ -55,13 +55,14 @@ internal sealed class WriterTestBed : IAsyncDisposable
     public IReadOnlyList<IReadOnlyList<string>> Sheet(string name = "Contacts") => Emulator.ReadSheet(SpreadsheetId, name);
 
     /// <summary>Loads a flow with <paramref name="step"/> (its "connection" is "sheets") and returns the step's receiver.</summary>
-    public (IReceiver? Receiver, IReadOnlyList<Diagnostic> Diagnostics) Load(string step, bool apiKey = false)
+    public (IReceiver? Receiver, IReadOnlyList<Diagnostic> Diagnostics) Load(string step, bool apiKey = false, IReadOnlyList<string>? columns = null)
     {
+        var sourceColumns = string.Join(", ", (columns ?? ["Email", "Name"]).Select(c => $"\"{c}\""));
         var (flow, diagnostics) = LoadFlow($$"""
             {
               "name": "write-{{Guid.NewGuid():N}}",
               "source": { "type": "googleSheets.newRows", "connection": "sheets", "spreadsheetId": "{{SpreadsheetId}}", "sheet": "Contacts",
-                          "columns": ["Email", "Name"] },
+                          "columns": [{{sourceColumns}}] },
               "steps": [ {{step}} ]
             }
             """, apiKey);
@@ -92,9 +93,10 @@ internal sealed class WriterTestBed : IAsyncDisposable
     /// <summary>A scratch path for a state database.</summary>
     public string StatePath() => Path.Combine(_directory, $"state-{Guid.NewGuid():N}.db");
 
-    public IReceiver Step(string step, bool apiKey = false)
+    /// <param name="columns">The source's columns, the fields items have (default Email and Name).</param>
+    public IReceiver Step(string step, bool apiKey = false, IReadOnlyList<string>? columns = null)
     {
-        var (receiver, diagnostics) = Load(step, apiKey);
+        var (receiver, diagnostics) = Load(step, apiKey, columns);
         Assert.True(receiver is not null, string.Join("\n", diagnostics));
         return receiver;
     }
