@@ -68,7 +68,7 @@ internal sealed class FlowJob(ClusterNode node) : IJob
             reason = "schedule";
         }
         else if (context.Trigger.Key.Group == FlowJobKeys.RequestGroup)
-            reason = $"run now, asked on node {context.MergedJobDataMap.GetString(FlowJobKeys.RequestedOnKey)}";
+            reason = $"run now, asked in the console on node {context.MergedJobDataMap.GetString(FlowJobKeys.RequestedOnKey)}";
         else
             reason = $"after {context.MergedJobDataMap.GetString(FlowJobKeys.AfterKey)}";
 
