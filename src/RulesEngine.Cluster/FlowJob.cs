@@ -72,10 +72,10 @@ internal sealed class FlowJob(ClusterNode node) : IJob
         else
             reason = $"after {context.MergedJobDataMap.GetString(FlowJobKeys.AfterKey)}";
 
-        var enabled = node.Store.IsEnabled(name);
-        node.NoteSwitch(name, enabled);
-        // Run now starts a switched-off flow too, as 'run' and the one-machine console do.
-        if (!enabled && context.Trigger.Key.Group != FlowJobKeys.RequestGroup)
+        // Run now starts a switched-off flow too, as 'run' and the one-machine console do; the switch is the triggers'.
+        var enabled = context.Trigger.Key.Group == FlowJobKeys.RequestGroup || node.Store.IsEnabled(name);
+        if (context.Trigger.Key.Group != FlowJobKeys.RequestGroup) node.NoteSwitch(name, enabled);
+        if (!enabled)
         {
             node.Logger.LogDebug("Flow {Flow} is switched off: its {Reason} run does not start", name, reason);
             return;
