@@ -58,7 +58,7 @@ internal static class ServeCommand
             The state may be a SQLite file or a PostgreSQL database (--state postgres://...: docs/state.md). On a SQLite
             file one daemon schedules: a second serve on the same file waits as a standby, says which process it waits
             for, and takes over within seconds when that one stops or dies. On PostgreSQL every serve on that database
-            is a node of one cluster that shares the flows (docs/cluster.md).
+            is a node of one cluster that shares the flows (docs/cluster.md), and each node serves the console.
             """,
         Examples =
         [
