@@ -50,6 +50,22 @@ public sealed class ClusterRunNowTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task AFlowIsRunning_WhileItsLastRunInTheStateIsOpen_WhicheverNodeRunsIt()
+    {
+        await using var bed = await ClusterBed.CreateAsync(postgres);
+        IConsoleScheduler console = bed.Node;
+        bed.Rules.Write("sync", """{"manual": true}""");
+        Assert.Empty(await bed.StepAsync());
+        Assert.False(console.PublishedFlows.Single().Running);
+
+        // A run another node started: this node runs nothing, but the shared history says the flow runs.
+        var run = bed.Store.BeginRun("sync", SchedulerBed.Start);
+        Assert.True(console.PublishedFlows.Single().Running);
+        bed.Store.FinishRun(run, Core.State.RunStatus.Completed, "", SchedulerBed.Start + Minute);
+        Assert.False(console.PublishedFlows.Single().Running);
+    }
+
+    [Fact]
     public async Task RunNow_OfAFlowNotInService_IsRefused()
     {
         await using var bed = await ClusterBed.CreateAsync(postgres);
