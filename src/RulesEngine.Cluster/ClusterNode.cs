@@ -16,7 +16,7 @@ namespace RulesEngine.Cluster;
 /// another node's copy of a flow file differs. Runs go through the same <see cref="IFlowRunExecutor"/> as on one
 /// machine, so flow leases, the journal and resume policies are unchanged.
 /// </summary>
-public sealed class ClusterNode(
+public sealed partial class ClusterNode(
     FlowCatalog catalog, IStateStore store, IFlowRunExecutor executor, SchedulerOptions options, ClusterOptions cluster,
     TimeProvider clock, ILogger logger, ILoggerFactory? quartzLogging = null) : IDaemonScheduler
 {
@@ -83,6 +83,7 @@ public sealed class ClusterNode(
                     nextRescan = now + options.RescanInterval;
                     await ReloadAsync(now);
                     await RepairClockTriggersAsync(now);
+                    await RefreshNextRunsAsync();
                     await _hashes.ReportDifferencesAsync(_inService, logger, stopping);
                     Reloads++;
                 }
@@ -184,6 +185,7 @@ public sealed class ClusterNode(
     private async Task ReloadAsync(DateTimeOffset now)
     {
         var changes = catalog.Rescan();
+        PublishProblems();
         foreach (var change in changes)
         {
             switch (change.Kind)
@@ -228,6 +230,7 @@ public sealed class ClusterNode(
             }
         }
         var next = await ScheduleClockAsync(version, now, onlyIfMissing: false);
+        NoteNextRun(version.Name, next);
         await _hashes.RecordAsync(version, Stopping);
         logger.LogInformation("{Verb} {Flow} from {File}: {Triggers}; next run {Next} (on whichever node the cluster picks)",
             replaced is null ? "Loaded" : "Reloaded", version.Name, version.FilePath, version.Flow.Triggers.Describe(), next?.ToString("u") ?? "none");

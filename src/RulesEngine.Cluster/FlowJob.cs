@@ -55,8 +55,10 @@ internal sealed class FlowJob(ClusterNode node) : IJob
         else if (isClock)
         {
             var slot = context.ScheduledFireTimeUtc ?? now;
-            if (TriggerTimes.Next(triggers, slot, now) is { } next)
-                await context.Scheduler.ScheduleJob(node.ClockTrigger(name, triggers, next), new ScheduleJobOptions(), node.Stopping);
+            var next = TriggerTimes.Next(triggers, slot, now);
+            if (next is { } due)
+                await context.Scheduler.ScheduleJob(node.ClockTrigger(name, triggers, due), new ScheduleJobOptions(), node.Stopping);
+            node.NoteNextRun(name, next);
             if (triggers.MissedRuns == MissedRuns.Skip && now - slot > node.Options.MissedRunTolerance)
             {
                 node.Logger.LogInformation("Skipped the run of {Flow} due {Slot}: it is {Late:0} s late and the flow says \"missedRuns\": \"skip\"",
@@ -65,11 +67,14 @@ internal sealed class FlowJob(ClusterNode node) : IJob
             }
             reason = "schedule";
         }
+        else if (context.Trigger.Key.Group == FlowJobKeys.RequestGroup)
+            reason = $"run now, asked in the console on node {context.MergedJobDataMap.GetString(FlowJobKeys.RequestedOnKey)}";
         else
             reason = $"after {context.MergedJobDataMap.GetString(FlowJobKeys.AfterKey)}";
 
-        var enabled = node.Store.IsEnabled(name);
-        node.NoteSwitch(name, enabled);
+        // Run now starts a switched-off flow too, as 'run' and the one-machine console do; the switch is the triggers'.
+        var enabled = context.Trigger.Key.Group == FlowJobKeys.RequestGroup || node.Store.IsEnabled(name);
+        if (context.Trigger.Key.Group != FlowJobKeys.RequestGroup) node.NoteSwitch(name, enabled);
         if (!enabled)
         {
             node.Logger.LogDebug("Flow {Flow} is switched off: its {Reason} run does not start", name, reason);

@@ -87,7 +87,7 @@ internal static class ConsoleApp
         var flowActions = new FlowActions(console);
         actions.MapPost("/logout", (HttpContext http) => login.SignOut(http));
         actions.MapPost("/flows/{name}/switch", (Func<HttpContext, string, Task<IResult>>)flowActions.SwitchAsync);
-        actions.MapPost("/flows/{name}/run", (HttpContext http, string name) => flowActions.RunNow(http, name));
+        actions.MapPost("/flows/{name}/run", (HttpContext http, string name) => flowActions.RunNowAsync(http, name));
         actions.MapPost("/flows/{name}/replay-open", (HttpContext http, string name) => flowActions.ReplayOpen(http, name));
         actions.MapPost("/runs/{runId}/replay", (Func<HttpContext, string, Task<IResult>>)flowActions.ReplayRunAsync);
 

@@ -8,7 +8,7 @@ namespace RulesEngine.WebConsole;
 internal sealed class ConsoleContext(ConsoleDependencies dependencies, ReplayLauncher replays)
 {
     public IStateStore Store => dependencies.Store;
-    public FlowScheduler Scheduler => dependencies.Scheduler;
+    public IConsoleScheduler Scheduler => dependencies.Scheduler;
     public TimeProvider Clock => dependencies.Clock;
     public ReplayLauncher Replays { get; } = replays;
 

@@ -58,7 +58,7 @@ internal static class ServeCommand
             The state may be a SQLite file or a PostgreSQL database (--state postgres://...: docs/state.md). On a SQLite
             file one daemon schedules: a second serve on the same file waits as a standby, says which process it waits
             for, and takes over within seconds when that one stops or dies. On PostgreSQL every serve on that database
-            is a node of one cluster that shares the flows (docs/cluster.md).
+            is a node of one cluster that shares the flows (docs/cluster.md), and each node serves the console.
             """,
         Examples =
         [
@@ -160,16 +160,13 @@ internal static class ServeCommand
             s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Runs")));
         if (clusterDatabase is null) AddSingleMachine(builder.Services, options, StateStores.Describe(statePath));
         else AddClusterNode(builder, options, clusterDatabase);
-        // The console reads the one-machine scheduler (its live progress, run now); a cluster node runs without it.
-        var consoleOffOnCluster = consoleSettings is not null && clusterDatabase is not null;
-        if (consoleOffOnCluster) consoleSettings = null;
         if (consoleSettings is not null)
         {
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // one line per request would drown the runs
             // Registered before the scheduler: hosted services start in order, so the console's address is known
             // when the first flow loads.
             builder.Services.AddHostedService(s => webConsole = new WebConsoleService(consoleSettings,
-                new ConsoleDependencies(s.GetRequiredService<IStateStore>(), s.GetRequiredService<FlowScheduler>(), LoadFlowFile, s.GetRequiredService<TimeProvider>()),
+                new ConsoleDependencies(s.GetRequiredService<IStateStore>(), s.GetRequiredService<IConsoleScheduler>(), LoadFlowFile, s.GetRequiredService<TimeProvider>()),
                 s.GetRequiredService<ILoggerFactory>())
             {
                 // Endpoints behind the console's token and security headers that are not pages (/metrics) plug in here.
@@ -183,9 +180,6 @@ internal static class ServeCommand
             Logger(host.Services, "RulesEngine.Scheduler").LogWarning(
                 "New state file {State} (--create-state): it knows no row, so each flow processes the rows already in its source, unless it says \"existingRows\": \"skip\"",
                 StateStores.Describe(statePath));
-        if (consoleOffOnCluster)
-            Logger(host.Services, "RulesEngine.Scheduler").LogWarning(
-                "The web console is not served by a cluster node yet (docs/cluster.md): pass --listen none to silence this; status and history work from any machine");
         var signals = host.Services.GetRequiredService<StopSignals>();
         var service = host.Services.GetRequiredService<SchedulerService>();
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -219,6 +213,7 @@ internal static class ServeCommand
             s.GetRequiredService<FlowCatalog>(), s.GetRequiredService<IStateStore>(), s.GetRequiredService<IFlowRunExecutor>(),
             options, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler")));
         services.AddSingleton<IDaemonScheduler>(s => s.GetRequiredService<FlowScheduler>()); // the console reads it too
+        services.AddSingleton<IConsoleScheduler>(s => s.GetRequiredService<FlowScheduler>());
         services.AddSingleton(s => new DaemonLease(
             s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"), state));
         services.AddSingleton(s => new SchedulerService(s.GetRequiredService<IDaemonScheduler>(), s.GetRequiredService<FlowCatalog>(),
@@ -230,10 +225,12 @@ internal static class ServeCommand
     private static void AddClusterNode(HostApplicationBuilder builder, SchedulerOptions options, string database)
     {
         builder.Logging.AddFilter("Quartz", LogLevel.Warning);
-        builder.Services.AddSingleton<IDaemonScheduler>(s => new ClusterNode(
+        builder.Services.AddSingleton(s => new ClusterNode(
             s.GetRequiredService<FlowCatalog>(), s.GetRequiredService<IStateStore>(), s.GetRequiredService<IFlowRunExecutor>(),
             options, new ClusterOptions { ConnectionString = database }, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"),
             s.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<IDaemonScheduler>(s => s.GetRequiredService<ClusterNode>());
+        builder.Services.AddSingleton<IConsoleScheduler>(s => s.GetRequiredService<ClusterNode>()); // the console reads it too
         builder.Services.AddSingleton(s => new SchedulerService(s.GetRequiredService<IDaemonScheduler>(), s.GetRequiredService<FlowCatalog>(),
             s.GetRequiredService<StopSignals>(), s.GetRequiredService<IHostApplicationLifetime>()));
     }

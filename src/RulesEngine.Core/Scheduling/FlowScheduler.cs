@@ -13,7 +13,7 @@ namespace RulesEngine.Core.Scheduling;
 /// All state is touched by the loop only: runs report back through a queue.
 /// </summary>
 public sealed class FlowScheduler(
-    FlowCatalog catalog, IStateStore store, IFlowRunExecutor executor, SchedulerOptions options, TimeProvider clock, ILogger logger) : IDaemonScheduler
+    FlowCatalog catalog, IStateStore store, IFlowRunExecutor executor, SchedulerOptions options, TimeProvider clock, ILogger logger) : IDaemonScheduler, IConsoleScheduler
 {
     /// <summary>How long after a file event the folder is rescanned (editors write in several steps).</summary>
     public static readonly TimeSpan RescanDelay = TimeSpan.FromMilliseconds(200);
@@ -52,6 +52,8 @@ public sealed class FlowScheduler(
         _wake.TrySetResult();
         return true;
     }
+
+    Task<bool> IConsoleScheduler.RequestRunAsync(string flow, CancellationToken cancellationToken) => Task.FromResult(RequestRun(flow));
 
     /// <summary>The flows in service as of the last finished tick, for readers on other threads (the web console):
     /// <see cref="Flows"/> reads the loop's own state and is only safe on the loop.</summary>

@@ -27,8 +27,8 @@ internal sealed class FlowActions(ConsoleContext console)
         return Back(http, "/flows/" + PageContext.Escaped(name), enabled ? Notes.SwitchedOn : Notes.SwitchedOff);
     }
 
-    public IResult RunNow(HttpContext http, string name) =>
-        console.Scheduler.RequestRun(name)
+    public async Task<IResult> RunNowAsync(HttpContext http, string name) =>
+        await console.Scheduler.RequestRunAsync(name, http.RequestAborted)
             ? Back(http, "/flows/" + PageContext.Escaped(name), Notes.RunRequested)
             : Results.NotFound($"no flow named '{name}' is in service; nothing started");
 

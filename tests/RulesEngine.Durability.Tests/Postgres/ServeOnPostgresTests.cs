@@ -33,7 +33,7 @@ public sealed class ServeOnPostgresTests(PostgresServer server) : IAsyncLifetime
         await _bed.WriteFlowAsync(triggers: new JObject { ["interval"] = 1 }, path: Path.Combine(rules, "contacts.json"));
         _bed.AppendRows(Scenario.Build(_bed, 6));
         var state = server.Url(await server.CreateDatabaseAsync("serve"));
-        string[] serve = ["serve", "--rules", rules, "--connections", _bed.ConnectionsPath, "--state", state, "--stop-timeout", "10"];
+        string[] serve = ["serve", "--rules", rules, "--connections", _bed.ConnectionsPath, "--state", state, "--stop-timeout", "10", "--listen", "none"];
 
         // An empty database is a state that knows no row: refused like a missing file.
         var (refusedExit, refusal) = await _bed.CliAsync(serve);

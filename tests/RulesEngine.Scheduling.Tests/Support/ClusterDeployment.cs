@@ -51,7 +51,7 @@ internal sealed class ClusterDeployment : IAsyncDisposable
     public DaemonProcess StartNode(int node)
     {
         var process = DaemonProcess.Start("serve", "--rules", Rules(node), "--connections", Services.ConnectionsPath, "--state", StateUrl,
-            "--create-state", "--json-logs", "--stop-timeout", "20");
+            "--create-state", "--json-logs", "--stop-timeout", "20", "--listen", "none"); // several nodes on one machine: no console port to share
         _nodes.Add(process);
         return process;
     }

@@ -69,6 +69,14 @@ internal sealed partial class ServeProcess : IDisposable
     public Task WaitForLineAsync(string text) =>
         WaitUntilAsync(() => Lines.Any(l => l.Contains(text, StringComparison.Ordinal)), $"a line with \"{text}\"");
 
+    /// <summary>Asks the daemon to stop as systemd does (SIGTERM).</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     public async Task<int> WaitForExitAsync()
     {
         using var cancel = new CancellationTokenSource(Patience);
