@@ -320,34 +320,9 @@ public sealed partial class SqliteStateStore : IStateStore, IStateTransfer
 
     private static readonly Dictionary<string, string> NoOutput = new();
 
-    private const string RowColumns = "r.run_id, r.number, r.item_key, r.status, r.failed_steps, r.error, r.fields, r.source_key, r.attention";
+    private const string RowColumns = HistoryReading.RowColumns;
 
-    /// <summary>Reads rows selected as <see cref="RowColumns"/>, then the item's latest status and run, then the
-    /// flow; with each row's steps and its attention (judged from the steps when it was not recorded).</summary>
-    private List<RowRecord> ReadRows(SqliteCommand command)
-    {
-        var rows = new List<(string Flow, string? Attention, RowRecord Row)>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                var fields = JsonConvert.DeserializeObject<Dictionary<string, string>>(reader.GetString(6)) ?? new();
-                var status = Enum.Parse<RowStatus>(reader.GetString(3));
-                var runId = reader.GetString(0);
-                rows.Add((reader.GetString(11), reader.IsDBNull(8) ? null : reader.GetString(8), new RowRecord(runId, reader.GetInt32(1), reader.GetString(2),
-                    status, reader.GetInt32(4), reader.GetString(5), fields, [], reader.GetString(7),
-                    reader.IsDBNull(9) ? status : Enum.Parse<RowStatus>(reader.GetString(9)), reader.IsDBNull(10) ? runId : reader.GetString(10))));
-            }
-        }
-        return [.. rows.Select(r =>
-        {
-            var steps = StepsOf(r.Flow, r.Row.SourceKey, r.Row.Key);
-            var attention = r.Attention is { } recorded
-                ? new Running.RowAttention(recorded)
-                : Running.RowAttention.For(r.Row.Status, r.Row.Error, steps);
-            return r.Row with { Steps = steps, Attention = attention };
-        })];
-    }
+    private List<RowRecord> ReadRows(SqliteCommand command) => HistoryReading.ReadRows(command, StepsOf);
 
     private List<RecordedStep> StepsOf(string flow, string sourceKey, string itemKey)
     {
@@ -366,51 +341,10 @@ public sealed partial class SqliteStateStore : IStateStore, IStateTransfer
         ON CONFLICT(flow, source_key) DO UPDATE SET position=excluded.position, updated_at=excluded.updated_at
         """;
 
-    private const string RunQuery = """
-        SELECT r.id, r.flow, r.started_at, r.finished_at, r.status, r.error,
-          (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id),
-          (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id AND i.status='Done'),
-          (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id AND (i.failed_steps > 0 OR i.status='Error')),
-          (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id AND i.status='Held'),
-          (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id AND i.status='Skipped'),
-          (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id
-             AND (i.status IN ('Held','Error') OR i.attention <> '' OR (i.attention IS NULL AND i.failed_steps > 0))),
-          (SELECT COUNT(*) FROM run_items i WHERE i.run_id=r.id AND i.status='Started'),
-          CASE WHEN r.status IN ('Running','Interrupted') THEN
-            (SELECT COUNT(DISTINCT s.item_key) FROM steps s WHERE s.run_id=r.id
-               AND NOT EXISTS (SELECT 1 FROM run_items i WHERE i.run_id=r.id AND i.item_key=s.item_key))
-          ELSE 0 END,
-          r.holder
-        FROM runs r
-        """;
+    private const string RunQuery = HistoryReading.RunQuery;
 
-    private static List<RunRecord> ReadRuns(SqliteCommand command)
-    {
-        using var reader = command.ExecuteReader();
-        var runs = new List<RunRecord>();
-        while (reader.Read())
-        {
-            var status = Enum.Parse<RunStatus>(reader.GetString(4));
-            var error = reader.GetString(5);
-            var holder = reader.GetString(14);
-            // A run whose process is gone will never finish: say so now, not only once the next run notices.
-            if (status == RunStatus.Running && holder.Length > 0 && Running.LeaseHolder.IsGone(holder))
-            {
-                status = RunStatus.Interrupted;
-                if (error.Length == 0) error = $"interrupted: its process ({Running.LeaseHolder.Describe(holder)}) ended before the run finished";
-            }
-            var stepsOnly = reader.GetInt32(13); // items an interrupted run recorded steps for, without a line of their own
-            runs.Add(new RunRecord(reader.GetString(0), reader.GetString(1), DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture),
-                reader.IsDBNull(3) ? null : DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture), status,
-                reader.GetInt32(6) + stepsOnly, reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), error)
-            {
-                NeedsPerson = reader.GetInt32(11),
-                Unfinished = reader.GetInt32(12) + stepsOnly,
-                Holder = holder,
-            });
-        }
-        return runs;
-    }
+    private static List<RunRecord> ReadRuns(SqliteCommand command) =>
+        HistoryReading.ReadRuns(command, (reader, column) => DateTimeOffset.Parse(reader.GetString(column), CultureInfo.InvariantCulture));
 
     private static RecordedStep ReadStep(SqliteDataReader reader, int offset) => new(
         reader.GetString(offset), reader.GetInt32(offset + 1), reader.GetString(offset + 2),
