@@ -1,5 +1,6 @@
 using RulesEngine.Core.Connections;
 using RulesEngine.Core.Flows;
+using RulesEngine.Core.Steps;
 
 namespace RulesEngine.Cli;
 
@@ -32,5 +33,25 @@ internal static class FlowSession
         if (!File.Exists(path)) throw new UsageException($"flow file '{path}' not found");
         var set = Load([path], connectionsPath, console);
         return set.Succeeded ? set.Flows.Single() : null;
+    }
+
+    /// <summary>Reads one real row of the flow's source (row <paramref name="row"/>, or the last) without moving any
+    /// position; null after saying why on the error output (the source could not be read, or has no such row), which
+    /// the verbs answer with <see cref="ExitCode.Unavailable"/>.</summary>
+    /// <param name="noRows">What to say when the source has no rows at all.</param>
+    public static async Task<SourceItem?> ReadSampleAsync(Flow flow, int? row, string noRows, Console console, CancellationToken cancellationToken)
+    {
+        SourceItem? item;
+        try
+        {
+            item = await flow.Source.ReadSampleAsync(row, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            console.Error($"the source could not be read: {e.Message}");
+            return null;
+        }
+        if (item is null) console.Error(row is null ? noRows : $"row {row} is empty or does not exist");
+        return item;
     }
 }

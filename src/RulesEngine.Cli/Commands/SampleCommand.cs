@@ -49,22 +49,9 @@ internal static class SampleCommand
         var flow = FlowSession.LoadOne(parse.GetRequiredValue(Flow), CommonOptions.ConnectionsPath(parse), console);
         if (flow is null) return ExitCode.Failed;
         var row = parse.GetValue(Row);
-        SourceItem? item;
-        try
-        {
-            // ReadSampleAsync never moves a position, and nothing here touches the state store.
-            item = await flow.Source.ReadSampleAsync(row, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            console.Error($"the source could not be read: {e.Message}");
-            return ExitCode.Unavailable;
-        }
-        if (item is null)
-        {
-            console.Error(row is null ? "the source has no rows yet" : $"row {row} is empty or does not exist");
-            return ExitCode.Unavailable;
-        }
+        // Reading a sample never moves a position, and nothing here touches the state store.
+        var item = await FlowSession.ReadSampleAsync(flow, row, "the source has no rows yet", console, cancellationToken);
+        if (item is null) return ExitCode.Unavailable;
         var steps = flow.AllSteps().Select(s => s.Id).ToList();
         var variables = Variables(item, flow.Source.DeclaredFields, steps);
         if (parse.GetValue(JsonOutput)) console.Json(Json(flow, item, variables, steps));

@@ -47,21 +47,9 @@ internal static class TestCommand
         var flow = FlowSession.LoadOne(parse.GetRequiredValue(Flow), CommonOptions.ConnectionsPath(parse), console);
         if (flow is null) return ExitCode.Failed;
         var row = parse.GetValue(Row);
-        SourceItem? item;
-        try
-        {
-            item = await flow.Source.ReadSampleAsync(row, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            console.Error($"the source could not be read: {e.Message}");
-            return ExitCode.Unavailable;
-        }
-        if (item is null)
-        {
-            console.Error(row is null ? "the source has no rows to test with" : $"row {row} is empty or does not exist");
-            return ExitCode.Unavailable;
-        }
+        // Reading a sample never moves a position, and nothing here touches the state store.
+        var item = await FlowSession.ReadSampleAsync(flow, row, "the source has no rows to test with", console, cancellationToken);
+        if (item is null) return ExitCode.Unavailable;
         var send = parse.GetValue(Send);
         var report = await new FlowTester().TestAsync(flow, item, send, cancellationToken);
         ReportPrinter.PrintTest(report, flow, send, console, explain: parse.GetValue(Explain));
