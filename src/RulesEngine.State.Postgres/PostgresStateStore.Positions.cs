@@ -33,17 +33,23 @@ public sealed partial class PostgresStateStore
         }
     });
 
-    public bool TakeOverLease(string flow, string owner, string deadHolder, TimeSpan ttl, DateTimeOffset now) => Use(connection =>
+    public bool TakeOverLease(string flow, string owner, string deadHolder, TimeSpan ttl, DateTimeOffset now, TimeSpan? unrenewedFor = null) => Use(connection =>
     {
-        // Also true when a retry finds the lease already ours: the first attempt's commit was not acknowledged.
+        // One statement: the holder's renewal and this takeover serialise on the row. Also true when a retry finds
+        // the lease already ours: the first attempt's commit was not acknowledged.
+        var quiet = unrenewedFor is null ? "" : " AND expires_at <= @quietSince";
         using var command = Command(connection,
-            "UPDATE leases SET owner=@owner, expires_at=@expires WHERE flow=@flow AND (owner=@dead OR owner=@owner)",
-            ("flow", flow), ("owner", owner), ("dead", deadHolder), ("expires", now + ttl));
+            $"UPDATE leases SET owner=@owner, expires_at=@expires WHERE flow=@flow AND (owner=@owner OR owner=@dead{quiet})",
+            ("flow", flow), ("owner", owner), ("dead", deadHolder), ("expires", now + ttl), ("quietSince", now - (unrenewedFor ?? TimeSpan.Zero) + ttl));
         return command.ExecuteNonQuery() == 1;
     });
 
-    public void RenewLease(string flow, string owner, TimeSpan ttl, DateTimeOffset now) =>
-        Write("UPDATE leases SET expires_at=@expires WHERE flow=@flow AND owner=@owner", ("flow", flow), ("owner", owner), ("expires", now + ttl));
+    public bool RenewLease(string flow, string owner, TimeSpan ttl, DateTimeOffset now) => Use(connection =>
+    {
+        using var command = Command(connection, "UPDATE leases SET expires_at=@expires WHERE flow=@flow AND owner=@owner",
+            ("flow", flow), ("owner", owner), ("expires", now + ttl));
+        return command.ExecuteNonQuery() == 1;
+    });
 
     public void ReleaseLease(string flow, string owner) =>
         Write("DELETE FROM leases WHERE flow=@flow AND owner=@owner", ("flow", flow), ("owner", owner));

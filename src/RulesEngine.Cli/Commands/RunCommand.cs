@@ -64,6 +64,11 @@ internal static class RunCommand
                 console.Error(e.Message);
                 return ExitCode.Busy;
             }
+            catch (LeaseLostException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                console.Error(e.Message);
+                return ExitCode.Unavailable;
+            }
         }
         Announce(null); // the source could not be read: still say the file is new, first
         ReportPrinter.PrintRun(report, console);

@@ -17,7 +17,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
 {
     /// <summary>How long a run's lease lasts without renewal: a crashed run on another machine blocks its flow at
     /// most this long (on the same machine, the next run sees the process is gone and takes over at once).
-    /// A live run renews it between batches, once a quarter of it has passed.</summary>
+    /// A live run renews it every few seconds and acts only while a recent renewal succeeded (see <see cref="RunLease"/>).</summary>
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
@@ -38,10 +38,18 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     /// it, unless <paramref name="waitForLease"/>, in which case it waits for the lease.</summary>
     public async Task<RunReport> RunAsync(Flow flow, CancellationToken cancellationToken, bool waitForLease)
     {
-        await AcquireLeaseAsync(flow, waitForLease, cancellationToken);
+        var acquiredAt = await AcquireLeaseAsync(flow, waitForLease, cancellationToken);
         try
         {
-            return await RunAsync(flow, cancellationToken);
+            using var lease = new RunLease(store, flow.Name, _owner, LeaseDuration, _clock, acquiredAt, cancellationToken);
+            try
+            {
+                return await ObservedAsync(flow, "run", () => RunOnceAsync(flow, lease, lease.Token));
+            }
+            catch (OperationCanceledException) when (lease.LostReason is { } reason && !cancellationToken.IsCancellationRequested)
+            {
+                throw new LeaseLostException(flow.Name, reason);
+            }
         }
         finally
         {
@@ -59,7 +67,9 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
 
     private async Task<RunReport> ReplayOnceAsync(Flow flow, IReadOnlyList<SourceItem> items, bool force, CancellationToken cancellationToken, bool waitForLease)
     {
-        await AcquireLeaseAsync(flow, waitForLease, cancellationToken);
+        var acquiredAt = await AcquireLeaseAsync(flow, waitForLease, cancellationToken);
+        using var lease = new RunLease(store, flow.Name, _owner, LeaseDuration, _clock, acquiredAt, cancellationToken);
+        cancellationToken = lease.Token;
         try
         {
             var stopwatch = Stopwatch.StartNew();
@@ -69,7 +79,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             {
                 var chosen = items.DistinctBy(i => i.Key).Select(i => (i, false)).ToList();
                 Progress?.Started(runId, chosen.Count);
-                await ProcessAsync(flow, run, chosen, movePosition: false, force, reports, cancellationToken);
+                await ProcessAsync(flow, run, lease, chosen, movePosition: false, force, reports, cancellationToken);
                 store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());
                 return new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", reports, 0,
                     force ? "replay --force: every step was called again" : "replay: steps with recorded answers were not called again", stopwatch.Elapsed);
@@ -82,7 +92,8 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             }
             catch (OperationCanceledException)
             {
-                store.FinishRun(runId, RunStatus.Failed, Stopped, _clock.GetUtcNow());
+                store.FinishRun(runId, RunStatus.Failed, lease.LostReason ?? Stopped, _clock.GetUtcNow());
+                if (lease.LostReason is { } reason) throw new LeaseLostException(flow.Name, reason);
                 throw;
             }
         }
@@ -97,9 +108,11 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
 
     /// <summary>Runs the flow once. The caller holds the flow's lease (see the overload that takes it).</summary>
     public Task<RunReport> RunAsync(Flow flow, CancellationToken cancellationToken) =>
-        ObservedAsync(flow, "run", () => RunOnceAsync(flow, cancellationToken));
+        ObservedAsync(flow, "run", () => RunOnceAsync(flow, lease: null, cancellationToken));
 
-    private async Task<RunReport> RunOnceAsync(Flow flow, CancellationToken cancellationToken)
+    /// <param name="lease">The lease this run holds, checked before every call that acts on a service; null when
+    /// the caller holds it.</param>
+    private async Task<RunReport> RunOnceAsync(Flow flow, RunLease? lease, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var (runId, run) = Begin(flow);
@@ -128,7 +141,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             var items = read.Items.Select(i => (i, !seen.Add(i.Key) || store.IsItemRecorded(flow.Name, sourceKey, i.Key))).ToList();
             ItemsRead?.Invoke(new SourceSummary(items.Count(i => !i.Item2), items.Count(i => i.Item2), SkippedExisting: false));
             Progress?.Started(runId, items.Count(i => !i.Item2));
-            await ProcessAsync(flow, run, items, movePosition: true, force: false, reports, cancellationToken);
+            await ProcessAsync(flow, run, lease, items, movePosition: true, force: false, reports, cancellationToken);
             var alreadyRecorded = items.Count(i => i.Item2);
             store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());
             return new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", reports, alreadyRecorded, "", stopwatch.Elapsed);
@@ -141,8 +154,8 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         }
         catch (OperationCanceledException)
         {
-            // Stopped at once (a second signal): the history must not show this run as still running.
-            store.FinishRun(runId, RunStatus.Failed, Stopped, _clock.GetUtcNow());
+            // Stopped at once (a second signal, or the lease lost): the history must not show this run as still running.
+            store.FinishRun(runId, RunStatus.Failed, lease?.LostReason ?? Stopped, _clock.GetUtcNow());
             throw;
         }
     }
@@ -181,13 +194,19 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     }
 
     /// <param name="items">In source order; <c>Recorded</c>: an earlier run finished it, so it is only passed over.</param>
-    private async Task ProcessAsync(Flow flow, RunInfo run, IReadOnlyList<(SourceItem Item, bool Recorded)> items, bool movePosition, bool force,
+    private async Task ProcessAsync(Flow flow, RunInfo run, RunLease? lease, IReadOnlyList<(SourceItem Item, bool Recorded)> items, bool movePosition, bool force,
         List<ItemReport> reports, CancellationToken cancellationToken)
     {
         ColumnNames.EnsureUnambiguous(flow.Source.DeclaredFields, items.Select(i => i.Item.Fields));
         var sourceKey = flow.Source.PositionKey;
         var walker = new StepWalker(
-            async (step, batch) => await step.Receiver.ExecuteAsync(batch.Select(i => i.Scope).ToList(), cancellationToken),
+            async (step, batch) =>
+            {
+                // After the walker committed the call's in-flight marker, before the call: a run that may have lost
+                // its lease acts on no service (the run holding it now resumes the marked call by its policy).
+                lease?.EnsureHeld();
+                return await step.Receiver.ExecuteAsync(batch.Select(i => i.Scope).ToList(), cancellationToken);
+            },
             new StoreJournal(store, run.Id, flow.Name, sourceKey, _clock),
             _clock, run.Id, cancellationToken) { RecordsTelemetry = true };
         var shape = FlowShape.Of(flow);
@@ -218,7 +237,8 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             store.StartItems(run.Id, flow.Name, sourceKey, [.. batch.Select(i => i.Item)]);
             await walker.WalkAsync(flow.Steps, batch.Where(i => !i.Stopped).ToList());
 
-            RenewLeaseWhenDue(flow);
+            // A run that lost its lease writes no outcome and moves no position: the holder now owns the rows.
+            lease?.EnsureHeld();
             // How the batch's rows ended is written in one transaction, with the position after the last of them
             // that is not held nor behind a held one. A row passed over (recorded by an earlier run) moves the
             // position too; when one ends the batch, its position is written after the others.
@@ -255,33 +275,25 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         }
     }
 
-    private DateTimeOffset _leaseRenewedAt = DateTimeOffset.MinValue;
-
-    /// <summary>Renews the lease once a quarter of its duration has passed, not after every batch: each renewal is a
-    /// commit (an fsync), and a batch takes seconds at most, far less than the lease lasts.</summary>
-    private void RenewLeaseWhenDue(Flow flow)
-    {
-        var now = _clock.GetUtcNow();
-        if (now - _leaseRenewedAt < LeaseDuration / 4) return;
-        store.RenewLease(flow.Name, _owner, LeaseDuration, now);
-        _leaseRenewedAt = now;
-    }
-
-    private async Task AcquireLeaseAsync(Flow flow, bool waitForLease, CancellationToken cancellationToken)
+    /// <summary>Waits for (or takes over) the flow's lease; returns the time written into it.</summary>
+    private async Task<DateTimeOffset> AcquireLeaseAsync(Flow flow, bool waitForLease, CancellationToken cancellationToken)
     {
         var waitSaid = false;
-        while (store.TryAcquireLease(flow.Name, _owner, LeaseDuration, _clock.GetUtcNow()) is { } holder)
+        var now = _clock.GetUtcNow();
+        while (store.TryAcquireLease(flow.Name, _owner, LeaseDuration, now) is { } holder)
         {
             // A run on this machine that crashed (kill -9, power loss) cannot release its lease; do not make the
             // next run wait for it to expire.
-            if (LeaseHolder.IsGone(holder) && store.TakeOverLease(flow.Name, _owner, holder, LeaseDuration, _clock.GetUtcNow())) break;
+            if (LeaseHolder.IsGone(holder) && store.TakeOverLease(flow.Name, _owner, holder, LeaseDuration, now)) break;
             if (!waitForLease) throw new FlowBusyException(flow.Name, holder);
             if (!waitSaid) Progress?.WaitingForLease(LeaseHolder.Describe(holder));
             waitSaid = true;
             await Task.Delay(TimeSpan.FromMilliseconds(500), _clock, cancellationToken);
+            now = _clock.GetUtcNow();
         }
         // Holding the lease, no other run of this flow can be alive: one still recorded as running was cut off.
         store.MarkInterrupted(flow.Name, _clock.GetUtcNow());
+        return now;
     }
 
     private static void ApplyFilter(Flow flow, ItemRun item)

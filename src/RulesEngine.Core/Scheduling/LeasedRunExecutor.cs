@@ -29,6 +29,11 @@ public sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILo
             Telemetry.EngineMetrics.RunSkippedBusy(flow.Name);
             return RunResult.Busy(e.HolderDescription);
         }
+        catch (LeaseLostException e) when (!abort.IsCancellationRequested)
+        {
+            logger.LogError("Run of {Flow} stopped acting: {Error}", flow.Name, e.Message);
+            return RunResult.Aborted(e.Message);
+        }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
             logger.LogWarning("Run of {Flow} was stopped at once; the journal keeps every answer recorded so far", flow.Name);

@@ -228,19 +228,37 @@ public sealed partial class SqliteStateStore : IStateStore, IStateTransfer
         }
     }
 
-    public bool TakeOverLease(string flow, string owner, string deadHolder, TimeSpan ttl, DateTimeOffset now)
+    public bool TakeOverLease(string flow, string owner, string deadHolder, TimeSpan ttl, DateTimeOffset now, TimeSpan? unrenewedFor = null)
     {
         lock (_gate)
         {
-            using var command = Command("UPDATE leases SET owner=$owner, expires_at=$expires WHERE flow=$flow AND owner=$dead",
-                ("$flow", flow), ("$owner", owner), ("$dead", deadHolder), ("$expires", (now + ttl).ToString("O")));
-            return command.ExecuteNonQuery() == 1;
+            // BEGIN IMMEDIATE: the holder's renewal cannot slip in between reading its expiry and taking the lease.
+            using var transaction = _db.BeginTransaction(deferred: false);
+            using (var read = Command("SELECT owner, expires_at FROM leases WHERE flow=$flow", ("$flow", flow)))
+            {
+                read.Transaction = transaction;
+                using var reader = read.ExecuteReader();
+                if (!reader.Read()) return false;
+                if (reader.GetString(0) == owner) return true;
+                if (reader.GetString(0) != deadHolder) return false;
+                if (unrenewedFor is { } quiet && DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture) > now - quiet + ttl) return false;
+            }
+            Run(transaction, "UPDATE leases SET owner=$owner, expires_at=$expires WHERE flow=$flow",
+                ("$flow", flow), ("$owner", owner), ("$expires", (now + ttl).ToString("O")));
+            transaction.Commit();
+            return true;
         }
     }
 
-    public void RenewLease(string flow, string owner, TimeSpan ttl, DateTimeOffset now) =>
-        Write("UPDATE leases SET expires_at=$expires WHERE flow=$flow AND owner=$owner",
-            ("$flow", flow), ("$owner", owner), ("$expires", (now + ttl).ToString("O")));
+    public bool RenewLease(string flow, string owner, TimeSpan ttl, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            using var command = Command("UPDATE leases SET expires_at=$expires WHERE flow=$flow AND owner=$owner",
+                ("$flow", flow), ("$owner", owner), ("$expires", (now + ttl).ToString("O")));
+            return command.ExecuteNonQuery() == 1;
+        }
+    }
 
     public void ReleaseLease(string flow, string owner) =>
         Write("DELETE FROM leases WHERE flow=$flow AND owner=$owner", ("$flow", flow), ("$owner", owner));

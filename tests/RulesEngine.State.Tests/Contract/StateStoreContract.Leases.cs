@@ -58,6 +58,44 @@ public abstract partial class StateStoreContract
     }
 
     [Fact]
+    public void ARenewalSaysWhetherTheLeaseIsStillOurs()
+    {
+        var holder = Open();
+        var other = Open();
+        Assert.Null(holder.TryAcquireLease(Flow, "owner-a", Ttl, T0));
+
+        Assert.True(holder.RenewLease(Flow, "owner-a", Ttl, T0.AddMinutes(1)));
+        Assert.False(other.RenewLease(Flow, "owner-b", Ttl, T0.AddMinutes(1))); // not the holder
+        Assert.True(holder.RenewLease(Flow, "owner-a", Ttl, T0.AddMinutes(5))); // expired, but nobody took it: still ours
+
+        Assert.True(other.TakeOverLease(Flow, "owner-b", "owner-a", Ttl, T0.AddMinutes(6)));
+        Assert.False(holder.RenewLease(Flow, "owner-a", Ttl, T0.AddMinutes(6))); // taken over: the holder must stop
+        Assert.Equal("owner-b", holder.TryAcquireLease(Flow, "owner-a", Ttl, T0.AddMinutes(6))); // and the failed renewal changed nothing
+
+        other.ReleaseLease(Flow, "owner-b");
+        Assert.False(other.RenewLease(Flow, "owner-b", Ttl, T0.AddMinutes(7))); // released: nothing to renew
+        Assert.False(holder.RenewLease("no-lease", "owner-a", Ttl, T0));
+    }
+
+    [Fact]
+    public void ALeaseIsTakenOverFromAHolderKnownGoneOnlyOnceItStoppedRenewing()
+    {
+        var quiet = TimeSpan.FromSeconds(20);
+        Assert.Null(Open().TryAcquireLease(Flow, "silent", Ttl, T0)); // expires T0 + 2 min
+
+        Assert.False(Open().TakeOverLease(Flow, "taker", "silent", Ttl, T0.AddSeconds(19), quiet));
+        Assert.True(Open().RenewLease(Flow, "silent", Ttl, T0.AddSeconds(15))); // still renewing
+        Assert.False(Open().TakeOverLease(Flow, "taker", "silent", Ttl, T0.AddSeconds(34), quiet));
+        Assert.Equal("silent", Open().TryAcquireLease(Flow, "taker", Ttl, T0.AddSeconds(34)));
+
+        Assert.True(Open().TakeOverLease(Flow, "taker", "silent", Ttl, T0.AddSeconds(35), quiet));
+        Assert.True(Open().TakeOverLease(Flow, "taker", "silent", Ttl, T0.AddSeconds(35), quiet)); // a retry of the same takeover
+        Assert.False(Open().RenewLease(Flow, "silent", Ttl, T0.AddSeconds(36)));
+        Assert.Equal("taker", Open().TryAcquireLease(Flow, "silent", Ttl, T0.AddSeconds(36)));
+        Assert.False(Open().TakeOverLease(Flow, "third", "silent", Ttl, T0.AddMinutes(1), quiet)); // not the holder any more
+    }
+
+    [Fact]
     public async Task OwnersRacingForAFreeLeaseLeaveExactlyOneHolder()
     {
         var stores = Enumerable.Range(0, 6).Select(_ => Open()).ToList();
