@@ -36,6 +36,7 @@ internal sealed class RunLease : IDisposable
     private readonly CancellationTokenSource _stopRenewing = new();
     private readonly ITimer _trustRunsOut;
     private readonly Lock _gate = new();
+    private readonly DateTimeOffset _acquiredAt;
     private DateTimeOffset _trustedUntil;
     private string? _lostReason;
 
@@ -44,7 +45,7 @@ internal sealed class RunLease : IDisposable
     {
         (_store, _flow, _owner, _duration, _clock) = (store, flow, owner, duration, clock);
         _lost = CancellationTokenSource.CreateLinkedTokenSource(run);
-        _trustedUntil = acquiredAt + Trust;
+        (_acquiredAt, _trustedUntil) = (acquiredAt, acquiredAt + Trust);
         _trustRunsOut = clock.CreateTimer(_ => TrustRanOut(), null, Until(_trustedUntil), Timeout.InfiniteTimeSpan);
         _ = RenewAsync();
     }
@@ -76,9 +77,10 @@ internal sealed class RunLease : IDisposable
     {
         try
         {
-            while (true)
+            // Renewals keep to a fixed beat from the acquisition, so a late one does not push the next ones later.
+            for (var beat = 1L; ; beat = Math.Max(beat + 1, (_clock.GetUtcNow() - _acquiredAt).Ticks / RenewEvery.Ticks + 1))
             {
-                await Task.Delay(RenewEvery, _clock, _stopRenewing.Token);
+                await Task.Delay(Until(_acquiredAt + RenewEvery * beat), _clock, _stopRenewing.Token);
                 var sent = _clock.GetUtcNow();
                 bool ours;
                 try
