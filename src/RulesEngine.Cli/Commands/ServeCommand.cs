@@ -156,10 +156,13 @@ internal static class ServeCommand
             new FlowLoader(registry, connections) { RunLinkWhenUnset = webConsole?.RunLinkTemplate ?? FlowLoader.DefaultRunLink }.Load([file]);
         builder.Services.AddSingleton(new FlowCatalog(rules, LoadFlowFile));
         builder.Services.AddSingleton<StopSignals>();
+        var cluster = clusterDatabase is null ? null : new ClusterOptions { ConnectionString = clusterDatabase };
+        // On a cluster node a run takes over the lease of a run cut by a node that stopped checking in, at once.
         builder.Services.AddSingleton<IFlowRunExecutor>(s => new LeasedRunExecutor(
-            s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Runs")));
-        if (clusterDatabase is null) AddSingleMachine(builder.Services, options, StateStores.Describe(statePath));
-        else AddClusterNode(builder, options, clusterDatabase);
+            s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Runs"),
+            cluster is null ? null : new ClusterMembers(cluster, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"))));
+        if (cluster is null) AddSingleMachine(builder.Services, options, StateStores.Describe(statePath));
+        else AddClusterNode(builder, options, cluster);
         // The console reads the one-machine scheduler (its live progress, run now); a cluster node runs without it.
         var consoleOffOnCluster = consoleSettings is not null && clusterDatabase is not null;
         if (consoleOffOnCluster) consoleSettings = null;
@@ -227,12 +230,12 @@ internal static class ServeCommand
 
     /// <summary>A cluster node: Quartz's clustered job store on the state's database shares the flows among every serve
     /// on it. Quartz's own log lines are kept to warnings and errors.</summary>
-    private static void AddClusterNode(HostApplicationBuilder builder, SchedulerOptions options, string database)
+    private static void AddClusterNode(HostApplicationBuilder builder, SchedulerOptions options, ClusterOptions cluster)
     {
         builder.Logging.AddFilter("Quartz", LogLevel.Warning);
         builder.Services.AddSingleton<IDaemonScheduler>(s => new ClusterNode(
             s.GetRequiredService<FlowCatalog>(), s.GetRequiredService<IStateStore>(), s.GetRequiredService<IFlowRunExecutor>(),
-            options, new ClusterOptions { ConnectionString = database }, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"),
+            options, cluster, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"),
             s.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton(s => new SchedulerService(s.GetRequiredService<IDaemonScheduler>(), s.GetRequiredService<FlowCatalog>(),
             s.GetRequiredService<StopSignals>(), s.GetRequiredService<IHostApplicationLifetime>()));

@@ -27,7 +27,12 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     /// <summary>Where the evaluation notes of <see cref="EvaluationQuarantine"/> are kept (beside a SQLite state
     /// file by default, in the machine's application data for a database); null turns quarantine off.</summary>
     public string? QuarantineDirectory { get; init; } = EvaluationQuarantine.DirectoryFor(store);
-    private readonly string _owner = LeaseHolder.ForThisProcess();
+    /// <summary>The cluster this process is a node of (null outside a cluster): its leases name the node, and a lease
+    /// whose node stopped checking in is taken over at once (see <see cref="IClusterMembers"/>).</summary>
+    public IClusterMembers? Cluster { get; init; }
+    private string? _ownerName;
+    // Built on first use: Cluster is set by an initializer, after field initializers run.
+    private string Owner => _ownerName ??= LeaseHolder.ForThisProcess(Cluster?.NodeId);
 
     /// <summary>Called once a run knows what it will do, before any row is processed: how many rows it will process
     /// and how many the state already knew (see <see cref="SourceSummary"/>). <c>run</c> uses it to warn about a new
@@ -45,7 +50,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         }
         finally
         {
-            store.ReleaseLease(flow.Name, _owner);
+            store.ReleaseLease(flow.Name, Owner);
         }
     }
 
@@ -88,7 +93,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         }
         finally
         {
-            store.ReleaseLease(flow.Name, _owner);
+            store.ReleaseLease(flow.Name, Owner);
         }
     }
 
@@ -176,7 +181,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     private (string RunId, RunInfo Run) Begin(Flow flow)
     {
         var started = _clock.GetUtcNow();
-        var runId = store.BeginRun(flow.Name, started, _owner);
+        var runId = store.BeginRun(flow.Name, started, Owner);
         return (runId, new RunInfo(flow.Name, runId, started, LinkFor(flow, runId)));
     }
 
@@ -263,18 +268,20 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     {
         var now = _clock.GetUtcNow();
         if (now - _leaseRenewedAt < LeaseDuration / 4) return;
-        store.RenewLease(flow.Name, _owner, LeaseDuration, now);
+        store.RenewLease(flow.Name, Owner, LeaseDuration, now);
         _leaseRenewedAt = now;
     }
 
     private async Task AcquireLeaseAsync(Flow flow, bool waitForLease, CancellationToken cancellationToken)
     {
         var waitSaid = false;
-        while (store.TryAcquireLease(flow.Name, _owner, LeaseDuration, _clock.GetUtcNow()) is { } holder)
+        while (store.TryAcquireLease(flow.Name, Owner, LeaseDuration, _clock.GetUtcNow()) is { } holder)
         {
             // A run on this machine that crashed (kill -9, power loss) cannot release its lease; do not make the
             // next run wait for it to expire.
-            if (LeaseHolder.IsGone(holder) && store.TakeOverLease(flow.Name, _owner, holder, LeaseDuration, _clock.GetUtcNow())) break;
+            // In a cluster, a node that died on another machine is known by its missed check-ins.
+            if ((LeaseHolder.IsGone(holder) || await HolderNodeHasLeftAsync(holder, cancellationToken))
+                && store.TakeOverLease(flow.Name, Owner, holder, LeaseDuration, _clock.GetUtcNow())) break;
             if (!waitForLease) throw new FlowBusyException(flow.Name, holder);
             if (!waitSaid) Progress?.WaitingForLease(LeaseHolder.Describe(holder));
             waitSaid = true;
@@ -283,6 +290,10 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         // Holding the lease, no other run of this flow can be alive: one still recorded as running was cut off.
         store.MarkInterrupted(flow.Name, _clock.GetUtcNow());
     }
+
+    private async Task<bool> HolderNodeHasLeftAsync(string holder, CancellationToken cancellationToken) =>
+        Cluster is not null && LeaseHolder.NodeOf(holder) is { } node && node != Cluster.NodeId
+        && await Cluster.HasLeftAsync(node, cancellationToken);
 
     private static void ApplyFilter(Flow flow, ItemRun item)
     {
