@@ -156,10 +156,13 @@ internal static class ServeCommand
             new FlowLoader(registry, connections) { RunLinkWhenUnset = webConsole?.RunLinkTemplate ?? FlowLoader.DefaultRunLink }.Load([file]);
         builder.Services.AddSingleton(new FlowCatalog(rules, LoadFlowFile));
         builder.Services.AddSingleton<StopSignals>();
+        var cluster = clusterDatabase is null ? null : new ClusterOptions { ConnectionString = clusterDatabase };
+        // On a cluster node a run takes over the lease of a run cut by a node that stopped checking in, at once.
         builder.Services.AddSingleton<IFlowRunExecutor>(s => new LeasedRunExecutor(
-            s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Runs")));
-        if (clusterDatabase is null) AddSingleMachine(builder.Services, options, StateStores.Describe(statePath));
-        else AddClusterNode(builder, options, clusterDatabase);
+            s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Runs"),
+            cluster is null ? null : new ClusterMembers(cluster, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"))));
+        if (cluster is null) AddSingleMachine(builder.Services, options, StateStores.Describe(statePath));
+        else AddClusterNode(builder, options, cluster);
         if (consoleSettings is not null)
         {
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // one line per request would drown the runs
@@ -222,12 +225,12 @@ internal static class ServeCommand
 
     /// <summary>A cluster node: Quartz's clustered job store on the state's database shares the flows among every serve
     /// on it. Quartz's own log lines are kept to warnings and errors.</summary>
-    private static void AddClusterNode(HostApplicationBuilder builder, SchedulerOptions options, string database)
+    private static void AddClusterNode(HostApplicationBuilder builder, SchedulerOptions options, ClusterOptions cluster)
     {
         builder.Logging.AddFilter("Quartz", LogLevel.Warning);
         builder.Services.AddSingleton(s => new ClusterNode(
             s.GetRequiredService<FlowCatalog>(), s.GetRequiredService<IStateStore>(), s.GetRequiredService<IFlowRunExecutor>(),
-            options, new ClusterOptions { ConnectionString = database }, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"),
+            options, cluster, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"),
             s.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<IDaemonScheduler>(s => s.GetRequiredService<ClusterNode>());
         builder.Services.AddSingleton<IConsoleScheduler>(s => s.GetRequiredService<ClusterNode>()); // the console reads it too

@@ -27,7 +27,13 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     /// <summary>Where the evaluation notes of <see cref="EvaluationQuarantine"/> are kept (beside a SQLite state
     /// file by default, in the machine's application data for a database); null turns quarantine off.</summary>
     public string? QuarantineDirectory { get; init; } = EvaluationQuarantine.DirectoryFor(store);
-    private readonly string _owner = LeaseHolder.ForThisProcess();
+    /// <summary>The cluster this process is a node of (null outside a cluster): its leases name the node, and a lease
+    /// whose node stopped checking in is taken over once it also went unrenewed for <see cref="RunLease.UnrenewedBeforeTakeover"/>
+    /// (see <see cref="IClusterMembers"/>), not only when it expires.</summary>
+    public IClusterMembers? Cluster { get; init; }
+    private string? _ownerName;
+    // Built on first use: Cluster is set by an initializer, after field initializers run.
+    private string Owner => _ownerName ??= LeaseHolder.ForThisProcess(Cluster?.NodeId);
 
     /// <summary>Called once a run knows what it will do, before any row is processed: how many rows it will process
     /// and how many the state already knew (see <see cref="SourceSummary"/>). <c>run</c> uses it to warn about a new
@@ -41,7 +47,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         var acquiredAt = await AcquireLeaseAsync(flow, waitForLease, cancellationToken);
         try
         {
-            using var lease = new RunLease(store, flow.Name, _owner, LeaseDuration, _clock, acquiredAt, cancellationToken);
+            using var lease = new RunLease(store, flow.Name, Owner, LeaseDuration, _clock, acquiredAt, cancellationToken);
             try
             {
                 return await ObservedAsync(flow, "run", () => RunOnceAsync(flow, lease, lease.Token));
@@ -53,7 +59,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         }
         finally
         {
-            store.ReleaseLease(flow.Name, _owner);
+            store.ReleaseLease(flow.Name, Owner);
         }
     }
 
@@ -68,7 +74,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     private async Task<RunReport> ReplayOnceAsync(Flow flow, IReadOnlyList<SourceItem> items, bool force, CancellationToken cancellationToken, bool waitForLease)
     {
         var acquiredAt = await AcquireLeaseAsync(flow, waitForLease, cancellationToken);
-        using var lease = new RunLease(store, flow.Name, _owner, LeaseDuration, _clock, acquiredAt, cancellationToken);
+        using var lease = new RunLease(store, flow.Name, Owner, LeaseDuration, _clock, acquiredAt, cancellationToken);
         cancellationToken = lease.Token;
         try
         {
@@ -99,7 +105,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         }
         finally
         {
-            store.ReleaseLease(flow.Name, _owner);
+            store.ReleaseLease(flow.Name, Owner);
         }
     }
 
@@ -189,7 +195,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     private (string RunId, RunInfo Run) Begin(Flow flow)
     {
         var started = _clock.GetUtcNow();
-        var runId = store.BeginRun(flow.Name, started, _owner);
+        var runId = store.BeginRun(flow.Name, started, Owner);
         return (runId, new RunInfo(flow.Name, runId, started, LinkFor(flow, runId)));
     }
 
@@ -280,11 +286,16 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     {
         var waitSaid = false;
         var now = _clock.GetUtcNow();
-        while (store.TryAcquireLease(flow.Name, _owner, LeaseDuration, now) is { } holder)
+        while (store.TryAcquireLease(flow.Name, Owner, LeaseDuration, now) is { } holder)
         {
             // A run on this machine that crashed (kill -9, power loss) cannot release its lease; do not make the
             // next run wait for it to expire.
-            if (LeaseHolder.IsGone(holder) && store.TakeOverLease(flow.Name, _owner, holder, LeaseDuration, now)) break;
+            if (LeaseHolder.IsGone(holder) && store.TakeOverLease(flow.Name, Owner, holder, LeaseDuration, now)) break;
+            // In a cluster, a node that died on another machine is known by its missed check-ins; its lease is taken
+            // only once it went unrenewed for longer than its holder trusts a renewal, so a holder that is merely
+            // cut off from the database has stopped acting by then (docs/cluster.md, "Lease ownership").
+            if (await HolderNodeHasLeftAsync(holder, cancellationToken)
+                && store.TakeOverLease(flow.Name, Owner, holder, LeaseDuration, now, RunLease.UnrenewedBeforeTakeover)) break;
             if (!waitForLease) throw new FlowBusyException(flow.Name, holder);
             if (!waitSaid) Progress?.WaitingForLease(LeaseHolder.Describe(holder));
             waitSaid = true;
@@ -295,6 +306,10 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         store.MarkInterrupted(flow.Name, _clock.GetUtcNow());
         return now;
     }
+
+    private async Task<bool> HolderNodeHasLeftAsync(string holder, CancellationToken cancellationToken) =>
+        Cluster is not null && LeaseHolder.NodeOf(holder) is { } node && node != Cluster.NodeId
+        && await Cluster.HasLeftAsync(node, cancellationToken);
 
     private static void ApplyFilter(Flow flow, ItemRun item)
     {

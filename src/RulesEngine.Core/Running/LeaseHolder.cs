@@ -6,15 +6,26 @@ namespace RulesEngine.Core.Running;
 
 /// <summary>
 /// Who holds a run lease, written so that another process on the same machine can tell when the holder is gone:
-/// <c>pid 4242 on host (started 638712345678901234), 1a2b3c</c>. A crashed run's lease is taken over at once by the
-/// next run on the same machine; from another machine it expires after <see cref="FlowRunner.LeaseDuration"/>.
+/// <c>pid 4242 on host (started 638712345678901234), 1a2b3c</c>, and on a cluster node
+/// <c>..., 1a2b3c, node web1-4242-9d8e7f</c>. A crashed run's lease is taken over at once by the next run on the same
+/// machine, or by any node once the cluster knows the holder's node stopped checking in
+/// (<see cref="IClusterMembers"/>); otherwise it expires after <see cref="FlowRunner.LeaseDuration"/>.
 /// </summary>
 internal static partial class LeaseHolder
 {
-    public static string ForThisProcess()
+    public static string ForThisProcess(string? node = null)
     {
         using var self = Process.GetCurrentProcess();
-        return $"pid {Environment.ProcessId} on {Environment.MachineName} (started {self.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture)}), {Guid.NewGuid().ToString("N")[..6]}";
+        var holder = $"pid {Environment.ProcessId} on {Environment.MachineName} (started {self.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture)}), {Guid.NewGuid().ToString("N")[..6]}";
+        return node is null ? holder : $"{holder}, node {node}";
+    }
+
+    /// <summary>The cluster node a holder names (see <see cref="ForThisProcess"/>), null for a process outside a
+    /// cluster (a <c>run</c> from the CLI, a one-machine daemon) or a holder we cannot parse.</summary>
+    public static string? NodeOf(string holder)
+    {
+        var match = NodeFormat().Match(holder);
+        return match.Success ? match.Groups["node"].Value : null;
     }
 
     /// <summary>True only when the holder is a process of this machine that has ended (or whose pid now belongs to a
@@ -57,4 +68,7 @@ internal static partial class LeaseHolder
 
     [GeneratedRegex(@"^pid (?<pid>\d+) on (?<host>\S+) \(started (?<started>\d+)\), ")]
     private static partial Regex Format();
+
+    [GeneratedRegex(@"^pid \d+ on \S+ \(started \d+\), [0-9a-f]+, node (?<node>\S+)$")]
+    private static partial Regex NodeFormat();
 }

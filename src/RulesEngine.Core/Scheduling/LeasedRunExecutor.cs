@@ -8,11 +8,12 @@ namespace RulesEngine.Core.Scheduling;
 /// <summary>
 /// Runs a flow with <see cref="FlowRunner"/> under the flow's lease in the state store (so a <c>run</c> from another
 /// process and the daemon never overlap), and logs the run and every row that did not simply succeed, each line
-/// carrying <c>flow</c>, <c>run</c> and <c>row</c>.
+/// carrying <c>flow</c>, <c>run</c> and <c>row</c>. On a cluster node, <paramref name="cluster"/> lets a run take
+/// over the lease of a run cut by a node that stopped checking in, without waiting for the lease to expire.
 /// </summary>
-public sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILogger logger) : IFlowRunExecutor
+public sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILogger logger, IClusterMembers? cluster = null) : IFlowRunExecutor
 {
-    private readonly FlowRunner _runner = new(store, clock);
+    private readonly FlowRunner _runner = new(store, clock) { Cluster = cluster };
 
     public async Task<RunResult> RunAsync(Flow flow, CancellationToken stopping, CancellationToken abort)
     {
