@@ -33,7 +33,8 @@ public sealed class ClusterMembers(ClusterOptions cluster, TimeProvider clock, I
             command.Parameters.AddWithValue("node", nodeId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken)) return Left(nodeId, "it has no check-in (the cluster recovered it)");
-            var lastCheckin = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0));
+            // Quartz.NET stores instants as UTC ticks and durations as milliseconds (StdAdoDelegate).
+            var lastCheckin = new DateTimeOffset(reader.GetInt64(0), TimeSpan.Zero);
             var deadline = lastCheckin + TimeSpan.FromMilliseconds(reader.GetInt64(1)) + cluster.CheckinMisfireThreshold;
             return clock.GetUtcNow() > deadline && Left(nodeId, $"its last check-in was at {lastCheckin:yyyy-MM-dd HH:mm:ss.fff'Z'}");
         }

@@ -122,6 +122,20 @@ public sealed class ClusterLeaseTakeoverTests(PostgresServer postgres) : IDispos
         Assert.Equal(members.NodeId, LeaseHolder.NodeOf(run.Holder));
     }
 
+    [Fact]
+    public async Task ClusterMembers_ReadsTheCheckInsQuartzItselfWrites()
+    {
+        // A real cluster node (Quartz on the fake clock) checks in; its row is read as Quartz wrote it (UTC ticks).
+        await using var bed = await ClusterBed.CreateAsync(postgres, Start);
+        await bed.StepAsync();
+        var options = new ClusterOptions { ConnectionString = bed.ConnectionString, NodeId = "web1-4242-1a2b3c" };
+
+        Assert.False(await new ClusterMembers(options, bed.Clock, NullLogger.Instance).HasLeftAsync(bed.Node.NodeId, CancellationToken.None));
+        var later = new FakeTimeProvider(bed.Clock.GetUtcNow() + TimeSpan.FromSeconds(16)); // past interval (5 s) + threshold (10 s)
+        Assert.True(await new ClusterMembers(options, later, NullLogger.Instance).HasLeftAsync(bed.Node.NodeId, CancellationToken.None));
+        Assert.True(await new ClusterMembers(options, bed.Clock, NullLogger.Instance).HasLeftAsync("never-checked-in", CancellationToken.None));
+    }
+
     private ClusterMembers Members(string database) =>
         new(new ClusterOptions { ConnectionString = database, NodeId = "web1-4242-1a2b3c" }, _clock, NullLogger.Instance);
 
@@ -175,7 +189,7 @@ public sealed class ClusterLeaseTakeoverTests(PostgresServer postgres) : IDispos
             "INSERT INTO qrtz_scheduler_state(sched_name, instance_name, last_checkin_time, checkin_interval) VALUES (@s, @n, @t, 5000)", connection);
         command.Parameters.AddWithValue("s", ClusterOptions.SchedulerName);
         command.Parameters.AddWithValue("n", node);
-        command.Parameters.AddWithValue("t", at.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("t", at.UtcTicks); // as Quartz.NET writes it: UTC ticks
         await command.ExecuteNonQueryAsync();
     }
 

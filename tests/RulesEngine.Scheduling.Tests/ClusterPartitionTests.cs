@@ -105,7 +105,7 @@ public sealed class ClusterPartitionTests(PostgresServer postgres) : IAsyncDispo
             "INSERT INTO qrtz_scheduler_state(sched_name, instance_name, last_checkin_time, checkin_interval) VALUES (@s, @n, @t, 5000)", connection);
         command.Parameters.AddWithValue("s", ClusterOptions.SchedulerName);
         command.Parameters.AddWithValue("n", node);
-        command.Parameters.AddWithValue("t", at.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("t", at.UtcTicks); // as Quartz.NET writes it: UTC ticks
         await command.ExecuteNonQueryAsync();
     }
 

@@ -25,8 +25,12 @@ internal sealed class ClusterBed : ISchedulerBed
         Clock = new FakeTimeProvider(start);
         Store = new SqliteStateStore(Path.Combine(Rules.Path, ".state", "state.db"));
         Catalog = new FlowCatalog(Rules.Path, TestConnectors.Loader());
+        ConnectionString = connectionString;
         Node = new ClusterNode(Catalog, Store, Executor, new SchedulerOptions(), new ClusterOptions { ConnectionString = connectionString }, Clock, NullLogger.Instance);
     }
+
+    /// <summary>The node's database (Quartz's tables and the check-ins).</summary>
+    public string ConnectionString { get; }
 
     public RulesFolder Rules { get; } = new();
     public FakeTimeProvider Clock { get; }
