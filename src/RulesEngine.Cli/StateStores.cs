@@ -24,6 +24,9 @@ public static class StateStores
     public static string Describe(string state) =>
         PostgresLocation.IsPostgres(state) ? Postgres(state).Display : Path.GetFullPath(state);
 
+    /// <summary>The connection string of a PostgreSQL state (where a cluster may keep its triggers), null for a SQLite file.</summary>
+    public static string? ClusterDatabase(string state) => PostgresLocation.IsPostgres(state) ? Postgres(state).ConnectionString : null;
+
     /// <summary>"state file" or "state database", for messages.</summary>
     public static string Noun(string state) => PostgresLocation.IsPostgres(state) ? "state database" : "state file";
 

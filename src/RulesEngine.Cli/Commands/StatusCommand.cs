@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RulesEngine.Cli.CommandLine;
 using RulesEngine.Cli.Output;
+using RulesEngine.Cluster;
 using System.Globalization;
 using RulesEngine.Core.Scheduling;
 using RulesEngine.Core.State;
@@ -13,8 +14,9 @@ internal static class StatusCommand
     {
         Details = """
             Shows each flow of the rules folder: switched on or off, running or not, its triggers, its last run, its
-            next run (as the daemon computes it), its last error, and its open rows: the rows that need a person (held,
-            errors, delivery unknown, failures the flow did not handle), delivery unknown first. A run whose process ended
+            next run (as the daemon computes it; on a cluster's PostgreSQL state, the trigger the cluster stored), its
+            last error, and its open rows: the rows that need a person (held, errors, delivery unknown, failures the flow
+            did not handle), delivery unknown first. A run whose process ended
             before it finished shows as interrupted. Reads only the flow files' names and triggers and the state file
             (it never creates one): it needs no connections or secrets, and works whether the daemon is up or not.
             """,
@@ -28,7 +30,7 @@ internal static class StatusCommand
         Options = { CommonOptions.Rules, CommonOptions.State },
     };
 
-    private static Task<ExitCode> RunAsync(ParseResult parse, Console console, CancellationToken cancellationToken)
+    private static async Task<ExitCode> RunAsync(ParseResult parse, Console console, CancellationToken cancellationToken)
     {
         var rules = parse.GetValue(CommonOptions.Rules) ?? "rules";
         if (!Directory.Exists(rules)) throw new UsageException($"rules folder '{rules}' not found (pass --rules DIR)");
@@ -38,6 +40,11 @@ internal static class StatusCommand
         // Opening a missing state file would create it, and a daemon started on it would then process everything.
         using var store = StateStores.Exists(statePath) ? StateStores.Open(statePath) : null;
         if (store is null) console.Out($"no {StateStores.Noun(statePath)} at {StateStores.Describe(statePath)}: nothing has run with it (check --state and $RULESENGINE_STATE)");
+        // On a cluster's database the stored Quartz triggers are what fires; elsewhere the time is computed as the
+        // one-machine daemon computes it.
+        var stored = store is not null && StateStores.ClusterDatabase(statePath) is { } cluster
+            ? await StoredNextRuns.ReadAsync(cluster, cancellationToken)
+            : null;
         var now = DateTimeOffset.UtcNow;
         foreach (var flow in headers.OrderBy(h => h.Name, StringComparer.Ordinal))
         {
@@ -49,13 +56,13 @@ internal static class StatusCommand
             console.Out($"  state:      {(enabled ? "on" : "off")}, {(running ? $"running (run {last!.Id} since {Time(last.StartedAt)})" : "not running")}");
             console.Out($"  triggers:   {flow.Triggers.Describe()}");
             console.Out($"  last run:   {(last is null ? "never" : Describe(last))}");
-            console.Out($"  next run:   {Next(flow, enabled, last, now)}");
+            console.Out($"  next run:   {Next(flow, enabled, last, now, stored)}");
             var failed = runs.FirstOrDefault(r => r.Error.Length > 0);
             console.Out($"  last error: {(failed is null ? "none" : $"{Time(failed.StartedAt)} run {failed.Id}: {failed.Error.ReplaceLineEndings(" ")}")}");
             PrintOpenRows(flow.Name, store?.ListOpenRows(flow.Name) ?? [], console);
             foreach (var problem in flow.Problems) console.Out($"  problem:    {problem}");
         }
-        return Task.FromResult(headers.Any(h => h.Problems.Count > 0) ? ExitCode.Failed : ExitCode.Ok);
+        return headers.Any(h => h.Problems.Count > 0) ? ExitCode.Failed : ExitCode.Ok;
     }
 
     private const int OpenRowsShown = 10;
@@ -84,15 +91,20 @@ internal static class StatusCommand
         return $"{Time(run.StartedAt)} {status}: {run.Rows} row(s){unfinished}, {run.NeedsPerson} need a person, {run.Held} held, {run.Skipped} skipped{finished} (run {run.Id})";
     }
 
-    private static string Next(FlowHeader flow, bool enabled, RunRecord? last, DateTimeOffset now)
+    /// <param name="stored">The cluster's stored clock triggers by flow (<see cref="StoredNextRuns"/>); null outside a cluster.</param>
+    private static string Next(FlowHeader flow, bool enabled, RunRecord? last, DateTimeOffset now, IReadOnlyDictionary<string, DateTimeOffset>? stored)
     {
         if (!enabled) return "none: switched off";
         var after = string.Join(", ", flow.Triggers.After.Select(a => $"{a.Flow} ({a.On.ToString().ToLowerInvariant()})"));
         var chains = flow.Triggers.After.Count == 0 ? "" : "; also after " + after;
         if (!flow.Triggers.HasClock) return flow.Triggers.IsManualOnly ? "on demand only (rulesengine run)" : "after " + after;
+        if (stored is not null && stored.TryGetValue(flow.Name, out var fires))
+            return (fires <= now ? "now (due)" : Time(fires)) + " (the cluster's stored trigger)" + chains;
         var due = TriggerTimes.FirstDue(flow.Triggers, last?.StartedAt, now);
         var when = due is null ? "none (the cron schedule never fires again)" : due <= now ? "now (due)" : Time(due.Value);
-        return when + chains;
+        // A cluster with no waiting trigger for the flow: no node has loaded it yet, or a firing in progress stores the next one.
+        var unstored = stored is null ? "" : " (computed: the cluster has no trigger stored for it yet)";
+        return when + unstored + chains;
     }
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
