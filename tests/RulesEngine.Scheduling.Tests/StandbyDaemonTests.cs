@@ -74,5 +74,39 @@ public sealed class StandbyDaemonTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal(0, await second.WaitForExitAsync(Patience));
     }
 
+    [Fact]
+    public async Task Standby_WithTheSameConsolePort_WaitsInsteadOfFailing_AndServesTheConsoleOnceItTakesOver()
+    {
+        var listen = $"http://127.0.0.1:{FreePort()}";
+        string[] serve = [.. _bed.Serve().SkipLast(2), "--listen", listen];
+        using var first = DaemonProcess.Start(serve);
+        await first.WaitForLineAsync($"Console listening on {listen}", Patience);
+        await first.WaitForLineAsync("Scheduler started", Patience);
+
+        // The second binds nothing while it waits: before, it failed at start (exit 2) on the port the first holds.
+        using var second = DaemonProcess.Start(serve);
+        await second.WaitForLineAsync("Standby:", Patience);
+        Assert.False(second.HasExited);
+        Assert.DoesNotContain(second.Lines, l => l.Contains("Console listening", StringComparison.Ordinal) || l.Contains("cannot listen", StringComparison.Ordinal));
+
+        first.KillHard();
+        await second.WaitForLineAsync("Took over scheduling of", Patience);
+        await second.WaitForLineAsync($"Console listening on {listen}", Patience);
+        await second.WaitForLineAsync("Scheduler started", Patience);
+        using (var http = new HttpClient { Timeout = Patience })
+        using (var page = await http.GetAsync(listen + "/"))
+            Assert.True(page.IsSuccessStatusCode, $"the console answered {(int)page.StatusCode}");
+
+        second.Terminate();
+        Assert.Equal(0, await second.WaitForExitAsync(Patience));
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
     private static int Starts(DaemonProcess daemon) => daemon.Lines.Count(l => l.Contains("Starting contacts", StringComparison.Ordinal));
 }

@@ -157,24 +157,44 @@ internal static class ServeCommand
         builder.Services.AddSingleton(new FlowCatalog(rules, LoadFlowFile));
         builder.Services.AddSingleton<StopSignals>();
         var cluster = clusterDatabase is null ? null : new ClusterOptions { ConnectionString = clusterDatabase };
-        // On a cluster node a run takes over the lease of a run cut by a node that stopped checking in, at once.
+        // On a cluster node a run takes over the lease of a run cut by a node that stopped checking in (docs/cluster.md).
         builder.Services.AddSingleton<IFlowRunExecutor>(s => new LeasedRunExecutor(
             s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Runs"),
             cluster is null ? null : new ClusterMembers(cluster, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"))));
-        if (cluster is null) AddSingleMachine(builder.Services, options, StateStores.Describe(statePath));
+        string? consoleRefusal = null; // the console could not bind once this daemon became active
+        // On one machine a second serve on the same state file is a standby (DaemonLease): its console starts only
+        // when it takes over, since the active daemon holds the --listen port until then.
+        Func<CancellationToken, Task<bool>>? startConsoleWhenActive = null;
+        if (consoleSettings is not null && cluster is null)
+            startConsoleWhenActive = async stopping =>
+            {
+                try
+                {
+                    await webConsole!.StartAsync(stopping);
+                    return true;
+                }
+                catch (IOException e)
+                {
+                    consoleRefusal = ConsoleRefusal(consoleSettings, e);
+                    return false;
+                }
+            };
+        if (cluster is null) AddSingleMachine(builder.Services, options, StateStores.Describe(statePath), startConsoleWhenActive);
         else AddClusterNode(builder, options, cluster);
         if (consoleSettings is not null)
         {
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // one line per request would drown the runs
-            // Registered before the scheduler: hosted services start in order, so the console's address is known
-            // when the first flow loads.
-            builder.Services.AddHostedService(s => webConsole = new WebConsoleService(consoleSettings,
+            WebConsoleService ConsoleService(IServiceProvider s) => webConsole ??= new WebConsoleService(consoleSettings,
                 new ConsoleDependencies(s.GetRequiredService<IStateStore>(), s.GetRequiredService<IConsoleScheduler>(), LoadFlowFile, s.GetRequiredService<TimeProvider>()),
                 s.GetRequiredService<ILoggerFactory>())
             {
                 // Endpoints behind the console's token and security headers that are not pages (/metrics) plug in here.
                 ProtectedEndpoints = endpoints => endpoints.MapRulesEngineMetrics(meterProvider: s.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>()),
-            });
+            };
+            // Registered before the scheduler: hosted services start in order (and stop in reverse), so the console's
+            // address is known when the first flow loads. A one-machine daemon starts it once it is the active one.
+            if (startConsoleWhenActive is null) builder.Services.AddHostedService(ConsoleService);
+            else builder.Services.AddHostedService(s => new StartedElsewhere(ConsoleService(s)));
         }
         builder.Services.AddHostedService(s => s.GetRequiredService<SchedulerService>());
 
@@ -193,15 +213,23 @@ internal static class ServeCommand
         }
         catch (IOException e) when (consoleSettings is not null)
         {
-            // Kestrel could not bind (the port is taken, or the address is not this machine's): a set-up problem.
-            console.Error($"serve: the console cannot listen on {consoleSettings.Listen.GetLeftPart(UriPartial.Authority)}: {e.Message}. " +
-                "Pass another --listen URL, or --listen none to run without the console.");
+            console.Error(ConsoleRefusal(consoleSettings, e));
             return RefusedToStart;
         }
         await host.WaitForShutdownAsync(CancellationToken.None);
+        if (consoleRefusal is not null)
+        {
+            console.Error(consoleRefusal);
+            return RefusedToStart;
+        }
         if (service.LostLease) return ExitCode.Failed; // systemd restarts it, as a standby
         return service.StoppedGracefully ? ExitCode.Ok : ExitCode.Cancelled;
     }
+
+    /// <summary>Kestrel could not bind (the port is taken, or the address is not this machine's): a set-up problem.</summary>
+    private static string ConsoleRefusal(ConsoleSettings settings, IOException e) =>
+        $"serve: the console cannot listen on {settings.Listen.GetLeftPart(UriPartial.Authority)}: {e.Message}. " +
+        "Pass another --listen URL, or --listen none to run without the console.";
 
     /// <summary>Serve refuses to start on a set-up problem a person must fix: the state file is missing and
     /// --create-state was not given, the connections file does not load, or the console cannot listen as asked. The systemd unit does not restart on it
@@ -210,7 +238,7 @@ internal static class ServeCommand
 
     /// <summary>One machine: the loop of <see cref="FlowScheduler"/>; a second serve on the same state file waits as a
     /// standby behind the <see cref="DaemonLease"/>.</summary>
-    private static void AddSingleMachine(IServiceCollection services, SchedulerOptions options, string state)
+    private static void AddSingleMachine(IServiceCollection services, SchedulerOptions options, string state, Func<CancellationToken, Task<bool>>? whenActive)
     {
         services.AddSingleton(s => new FlowScheduler(
             s.GetRequiredService<FlowCatalog>(), s.GetRequiredService<IStateStore>(), s.GetRequiredService<IFlowRunExecutor>(),
@@ -220,7 +248,7 @@ internal static class ServeCommand
         services.AddSingleton(s => new DaemonLease(
             s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"), state));
         services.AddSingleton(s => new SchedulerService(s.GetRequiredService<IDaemonScheduler>(), s.GetRequiredService<FlowCatalog>(),
-            s.GetRequiredService<StopSignals>(), s.GetRequiredService<IHostApplicationLifetime>(), s.GetRequiredService<DaemonLease>()));
+            s.GetRequiredService<StopSignals>(), s.GetRequiredService<IHostApplicationLifetime>(), s.GetRequiredService<DaemonLease>(), whenActive));
     }
 
     /// <summary>A cluster node: Quartz's clustered job store on the state's database shares the flows among every serve

@@ -6,8 +6,11 @@ namespace RulesEngine.Cli.Hosting;
 /// <summary>The daemon as a hosted service: the scheduler loop runs until the host stops, and the folder watcher
 /// nudges it when a flow file changes. With a <see cref="DaemonLease"/> (a SQLite state file), the loop starts only
 /// once this daemon holds the lease: until then it is a standby.</summary>
+/// <param name="whenActive">Started once this daemon holds the lease, before the scheduler loads a flow: the web
+/// console of a one-machine daemon, so a standby on the same machine does not take (or fail on) the active daemon's
+/// port. When it says false (it could not start), the daemon schedules nothing, gives the lease back and stops.</param>
 internal sealed class SchedulerService(IDaemonScheduler scheduler, FlowCatalog catalog, StopSignals signals, IHostApplicationLifetime lifetime,
-    DaemonLease? lease = null) : BackgroundService
+    DaemonLease? lease = null, Func<CancellationToken, Task<bool>>? whenActive = null) : BackgroundService
 {
     /// <summary>False when runs had to be cut (a second signal, or the stop bound passed).</summary>
     public bool StoppedGracefully { get; private set; } = true;
@@ -28,6 +31,12 @@ internal sealed class SchedulerService(IDaemonScheduler scheduler, FlowCatalog c
             {
                 return; // stopped while a standby: nothing ran
             }
+        }
+        if (whenActive is not null && !await whenActive(stoppingToken))
+        {
+            lease?.Release(); // another standby may do better (its port may be free)
+            lifetime.StopApplication();
+            return;
         }
         using var watcher = new RulesWatcher(catalog.Directory, scheduler.RequestRescan);
         using var stopScheduling = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
