@@ -63,6 +63,27 @@ internal sealed class ConsoleBed : IAsyncDisposable
         await File.WriteAllTextAsync(Services.ConnectionsPath, connections.ToString());
     }
 
+    /// <summary>
+    /// A row whose alert's delivery is unknown after the first run: the canonical flow's alert sends at most once,
+    /// Telegram takes the message and never answers (held until the client gives up), and the client tries once. The
+    /// row's update and create both refuse its locale, so the alert is its only way out. The next run marks the alert
+    /// "delivery unknown" instead of sending it again.
+    /// </summary>
+    public async Task AlertWithUnknownDeliveryAsync(string email)
+    {
+        var path = Path.Combine(Rules, CanonicalFlow + ".json");
+        var flow = JObject.Parse(await File.ReadAllTextAsync(path));
+        var alert = flow.SelectTokens("$..[?(@.id == 'alert')]").OfType<JObject>().Single();
+        alert["delivery"] = "atMostOnce";
+        await File.WriteAllTextAsync(path, flow.ToString());
+        var connections = JObject.Parse(await File.ReadAllTextAsync(Services.ConnectionsPath));
+        connections["telegram"]!["maxAttempts"] = 1;
+        connections["telegram"]!["timeoutSeconds"] = 1; // the only request it applies to is never answered
+        await File.WriteAllTextAsync(Services.ConnectionsPath, connections.ToString());
+        Services.Telegram.Faults.FailNext(Emulation.Fault.Slow(TimeSpan.FromMinutes(10)), "sendMessage");
+        AddRow(email, "Chloe Martin", "+33612345678", "Initech", "xx");
+    }
+
     public void AddRow(params string[] cells) => Services.Sheets.AppendRow(Spreadsheet, Sheet, cells);
 
     /// <summary>Starts serve with the console on 127.0.0.1 (a free port), with or without a token.</summary>
