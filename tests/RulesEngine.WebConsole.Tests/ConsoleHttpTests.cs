@@ -260,7 +260,8 @@ public sealed class ConsoleHttpTests : IAsyncLifetime
     public async Task ARunInFlight_ShowsAsRunningWithItsProgress_OnTheHomePageAndTheLiveFeed()
     {
         _bed.AddRow("chloe@example.com", "Chloe Martin", "+33612345678", "Initech", "xx");
-        _bed.Services.Telegram.Faults.FailNext(RulesEngine.Emulation.Fault.Slow(TimeSpan.FromMinutes(5))); // the alert hangs: the run stays in flight
+        _bed.Services.Telegram.Faults.FailNext(RulesEngine.Emulation.Fault.Slow(TimeSpan.FromMinutes(10))); // the alert hangs: the run stays in flight
+        await _bed.SetTelegramAsync("timeoutSeconds", 600); // longer than any loaded machine takes to read the pages below
         await _bed.StartServeAsync();
         await _bed.Daemon.WaitUntilAsync(() => _bed.Services.Telegram.Received.Count >= 1, "the alert's call");
         var client = _bed.Client();

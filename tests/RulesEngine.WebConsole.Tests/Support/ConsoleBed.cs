@@ -76,12 +76,18 @@ internal sealed class ConsoleBed : IAsyncDisposable
         var alert = flow.SelectTokens("$..[?(@.id == 'alert')]").OfType<JObject>().Single();
         alert["delivery"] = "atMostOnce";
         await File.WriteAllTextAsync(path, flow.ToString());
-        var connections = JObject.Parse(await File.ReadAllTextAsync(Services.ConnectionsPath));
-        connections["telegram"]!["maxAttempts"] = 1;
-        connections["telegram"]!["timeoutSeconds"] = 1; // the only request it applies to is never answered
-        await File.WriteAllTextAsync(Services.ConnectionsPath, connections.ToString());
+        await SetTelegramAsync("maxAttempts", 1);
+        await SetTelegramAsync("timeoutSeconds", 1); // the only request it applies to is never answered
         Services.Telegram.Faults.FailNext(Emulation.Fault.Slow(TimeSpan.FromMinutes(10)), "sendMessage");
         AddRow(email, "Chloe Martin", "+33612345678", "Initech", "xx");
+    }
+
+    /// <summary>Sets one setting of the Telegram connection.</summary>
+    public async Task SetTelegramAsync(string key, JToken value)
+    {
+        var connections = JObject.Parse(await File.ReadAllTextAsync(Services.ConnectionsPath));
+        connections["telegram"]![key] = value;
+        await File.WriteAllTextAsync(Services.ConnectionsPath, connections.ToString());
     }
 
     public void AddRow(params string[] cells) => Services.Sheets.AppendRow(Spreadsheet, Sheet, cells);
