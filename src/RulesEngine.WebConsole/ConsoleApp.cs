@@ -70,6 +70,7 @@ internal static class ConsoleApp
         app.MapGet("/flows/{name}", (HttpContext http, string name) => FlowPage.Render(Page(http), console, name));
         app.MapGet("/flows/{name}/open", (HttpContext http, string name) => OpenRowsPage.Render(Page(http), console, name));
         app.MapGet("/runs/{runId}", (HttpContext http, string runId) => RunPage.Render(Page(http), console, runId));
+        app.MapGet("/runs/{runId}/replay-force", (HttpContext http, string runId) => ForcedReplayPage.Render(Page(http), console, runId));
         app.MapGet("/progress", () => Results.Json(new
         {
             flows = console.Scheduler.PublishedFlows.Select(f => new { name = f.Name, text = Progress.Of(f.Running, console.Store.ListRuns(f.Name, 1).FirstOrDefault()) }),
@@ -90,6 +91,7 @@ internal static class ConsoleApp
         actions.MapPost("/flows/{name}/run", (HttpContext http, string name) => flowActions.RunNowAsync(http, name));
         actions.MapPost("/flows/{name}/replay-open", (HttpContext http, string name) => flowActions.ReplayOpen(http, name));
         actions.MapPost("/runs/{runId}/replay", (Func<HttpContext, string, Task<IResult>>)flowActions.ReplayRunAsync);
+        actions.MapPost("/runs/{runId}/replay-force", (Func<HttpContext, string, Task<IResult>>)flowActions.ReplayForcedAsync);
 
         // Endpoints that sit behind the token (and the security headers) but are not pages, such as /metrics,
         // are added here by whoever composes the daemon.

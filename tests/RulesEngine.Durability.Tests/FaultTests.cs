@@ -24,7 +24,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task AFifthOfCallsFailing_EveryWay_EndsProcessedOrHeld_AndTheNextRunsFinish()
     {
         const int rows = 60;
-        await FastRetries();
+        await ShortTimeouts();
         _bed.AppendRows(Scenario.Build(_bed, rows));
         Fail(_bed.HelpCrunch.Faults, 11, TimeSpan.FromSeconds(1.5));
         Fail(_bed.Telegram.Faults, 12, TimeSpan.FromSeconds(1.5));
@@ -58,10 +58,10 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Timeout_OnUpdate_HoldsTheRow_ShowsItPending_AndNeverCreates()
     {
-        await FastRetries();
+        await FastRetries(helpCrunchTimeout: GiveUpAfter);
         _bed.HelpCrunch.AddContact("known@example.com", name: "Old");
         _bed.AppendRows([["known@example.com", "New", "u1", "en"]]);
-        for (var i = 0; i < 3; i++) _bed.HelpCrunch.Faults.FailNext(Fault.Slow(TimeSpan.FromSeconds(1.5)), "/customers/search");
+        for (var i = 0; i < 3; i++) _bed.HelpCrunch.Faults.FailNext(Unanswered, "/customers/search");
 
         var (_, text) = await _bed.RunAsync();
         Has(text, "1 held");
@@ -71,6 +71,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
         Has(history, "pending");
         Has(history, "did not answer");
 
+        await FastRetries();
         var (_, second) = await _bed.RunAsync();
         Has(second, "update: ok");
         Assert.Single(_bed.HelpCrunch.Contacts);
@@ -103,14 +104,15 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task AlertThatTimedOut_UnderAtMostOnce_IsNotResent_AndHistorySaysDeliveryIsUnknown()
     {
-        await FastRetries();
+        await FastRetries(telegramTimeout: GiveUpAfter);
         await _bed.WriteFlowAsync(alert: new JObject { ["delivery"] = "atMostOnce" });
         _bed.HelpCrunch.AddContact(new JObject { ["email"] = "owner@elsewhere.com", ["userId"] = "taken" });
         _bed.AppendRows([["clash@example.com", "Clash", "taken", "en"]]);
-        _bed.Telegram.Faults.FailNext(Fault.Slow(TimeSpan.FromSeconds(1.5)));
+        _bed.Telegram.Faults.FailNext(Unanswered);
 
         var (_, first) = await _bed.RunAsync();
         Has(first, "1 held");
+        await FastRetries();
         var (_, second) = await _bed.RunAsync();
         Has(second, "not sent again");
         var (_, history) = await _bed.CliAsync("history", "contacts", "--failed", "--state", _bed.StatePath);
@@ -126,13 +128,17 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task AlertThatTimedOut_IsSentAgainByDefault_AndMarkedResent()
     {
-        await FastRetries();
+        await FastRetries(telegramTimeout: GiveUpAfter);
         _bed.HelpCrunch.AddContact(new JObject { ["email"] = "owner@elsewhere.com", ["userId"] = "taken" });
         _bed.AppendRows([["clash@example.com", "Clash", "taken", "en"]]);
-        _bed.Telegram.Faults.FailNext(Fault.Slow(TimeSpan.FromSeconds(1.5)));
+        _bed.Telegram.Faults.FailNext(Unanswered);
 
         var (_, first) = await _bed.RunAsync();
         Has(first, "1 held");
+        // The emulator took the send and never answered it: only the client's timeout ended it.
+        Assert.Single(_bed.Telegram.Received, r => r.Path.EndsWith("/sendMessage", StringComparison.Ordinal));
+        Assert.Empty(_bed.Telegram.SentMessages);
+        await FastRetries();
         var (_, second) = await _bed.RunAsync();
         Has(second, "alert: ok");
         Has(second, "resent=1");
@@ -162,7 +168,29 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
     private bool AllDone(int rows) =>
         _bed.LatestRows().Values.Count(r => r.LatestStatus == RowStatus.Done) >= rows;
 
-    private Task FastRetries() => _bed.WriteConnectionsAsync(
+    /// <summary>A request the emulator takes and never answers: it is held until the client gives up and disconnects
+    /// (the emulator ends the delay then), so no answer can race the client's timeout however loaded the machine is.</summary>
+    private static readonly Fault Unanswered = Fault.Slow(TimeSpan.FromMinutes(10));
+
+    /// <summary>The one timeout a test means to hit, on the one service it holds a request of. Only the request's
+    /// arrival races it (the emulator never answers), so it is long enough for a loaded machine to send one request
+    /// over loopback and still short enough to keep the test quick.</summary>
+    private const double GiveUpAfter = 3;
+
+    /// <summary>Timeouts no request is meant to reach: on a loaded machine an ordinary answer can take seconds, and a
+    /// timeout it hit by accident would hold a row the test expects done.</summary>
+    private const double NoTimeout = 120;
+
+    /// <summary>Quick retries and no pacing; every timeout generous unless a test means one to fire (that test turns
+    /// it generous again before the run that must succeed).</summary>
+    private Task FastRetries(double helpCrunchTimeout = NoTimeout, double telegramTimeout = NoTimeout) => _bed.WriteConnectionsAsync(
+        google: new JObject { ["timeoutSeconds"] = NoTimeout },
+        helpCrunch: new JObject { ["timeoutSeconds"] = helpCrunchTimeout, ["retryDelaySeconds"] = 0.05, ["maxAttempts"] = 3, ["requestsPerMinute"] = 0 },
+        telegram: new JObject { ["timeoutSeconds"] = telegramTimeout, ["retryDelaySeconds"] = 0.05, ["maxAttempts"] = 3, ["perChatIntervalSeconds"] = 0 });
+
+    /// <summary>The random-fault mix: its slow faults answer after the client's short timeouts, and the test accepts
+    /// either ending for every request (done or held), so here the short timeouts are the point, not a hazard.</summary>
+    private Task ShortTimeouts() => _bed.WriteConnectionsAsync(
         google: new JObject { ["timeoutSeconds"] = 1 },
         helpCrunch: new JObject { ["timeoutSeconds"] = 0.5, ["retryDelaySeconds"] = 0.05, ["maxAttempts"] = 3, ["requestsPerMinute"] = 0 },
         telegram: new JObject { ["timeoutSeconds"] = 0.5, ["retryDelaySeconds"] = 0.05, ["maxAttempts"] = 3, ["perChatIntervalSeconds"] = 0 });

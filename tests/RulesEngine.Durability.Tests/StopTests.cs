@@ -81,7 +81,7 @@ public sealed class StopTests(ITestOutputHelper output) : IAsyncLifetime
             path: Path.Combine(rules, "contacts.json"));
         await _bed.WriteFlowAsync(alert: new JObject { ["delivery"] = "atMostOnce" });
         _bed.AppendRows(Scenario.Build(_bed, 1, first: 2)); // a row whose create is refused: it takes the alert path
-        _bed.Telegram.Faults.FailNext(Fault.Slow(TimeSpan.FromSeconds(20)));
+        _bed.Telegram.Faults.FailNext(Fault.Slow(TimeSpan.FromMinutes(10))); // never answered: only the kill ends the send
 
         using (var daemon = CliProcess.Start(_bed, "serve", "--rules", rules, "--connections", _bed.ConnectionsPath, "--state", _bed.StatePath, "--listen", "none"))
         {

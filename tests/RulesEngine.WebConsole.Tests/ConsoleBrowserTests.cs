@@ -136,6 +136,38 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser) : IClassFixture<
     }
 
     [Fact]
+    public async Task ARowWhoseDeliveryIsUnknown_IsSentAgain_OnlyAfterTheConfirmPageIsTicked()
+    {
+        await _bed.AlertWithUnknownDeliveryAsync("chloe@example.com");
+        await _bed.StartServeAsync();
+        await _bed.Daemon.WaitUntilAsync(() => Runs() == 1, "the first run");
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync($"{_bed.Url}/flows/{Flow}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync(); // at most once: not sent again, delivery unknown
+        await _bed.Daemon.WaitUntilAsync(() => _bed.ReadState(s => s.CountOpenRows(Flow)).DeliveryUnknown == 1, "the alert's delivery to be unknown");
+        Assert.Empty(_bed.Services.Telegram.SentMessages);
+
+        await page.GotoAsync($"{_bed.Url}/flows/{Flow}/open");
+        var chloe = page.Locator("tr", new() { HasText = "chloe@example.com" });
+        await Assertions.Expect(chloe).ToContainTextAsync("alert: delivery unknown");
+        await chloe.GetByRole(AriaRole.Link, new() { Name = "Replay calling every step again…" }).ClickAsync();
+        await Assertions.Expect(page.Locator("ul.twice")).ToContainTextAsync("alert: its delivery is unknown: if the earlier attempt did arrive, it arrives a second time");
+        await BrowserFixture.ScreenshotAsync(page, "forced-replay-confirm");
+        var send = page.GetByRole(AriaRole.Button, new() { Name = "Replay, calling every step again" });
+        await send.ClickAsync(); // the box is not ticked: the browser does not even send the form
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("calling every step again");
+        Assert.Empty(_bed.Services.Telegram.SentMessages);
+
+        await page.GetByRole(AriaRole.Checkbox).CheckAsync();
+        await send.ClickAsync();
+        await Assertions.Expect(page.Locator(".note")).ToContainTextAsync("Replay started, calling every step again");
+        await _bed.Daemon.WaitUntilAsync(() => _bed.Services.Telegram.SentMessages.Count == 1, "the alert sent again");
+        await _bed.Daemon.WaitUntilAsync(() => _bed.ReadState(s => s.CountOpenRows(Flow)).NeedsPerson == 0, "the row to need no one");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator(".note").Last).ToContainTextAsync("replayed 1 row(s) calling every step again, 0 still need a person");
+    }
+
+    [Fact]
     public async Task ARowNamedAScript_ShowsAsText_AndRunsNothing()
     {
         _bed.AddRow("mallory@example.com", "<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "Initech", "xx");

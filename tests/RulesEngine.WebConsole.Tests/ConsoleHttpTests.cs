@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using RulesEngine.Cli.Demo;
 using RulesEngine.Connectors.Telegram.Emulator;
 using RulesEngine.WebConsole.Tests.Support;
@@ -46,6 +47,45 @@ public sealed class ConsoleHttpTests : IAsyncLifetime
         var real = await client.PostAsync($"/flows/{ConsoleBed.CanonicalFlow}/switch", Forms.Post(("on", "false"), ("__RequestVerificationToken", Forms.AntiforgeryToken(home))));
         Assert.Equal(HttpStatusCode.SeeOther, real.StatusCode);
         Assert.False(_bed.ReadState(s => s.IsEnabled(ConsoleBed.CanonicalFlow)));
+    }
+
+    [Fact]
+    public async Task AForcedReplayPost_WithoutTheTickedBox_ReplaysNothing()
+    {
+        await _bed.AlertWithUnknownDeliveryAsync("chloe@example.com");
+        await _bed.StartServeAsync();
+        var runId = await FirstRunIdAsync();
+        var row = Assert.Single(_bed.ReadState(s => s.ListOpenRows(ConsoleBed.CanonicalFlow)));
+        Assert.Equal(Core.State.RowStatus.Held, row.Status); // its send may have gone out
+        var client = _bed.Client(new CookieContainer());
+        var open = await client.GetStringAsync($"/flows/{ConsoleBed.CanonicalFlow}/open");
+        var link = System.Net.WebUtility.HtmlDecode(Regex.Match(open, "<a class=\"force\" href=\"([^\"]+)\"").Groups[1].Value);
+        Assert.Equal($"/runs/{runId}/replay-force?row={Uri.EscapeDataString(row.Key)}", link);
+        var confirm = await client.GetStringAsync(link);
+        var token = Forms.AntiforgeryToken(confirm);
+        var sendsBefore = Sends();
+
+        var unticked = await client.PostAsync($"/runs/{runId}/replay-force", Forms.Post(("row", row.Key), ("__RequestVerificationToken", token)));
+        var wrongValue = await client.PostAsync($"/runs/{runId}/replay-force", Forms.Post(("row", row.Key), ("confirm", "on"), ("__RequestVerificationToken", token)));
+        var noToken = await client.PostAsync($"/runs/{runId}/replay-force", Forms.Post(("row", row.Key), ("confirm", "yes")));
+        var otherRow = await client.PostAsync($"/runs/{runId}/replay-force", Forms.Post(("row", "no-such-row"), ("confirm", "yes"), ("__RequestVerificationToken", token)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, unticked.StatusCode);
+        Assert.Contains("nothing was replayed", await unticked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, wrongValue.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, otherRow.StatusCode);
+        Assert.Single(_bed.ReadState(s => s.ListRuns(ConsoleBed.CanonicalFlow, 10))); // no replay run was started
+        Assert.Equal(sendsBefore, Sends());
+        Assert.DoesNotContain("Console replay", string.Join("\n", _bed.Daemon.Lines), StringComparison.Ordinal);
+
+        // The same form with the box ticked is the CLI's replay --force: the alert goes out again.
+        var ticked = await client.PostAsync($"/runs/{runId}/replay-force", Forms.Post(("row", row.Key), ("confirm", "yes"), ("__RequestVerificationToken", token)));
+        Assert.Equal(HttpStatusCode.SeeOther, ticked.StatusCode);
+        await _bed.Daemon.WaitUntilAsync(() => _bed.Services.Telegram.SentMessages.Count == 1, "the alert sent again");
+        Assert.Equal(sendsBefore + 1, Sends());
+
+        int Sends() => _bed.Services.Telegram.Received.Count(r => r.Path.EndsWith("/sendMessage", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -220,7 +260,8 @@ public sealed class ConsoleHttpTests : IAsyncLifetime
     public async Task ARunInFlight_ShowsAsRunningWithItsProgress_OnTheHomePageAndTheLiveFeed()
     {
         _bed.AddRow("chloe@example.com", "Chloe Martin", "+33612345678", "Initech", "xx");
-        _bed.Services.Telegram.Faults.FailNext(RulesEngine.Emulation.Fault.Slow(TimeSpan.FromMinutes(5))); // the alert hangs: the run stays in flight
+        _bed.Services.Telegram.Faults.FailNext(RulesEngine.Emulation.Fault.Slow(TimeSpan.FromMinutes(10))); // the alert hangs: the run stays in flight
+        await _bed.SetTelegramAsync("timeoutSeconds", 600); // longer than any loaded machine takes to read the pages below
         await _bed.StartServeAsync();
         await _bed.Daemon.WaitUntilAsync(() => _bed.Services.Telegram.Received.Count >= 1, "the alert's call");
         var client = _bed.Client();

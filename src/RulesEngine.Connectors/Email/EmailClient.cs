@@ -69,7 +69,7 @@ public sealed partial class EmailClient
                 var dataSent = new StrongBox<bool>();
                 try
                 {
-                    return await _timeout.ExecuteAsync(async t => await SendOnceAsync(message, dataSent, t).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    return await _timeout.ExecuteAsync(async t => await MeteredSendOnceAsync(message, dataSent, t).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {

@@ -39,9 +39,9 @@ internal sealed class ServiceAccountAuthorization : SheetsAuthorization
                 "download a new key in Google Cloud Console (IAM → Service accounts → Keys → Add key → JSON)", inner: e);
         }
         // Without scopes the library would self-sign a JWT and never ask the token server; scoped, it honours token_uri.
-        var scoped = key.ToGoogleCredential().CreateScoped(ReadOnlyScope).UnderlyingCredential as ServiceAccountCredential
+        var scoped = key.ToGoogleCredential().CreateScoped(ReadOnlyScope).CreateWithHttpClientFactory(MeteredTokenClientFactory.Instance).UnderlyingCredential as ServiceAccountCredential
             ?? throw new GoogleSheetsException($"{keyFile} is not a service account key");
-        var writer = key.ToGoogleCredential().CreateScoped(WriteScope).UnderlyingCredential as ServiceAccountCredential
+        var writer = key.ToGoogleCredential().CreateScoped(WriteScope).CreateWithHttpClientFactory(MeteredTokenClientFactory.Instance).UnderlyingCredential as ServiceAccountCredential
             ?? throw new GoogleSheetsException($"{keyFile} is not a service account key");
         return new ServiceAccountAuthorization(scoped, writer);
     }

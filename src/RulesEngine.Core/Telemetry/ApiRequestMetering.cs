@@ -5,7 +5,8 @@ namespace RulesEngine.Core.Telemetry;
 /// <summary>
 /// Counts every HTTP attempt a connector's client makes (<c>rulesengine.api.requests</c>) by service and status: the
 /// one handler each connector's <see cref="HttpClient"/> is built around (<see cref="Around"/>), so the engine sees its
-/// API traffic without the connectors reporting it. Retries are separate attempts and count separately.
+/// API traffic without the connectors reporting it. Retries are separate attempts and count separately. A client that
+/// does not speak HTTP counts its attempts itself through <see cref="Count"/>.
 /// </summary>
 public sealed class ApiRequestMetering : DelegatingHandler
 {
@@ -39,6 +40,14 @@ public sealed class ApiRequestMetering : DelegatingHandler
         EngineMetrics.ApiRequest(_service, StatusText((int)response.StatusCode));
         return response;
     }
+
+    /// <summary>
+    /// Counts one attempt of a client that does not go through an <see cref="HttpClient"/> built around
+    /// <see cref="Around"/> (an SMTP session): <paramref name="status"/> is the server's reply code, null when no reply
+    /// came. A code outside 100-599 is counted as "other", like a non-HTTP status.
+    /// </summary>
+    /// <param name="service">The connection type or service ("email"): a constant, never a host or an address.</param>
+    public static void Count(string service, int? status) => EngineMetrics.ApiRequest(service, status is { } code ? StatusText(code) : NoAnswer);
 
     internal static string StatusText(int code) => code is >= 100 and < 600 ? StatusTexts[code] : OtherStatus;
 }

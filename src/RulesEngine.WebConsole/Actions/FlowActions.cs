@@ -48,12 +48,27 @@ internal sealed class FlowActions(ConsoleContext console)
         return Replay(http, run.Flow, rows);
     }
 
-    private IResult Replay(HttpContext http, string flow, IReadOnlyList<RowRecord> rows)
+    /// <summary>The console's <c>replay --force</c> for one row: only from <see cref="ForcedReplayPage"/>'s form, with its
+    /// box ticked; anything less replays nothing.</summary>
+    public async Task<IResult> ReplayForcedAsync(HttpContext http, string runId)
+    {
+        if (console.Store.GetRun(runId) is not { } run) return Results.NotFound($"no run '{runId}'; nothing replayed");
+        var form = await http.Request.ReadFormAsync();
+        if (ForcedReplayPage.Find(console, runId, form["row"].ToString()) is not { } row)
+            return Results.NotFound($"run '{runId}' has no such row that needs a forced replay (it may have been settled since); nothing replayed");
+        if (form[ForcedReplayPage.ConfirmField].ToString() != ForcedReplayPage.Confirmed)
+            return Results.Text("400: nothing was replayed: a forced replay calls every step again and may act twice, so it needs the box " +
+                "that says so ticked. Go back to the page, read what may happen twice, tick the box and send the form again.",
+                "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+        return Replay(http, run.Flow, [row], force: true);
+    }
+
+    private IResult Replay(HttpContext http, string flow, IReadOnlyList<RowRecord> rows, bool force = false)
     {
         var page = "/flows/" + PageContext.Escaped(flow);
         if (rows.Count == 0) return Back(http, page, Notes.NothingToReplay);
-        return console.Replays.TryStart(flow, rows, out var problem)
-            ? Back(http, page, Notes.ReplayStarted)
+        return console.Replays.TryStart(flow, rows, out var problem, force)
+            ? Back(http, page, force ? Notes.ForcedReplayStarted : Notes.ReplayStarted)
             : Results.Conflict(problem);
     }
 

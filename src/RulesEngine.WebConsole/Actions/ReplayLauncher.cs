@@ -23,7 +23,8 @@ internal sealed class ReplayLauncher(ConsoleDependencies dependencies, ILogger l
     public string? LastOutcome(string flow) => _outcomes.GetValueOrDefault(flow);
 
     /// <summary>Starts replaying <paramref name="rows"/> of <paramref name="flowName"/>; false (with why) when it cannot start.</summary>
-    public bool TryStart(string flowName, IReadOnlyList<RowRecord> rows, out string problem)
+    /// <param name="force">Call every step again, recorded or not, as <c>replay --force</c> does.</param>
+    public bool TryStart(string flowName, IReadOnlyList<RowRecord> rows, out string problem, bool force = false)
     {
         problem = "";
         var file = dependencies.Scheduler.PublishedFlows.FirstOrDefault(f => f.Name == flowName)?.FilePath;
@@ -32,13 +33,13 @@ internal sealed class ReplayLauncher(ConsoleDependencies dependencies, ILogger l
             problem = $"flow '{flowName}' is not in service (its file is gone or renamed), so there is nothing to replay it with";
             return false;
         }
-        var replay = Task.Run(() => ReplayAsync(flowName, file, rows));
+        var replay = Task.Run(() => ReplayAsync(flowName, file, rows, force));
         _inFlight.TryAdd(replay, 0);
         _ = replay.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
         return true;
     }
 
-    private async Task ReplayAsync(string flowName, string file, IReadOnlyList<RowRecord> rows)
+    private async Task ReplayAsync(string flowName, string file, IReadOnlyList<RowRecord> rows, bool force)
     {
         var at = dependencies.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         FlowSet? set = null;
@@ -61,9 +62,9 @@ internal sealed class ReplayLauncher(ConsoleDependencies dependencies, ILogger l
                 Note(flowName, $"{at}: nothing replayed: the rows have no recorded cells or were read from another sheet");
                 return;
             }
-            logger.LogInformation("Console replay of {Flow}: {Rows} row(s)", flowName, items.Count);
-            var report = await new FlowRunner(dependencies.Store, dependencies.Clock).ReplayAsync(flow, items, force: false, _abort.Token, waitForLease: false);
-            Note(flowName, $"{at}: run {report.RunId} replayed {report.Items.Count} row(s), {report.NeedsPerson} still need a person" +
+            logger.LogInformation("Console replay of {Flow}: {Rows} row(s){Force}", flowName, items.Count, force ? ", calling every step again (--force)" : "");
+            var report = await new FlowRunner(dependencies.Store, dependencies.Clock).ReplayAsync(flow, items, force, _abort.Token, waitForLease: false);
+            Note(flowName, $"{at}: run {report.RunId} replayed {report.Items.Count} row(s){(force ? " calling every step again" : "")}, {report.NeedsPerson} still need a person" +
                 (left > 0 ? $"; {left} left out (no recorded cells, or another sheet)" : ""));
         }
         catch (FlowBusyException e)

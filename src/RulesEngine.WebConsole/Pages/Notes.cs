@@ -9,6 +9,7 @@ internal static class Notes
     public const string RunRequested = "run";
     public const string ReplayStarted = "replay";
     public const string NothingToReplay = "nothing";
+    public const string ForcedReplayStarted = "forced";
 
     public static string Describe(string note) => note switch
     {
@@ -17,6 +18,7 @@ internal static class Notes
         RunRequested => "Run requested: it starts within a second (after the run in flight, if one is going).",
         ReplayStarted => "Replay started: it shows in the runs below; its outcome is noted on this flow's page.",
         NothingToReplay => "No row to replay: none of these rows needs a person now.",
+        ForcedReplayStarted => "Replay started, calling every step again: it shows in the runs below; its outcome is noted on this flow's page.",
         _ => "",
     };
 }

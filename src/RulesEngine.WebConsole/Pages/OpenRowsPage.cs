@@ -17,6 +17,8 @@ internal static class OpenRowsPage
         html.Add($"<p><a href=\"{page.Url(path)}\">{name}</a>: {counts.NeedsPerson} row(s) need a person, {counts.Held} held (pending), {counts.DeliveryUnknown} delivery unknown.</p>");
         if (counts.NeedsPerson > 0) html.Add(page.Button(path + "/replay-open", "Replay every row that needs a person"));
         html.Add($"<p>A replay uses the recorded answers: a step already answered is not called again (so a message whose delivery is unknown is not sent twice by it); only what is missing runs.</p>");
+        if (counts.Held + counts.DeliveryUnknown > 0)
+            html.Add($"<p>A held row, or one whose delivery is unknown, may need every step called again (as <code>replay --force</code>): its link <b>Replay calling every step again…</b> opens a page that says what may happen twice and asks you to confirm.</p>");
         html.Add($"<table class=\"rows\">{new Markup(RowView.Header)}<tbody>");
         foreach (var row in rows) html.Add(RowView.Of(page, row, null, showRun: true));
         html.Add($"</tbody></table>");

@@ -26,6 +26,9 @@ internal static class RowView
         html.Add($"</ol></td><td>");
         if (row.Attention.NeedsPerson && row.Fields.Count > 0)
             html.Add(page.Button("/runs/" + PageContext.Escaped(row.RunId) + "/replay", "Replay this row", ("row", row.Key)));
+        // A link, not a button: the page it opens says what may happen twice and asks for a confirmation.
+        if (ForcedReplayPage.IsOffered(row))
+            html.Add($"<br><a class=\"force\" href=\"{ForcedReplayPage.Link(page, row)}\">Replay calling every step again…</a>");
         html.Add($"</td></tr>");
         return html.ToMarkup();
     }

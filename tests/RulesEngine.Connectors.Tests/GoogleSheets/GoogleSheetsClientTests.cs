@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using RulesEngine.Connectors.GoogleSheets.Tests.Support;
 using RulesEngine.Emulation;
 
@@ -192,19 +193,37 @@ public sealed class GoogleSheetsClientTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    [Trait("Category", "Slow")] // real process or real wait (CONTRIBUTING.md)
     public async Task GetValues_RetriesTimeoutsAndDroppedConnections()
     {
+        // The timeout runs on a fake clock and fires only once the emulator holds the first request (it never answers
+        // it), so neither a slow machine nor a quick server can change which attempt times out. No retry delay: the
+        // fake clock does not move on its own.
+        var time = new FakeTimeProvider();
         var options = _bed.Options();
-        options.Timeout = TimeSpan.FromMilliseconds(300);
-        using var client = new GoogleSheetsClient(options);
-        _bed.Emulator.Faults.FailNext(Fault.Slow(TimeSpan.FromSeconds(3)));
+        options.Timeout = TimeSpan.FromSeconds(30);
+        options.RetryBaseDelay = TimeSpan.Zero;
+        using var client = new GoogleSheetsClient(options, time);
+        _bed.Emulator.Faults.FailNext(Fault.Slow(TimeSpan.FromMinutes(10)));
         _bed.Emulator.Faults.FailNext(Fault.Drop());
 
-        var rows = await client.GetValuesAsync(Id, "Sheet1", default);
+        var reading = client.GetValuesAsync(Id, "Sheet1", default);
+        await Until(() => _bed.Emulator.Received.Count == 1, () => reading.IsCompleted);
+        time.Advance(options.Timeout);
+        var rows = await reading.WaitAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal(2, rows.Count);
         Assert.Equal(3, _bed.Emulator.Received.Count);
+    }
+
+    /// <summary>Waits (in real time, generously) for <paramref name="condition"/>; fails at once if the call ended first.</summary>
+    private static async Task Until(Func<bool> condition, Func<bool> ended)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (!condition())
+        {
+            Assert.False(ended(), "the call ended before the condition held");
+            await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System, patience.Token);
+        }
     }
 
     [Fact]

@@ -113,8 +113,9 @@ public sealed class UpdateContactStepTests
     {
         await using var emulator = await HelpCrunchEmulator.StartAsync(TestConnection.ApiKey);
         emulator.AddContact("ann@example.com");
-        emulator.Faults.FailNext(Fault.Slow(TimeSpan.FromSeconds(3)));
-        emulator.Faults.FailNext(Fault.Slow(TimeSpan.FromSeconds(3)));
+        // Never answered (held until the client disconnects): only the client's timeout can end each attempt.
+        emulator.Faults.FailNext(Fault.Slow(TimeSpan.FromMinutes(10)));
+        emulator.Faults.FailNext(Fault.Slow(TimeSpan.FromMinutes(10)));
         using var client = TestConnection.Connect(emulator, s => { s["timeoutSeconds"] = 0.2; s["maxAttempts"] = 2; });
 
         var outcome = await Step(client).UpdateAsync("ann@example.com", new JObject { ["name"] = "x" }, default);

@@ -43,7 +43,8 @@ public sealed class TokenSecrecyTests : IAsyncLifetime
             case "drop": for (var i = 0; i < 3; i++) _emulator.Faults.FailNext(Fault.Drop()); break;
             case "timeout":
                 client = new TelegramClient(TestTelegram.Options(_emulator.BaseUrl, Token, timeout: TimeSpan.FromMilliseconds(300)));
-                for (var i = 0; i < 3; i++) _emulator.Faults.FailNext(Fault.Slow(TimeSpan.FromSeconds(3)));
+                // Never answered (held until the client disconnects): only the client's timeout ends each attempt.
+                for (var i = 0; i < 3; i++) _emulator.Faults.FailNext(Fault.Slow(TimeSpan.FromMinutes(10)));
                 break;
             case "429 too long": _emulator.Faults.FailNext(Fault.RateLimited(999)); break;
             case "wrong token": client = new TelegramClient(TestTelegram.Options(_emulator.BaseUrl, "5550002:" + Secret)); break;

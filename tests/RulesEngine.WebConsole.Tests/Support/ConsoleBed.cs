@@ -63,6 +63,32 @@ internal sealed class ConsoleBed : IAsyncDisposable
         await File.WriteAllTextAsync(Services.ConnectionsPath, connections.ToString());
     }
 
+    /// <summary>
+    /// A row whose alert may have been sent after the first run (held), and whose delivery is unknown after the next:
+    /// the canonical flow's alert sends at most once, and Telegram answers its send with a 200 that is not the Bot
+    /// API's answer (as a proxy might), so the client cannot know whether the message went out. No timeout is
+    /// involved, so nothing depends on how loaded the machine is. The row's update and create both refuse its locale,
+    /// so the alert is its only way out. The next run marks the alert "delivery unknown" instead of sending it again.
+    /// </summary>
+    public async Task AlertWithUnknownDeliveryAsync(string email)
+    {
+        var path = Path.Combine(Rules, CanonicalFlow + ".json");
+        var flow = JObject.Parse(await File.ReadAllTextAsync(path));
+        var alert = flow.SelectTokens("$..[?(@.id == 'alert')]").OfType<JObject>().Single();
+        alert["delivery"] = "atMostOnce";
+        await File.WriteAllTextAsync(path, flow.ToString());
+        Services.Telegram.Faults.FailNext(Emulation.Fault.Answer("{\"ok\":true}"), "sendMessage");
+        AddRow(email, "Chloe Martin", "+33612345678", "Initech", "xx");
+    }
+
+    /// <summary>Sets one setting of the Telegram connection.</summary>
+    public async Task SetTelegramAsync(string key, JToken value)
+    {
+        var connections = JObject.Parse(await File.ReadAllTextAsync(Services.ConnectionsPath));
+        connections["telegram"]![key] = value;
+        await File.WriteAllTextAsync(Services.ConnectionsPath, connections.ToString());
+    }
+
     public void AddRow(params string[] cells) => Services.Sheets.AppendRow(Spreadsheet, Sheet, cells);
 
     /// <summary>Starts serve with the console on 127.0.0.1 (a free port), with or without a token.</summary>

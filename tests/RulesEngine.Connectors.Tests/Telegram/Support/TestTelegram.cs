@@ -12,8 +12,8 @@ internal static class TestTelegram
         BotToken = token,
         BaseUrl = baseUrl,
         MaxAttempts = 3,
-        // Generous enough for a cold first request on a loaded machine; timeout tests pass their own.
-        Timeout = timeout ?? TimeSpan.FromSeconds(3),
+        // Generous enough for a cold first request on a heavily loaded machine; timeout tests pass their own.
+        Timeout = timeout ?? TimeSpan.FromSeconds(60),
         RetryDelay = TimeSpan.FromMilliseconds(10),
         MaxRetryAfter = TimeSpan.FromSeconds(5),
         PerChatInterval = perChatInterval ?? TimeSpan.Zero,
