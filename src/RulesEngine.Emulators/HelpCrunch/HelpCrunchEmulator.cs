@@ -23,6 +23,7 @@ public sealed class HelpCrunchEmulator : IAsyncDisposable
     private readonly CustomerStore _store;
     private readonly RequestRateLimiter? _limiter;
     private EmulatorHost? _host;
+    private int _rateLimited;
 
     private HelpCrunchEmulator(string apiKey, HelpCrunchEmulatorOptions options)
     {
@@ -73,6 +74,10 @@ public sealed class HelpCrunchEmulator : IAsyncDisposable
     /// <summary>Copies of every contact, in id order, as the API would return them.</summary>
     public IReadOnlyList<JObject> Contacts => _store.Snapshot();
 
+    /// <summary>How many requests the emulator's own limit refused with 429 (<see cref="HelpCrunchEmulatorOptions.EnforceRateLimit"/>);
+    /// injected faults are not counted here (see <see cref="RecordedRequest.FaultStatus"/>).</summary>
+    public int RateLimitedAnswers => Volatile.Read(ref _rateLimited);
+
     /// <summary>How many stored contacts searches and lists have read: a search by email reads only that email's contacts.</summary>
     public long ContactsRead => _store.ContactsRead;
 
@@ -122,6 +127,7 @@ public sealed class HelpCrunchEmulator : IAsyncDisposable
         if (authorization != "Bearer " + _apiKey) throw new ApiError(401, "invalid_token", "Invalid token");
         if (_limiter?.TryAccept() is { } wait)
         {
+            Interlocked.Increment(ref _rateLimited);
             var error = new ApiError(429, "too_many_requests", "Too many requests");
             error.Data["retryAfter"] = (int)Math.Ceiling(wait.TotalSeconds);
             throw error;
