@@ -86,4 +86,24 @@ public sealed class ExactWindowLimiterTests
         Assert.False(limiter.AttemptAcquire(3).IsAcquired);
         Assert.Throws<ArgumentOutOfRangeException>(() => limiter.AttemptAcquire(4));
     }
+
+    /// <summary>HelpCrunch counts a request when it arrives; a lease held through its call counts from the call's end,
+    /// so a slow first call (a new connection) cannot make the next minute's first request arrive early.</summary>
+    [Fact]
+    public async Task APermitHeldThroughItsCall_ComesBackAMinuteAfterTheCallEnded()
+    {
+        var time = new FakeTimeProvider();
+        using var limiter = new ExactWindowLimiter(1, Minute, time);
+        var call = limiter.AttemptAcquire();
+        Assert.True(call.IsAcquired);
+        time.Advance(TimeSpan.FromSeconds(2)); // the call takes 2 s
+        call.Dispose();
+        call.Dispose(); // twice changes nothing
+
+        var next = limiter.AcquireAsync().AsTask();
+        time.Advance(TimeSpan.FromSeconds(59)); // 61 s: a minute after the grant, not after the call
+        Assert.False(next.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1)); // 62 s
+        Assert.True((await next.WaitAsync(Generous)).IsAcquired);
+    }
 }
