@@ -68,15 +68,9 @@ internal sealed class AccountPacing : RateLimiter
     private static string AccountOf(string baseUrl, string apiKey) =>
         baseUrl.TrimEnd('/').ToUpperInvariant() + " " + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
 
-    private static SlidingWindowRateLimiter Window(int perMinute) => new(new SlidingWindowRateLimiterOptions
-    {
-        PermitLimit = perMinute,
-        Window = TimeSpan.FromMinutes(1),
-        SegmentsPerWindow = 12,
-        QueueLimit = int.MaxValue,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        AutoReplenishment = true,
-    });
+    /// <summary>Exact, like HelpCrunch's own count: a permit comes back one minute after it was spent, not up to a
+    /// segment earlier (<see cref="ExactWindowLimiter"/>).</summary>
+    private static ExactWindowLimiter Window(int perMinute) => new(perMinute, TimeSpan.FromMinutes(1), TimeProvider.System);
 
     public override TimeSpan? IdleDuration => Volatile.Read(ref _window).IdleDuration;
 

@@ -218,6 +218,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         var shape = FlowShape.Of(flow);
         var blocked = false; // once an item is held, the position stays before it
         using var quarantine = EvaluationQuarantine.Open(QuarantineDirectory, flow.Name);
+        var youngHeap = new YoungHeapCap(YoungHeapCap.DefaultBudget);
         foreach (var chunk in items.Chunk(flow.BatchSize))
         {
             var batch = new List<ItemRun>();
@@ -245,6 +246,7 @@ public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
 
             // A run that lost its lease writes no outcome and moves no position: the holder now owns the rows.
             lease?.EnsureHeld();
+            youngHeap.AtBatchEnd();
             // How the batch's rows ended is written in one transaction, with the position after the last of them
             // that is not held nor behind a held one. A row passed over (recorded by an earlier run) moves the
             // position too; when one ends the batch, its position is written after the others.

@@ -8,7 +8,7 @@ namespace RulesEngine.Core.State;
 /// The journal's grouped writes: a batch's answers to one step, and how a batch's items ended, each in one
 /// transaction. With <c>synchronous=FULL</c> every commit is an fsync of the WAL, which costs far more than the rows
 /// it carries, so one commit per batch instead of one per row is most of the journal's cost per row. Each statement
-/// is prepared once per transaction and rebound for every row.
+/// is prepared once for the connection (<see cref="Statement"/>) and rebound for every row.
 /// </summary>
 public sealed partial class SqliteStateStore
 {
@@ -21,14 +21,14 @@ public sealed partial class SqliteStateStore
             // Each answer replaces its step's in-flight marker in the same transaction: there is never a moment when
             // both or neither say what happened to the call.
             using var transaction = _db.BeginTransaction();
-            using var upsert = Prepared(transaction, """
+            var upsert = Statement(transaction, """
                 INSERT INTO steps(flow, source_key, item_key, step_id, result, error, output, run_id, recorded_at)
                 VALUES ($flow, $key, $item, $step, $result, $error, $output, $run, $at)
                 ON CONFLICT(flow, source_key, item_key, step_id) DO UPDATE SET
                   result=excluded.result, error=excluded.error, output=excluded.output, run_id=excluded.run_id, recorded_at=excluded.recorded_at
                 """, ("$flow", flow), ("$key", sourceKey), ("$run", runId), ("$item", ""), ("$step", ""), ("$result", 0), ("$error", ""),
                 ("$output", ""), ("$at", ""));
-            using var clear = Prepared(transaction, "DELETE FROM in_flight WHERE flow=$flow AND source_key=$key AND item_key=$item AND step_id=$step",
+            var clear = Statement(transaction, "DELETE FROM in_flight WHERE flow=$flow AND source_key=$key AND item_key=$item AND step_id=$step",
                 ("$flow", flow), ("$key", sourceKey), ("$item", ""), ("$step", ""));
             foreach (var (itemKey, step) in answers)
             {
@@ -50,11 +50,11 @@ public sealed partial class SqliteStateStore
         {
             using var transaction = _db.BeginTransaction();
             var now = Now();
-            using var item = Prepared(transaction, """
+            var item = Statement(transaction, """
                 INSERT INTO items(flow, source_key, item_key, status, run_id, updated_at) VALUES ($flow, $key, $item, $status, $run, $at)
                 ON CONFLICT(flow, source_key, item_key) DO UPDATE SET status=excluded.status, run_id=excluded.run_id, updated_at=excluded.updated_at
                 """, ("$flow", flow), ("$key", sourceKey), ("$run", runId), ("$at", now), ("$item", ""), ("$status", ""));
-            using var line = Prepared(transaction, """
+            var line = Statement(transaction, """
                 INSERT INTO run_items(run_id, number, item_key, status, failed_steps, error, fields, source_key, flow, attention)
                 VALUES ($run, $number, $item, $status, $failed, $error, $fields, $key, $flow, $attention)
                 ON CONFLICT(run_id, item_key) DO UPDATE SET status=excluded.status, failed_steps=excluded.failed_steps, error=excluded.error,
@@ -78,14 +78,6 @@ public sealed partial class SqliteStateStore
                 Run(transaction, UpsertPosition, ("$flow", flow), ("$key", sourceKey), ("$position", position), ("$at", now));
             transaction.Commit();
         }
-    }
-
-    private SqliteCommand Prepared(SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = Command(sql, parameters);
-        command.Transaction = transaction;
-        command.Prepare();
-        return command;
     }
 
     private static void Bind(SqliteCommand command, params (string Name, object Value)[] values)

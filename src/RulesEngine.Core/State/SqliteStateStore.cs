@@ -148,7 +148,7 @@ public sealed partial class SqliteStateStore : IStateStore, IStateTransfer
     {
         lock (_gate)
         {
-            using var command = Command("SELECT step_id, result, error, output, run_id, recorded_at FROM steps WHERE flow=$flow AND source_key=$key AND item_key=$item",
+            var command = Statement(_transaction, "SELECT step_id, result, error, output, run_id, recorded_at FROM steps WHERE flow=$flow AND source_key=$key AND item_key=$item",
                 ("$flow", flow), ("$key", sourceKey), ("$item", itemKey));
             using var reader = command.ExecuteReader();
             var steps = new Dictionary<string, RecordedStep>(StringComparer.Ordinal);
@@ -178,7 +178,7 @@ public sealed partial class SqliteStateStore : IStateStore, IStateTransfer
     {
         lock (_gate)
         {
-            using var command = Command("SELECT step_id, run_id, started_at, reason FROM in_flight WHERE flow=$flow AND source_key=$key AND item_key=$item",
+            var command = Statement(_transaction, "SELECT step_id, run_id, started_at, reason FROM in_flight WHERE flow=$flow AND source_key=$key AND item_key=$item",
                 ("$flow", flow), ("$key", sourceKey), ("$item", itemKey));
             using var reader = command.ExecuteReader();
             var calls = new Dictionary<string, InterruptedCall>(StringComparer.Ordinal);
@@ -352,7 +352,15 @@ public sealed partial class SqliteStateStore : IStateStore, IStateTransfer
         return steps;
     }
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var statement in _statements.Values) statement.Dispose();
+            _statements.Clear();
+        }
+        _db.Dispose();
+    }
 
     private const string UpsertPosition = """
         INSERT INTO positions(flow, source_key, position, updated_at) VALUES ($flow, $key, $position, $at)
@@ -393,28 +401,40 @@ public sealed partial class SqliteStateStore : IStateStore, IStateTransfer
 
     private void Write(string sql, params (string Name, object Value)[] parameters)
     {
-        lock (_gate)
-        {
-            using var command = Command(sql, parameters);
-            command.ExecuteNonQuery();
-        }
+        lock (_gate) Statement(_transaction, sql, parameters).ExecuteNonQuery();
     }
 
     private object? Scalar(string sql, params (string Name, object Value)[] parameters)
     {
-        lock (_gate)
-        {
-            using var command = Command(sql, parameters);
-            return command.ExecuteScalar();
-        }
+        lock (_gate) return Statement(_transaction, sql, parameters).ExecuteScalar();
     }
 
-    private void Run(SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+    private void Run(SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters) =>
+        Statement(transaction, sql, parameters).ExecuteNonQuery();
+
+    /// <summary>
+    /// The connection's command for <paramref name="sql"/>, prepared on first use and kept, with these values bound:
+    /// the journal runs the same few statements for every row and batch, and SQLite parsing and planning them again
+    /// each time cost more than running them. Only for constant SQL (the cache lives as long as the store); callers
+    /// hold the lock and do not dispose it. A reader opened on it must be disposed before the next use.
+    /// </summary>
+    private SqliteCommand Statement(SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
     {
-        using var command = Command(sql, parameters);
-        command.Transaction = transaction;
-        command.ExecuteNonQuery();
+        if (!_statements.TryGetValue(sql, out var command))
+        {
+            command = _db.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+            command.Transaction = transaction;
+            command.Prepare();
+            _statements[sql] = command;
+        }
+        command.Transaction = transaction; // SQLite wants every command of the connection inside its open transaction
+        foreach (var (name, value) in parameters) command.Parameters[name].Value = value;
+        return command;
     }
+
+    private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
 
     private SqliteCommand Command(string sql, params (string Name, object Value)[] parameters)
     {

@@ -14,7 +14,7 @@ internal static class CustomerSearch
     private static readonly string[] Operators = ["=", "!=", "~", "!~", ">", "<", ">=", "<="];
     private static readonly string[] LocationFields = ["city", "regionCode", "countryCode"];
 
-    public static (List<JObject> Page, int Total) Run(List<JObject> contacts, JObject request, bool caseSensitive)
+    public static (List<JObject> Page, int Total) Run(CustomerStore store, JObject request, bool caseSensitive)
     {
         var filters = request["filter"] switch
         {
@@ -29,9 +29,26 @@ internal static class CustomerSearch
             var other => throw ApiError.BadRequest($"comparison must be AND or OR, not '{other}'"),
         };
         var comparison = caseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-        var matched = contacts.Where(c => filters.Count == 0
-            || (any ? filters.Any(f => f.Matches(c, comparison)) : filters.All(f => f.Matches(c, comparison)))).ToList();
-        return Page(matched, request.Value<string>("sort"), request.Value<string>("order"), Int(request["limit"], MaxLimit), Int(request["offset"], 0));
+        var (sort, order) = (request.Value<string>("sort"), request.Value<string>("order"));
+        var (limit, offset) = (Int(request["limit"], MaxLimit), Int(request["offset"], 0));
+        return store.Query(IndexedEmails(filters, any), contacts =>
+        {
+            var matched = contacts.Where(c => filters.Count == 0
+                || (any ? filters.Any(f => f.Matches(c, comparison)) : filters.All(f => f.Matches(c, comparison)))).ToList();
+            return Page(matched, sort, order, limit, offset);
+        });
+    }
+
+    /// <summary>
+    /// The emails whose contacts are the only ones these filters can match, or null when they can match others. An
+    /// <c>email = "text"</c> filter matches only a contact with that email (ignoring case, which covers the
+    /// case-sensitive option too), so: every filter of an OR, or any one of an AND. The filters still decide.
+    /// </summary>
+    private static List<string>? IndexedEmails(List<Filter> filters, bool any)
+    {
+        var byEmail = filters.Select(f => f.EmailEquals).OfType<string>().ToList();
+        if (byEmail.Count == 0 || (any && byEmail.Count != filters.Count)) return null;
+        return any ? byEmail : [byEmail[0]];
     }
 
     public static (List<JObject> Page, int Total) Page(List<JObject> contacts, string? sort, string? order, int limit, int offset)
@@ -73,6 +90,9 @@ internal static class CustomerSearch
                 throw ApiError.Invalid("filter", $"operator {op} needs a number or UNIX timestamp, not '{filter.Value}'");
             return filter;
         }
+
+        /// <summary>The text of an <c>email = "text"</c> filter; null for any other filter (a number compares numerically).</summary>
+        public string? EmailEquals => Field == "email" && Operator == "=" && Value is JValue { Type: JTokenType.String, Value: string text } ? text : null;
 
         public bool Matches(JObject contact, StringComparison comparison)
         {

@@ -20,7 +20,10 @@ internal sealed class CustomerStore(HelpCrunchEmulatorOptions options)
 
     private readonly object _gate = new();
     private readonly SortedDictionary<long, JObject> _contacts = [];
+    private readonly ContactIndex _byEmail = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ContactIndex _byUserId = new(StringComparer.Ordinal);
     private long _nextId = 542_335;
+    private long _contactsRead;
 
     public JObject Create(JObject fields, bool seeding = false)
     {
@@ -32,6 +35,7 @@ internal sealed class CustomerStore(HelpCrunchEmulatorOptions options)
             Apply(contact, fields, seeding);
             if (!seeding) CheckUnique(contact);
             _contacts[id] = contact;
+            Index(contact);
             _nextId = Math.Max(_nextId, id + 1);
             return Shape(contact);
         }
@@ -51,7 +55,9 @@ internal sealed class CustomerStore(HelpCrunchEmulatorOptions options)
             var next = replace && !options.PutKeepsMissingFields ? Empty(id) : (JObject)current.DeepClone();
             Apply(next, fields, seeding: false);
             CheckUnique(next);
+            Unindex(current);
             _contacts[id] = next;
+            Index(next);
             return Shape(next);
         }
     }
@@ -60,7 +66,7 @@ internal sealed class CustomerStore(HelpCrunchEmulatorOptions options)
     {
         lock (_gate)
         {
-            Find(id);
+            Unindex(Find(id));
             _contacts.Remove(id);
         }
     }
@@ -87,14 +93,31 @@ internal sealed class CustomerStore(HelpCrunchEmulatorOptions options)
         lock (_gate) return [.. _contacts.Values.Select(Shape)];
     }
 
-    /// <summary>The stored contacts (internal shape) in id order; callers filter, sort and page a copy.</summary>
-    public List<JObject> All()
+    /// <summary>How many stored contacts searches and lists have read so far (what the email index saves).</summary>
+    public long ContactsRead
     {
-        lock (_gate) return [.. _contacts.Values.Select(c => (JObject)c.DeepClone())];
+        get { lock (_gate) return _contactsRead; }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="query"/> (filter, sort, page) over the stored contacts in id order, under the store's lock so
+    /// it reads them in place rather than copying every contact, and answers API-shaped copies of the page it picks.
+    /// With <paramref name="emails"/>, the query sees only the contacts whose email is one of them, ignoring case (the
+    /// email index): the caller passes them only when its filters cannot match any other contact.
+    /// </summary>
+    public (List<JObject> Page, int Total) Query(IReadOnlyCollection<string>? emails, Func<List<JObject>, (List<JObject> Page, int Total)> query)
+    {
+        lock (_gate)
+        {
+            var contacts = emails is null ? [.. _contacts.Values] : _byEmail.Ids(emails).Select(id => _contacts[id]).ToList();
+            _contactsRead += contacts.Count;
+            var (page, total) = query(contacts);
+            return ([.. page.Select(Shape)], total);
+        }
     }
 
     /// <summary>A contact as the API answers it.</summary>
-    public JObject Shape(JObject stored)
+    private JObject Shape(JObject stored)
     {
         var copy = (JObject)stored.DeepClone();
         if (options.CustomDataAsArray && copy["customData"] is JObject map)
@@ -121,13 +144,24 @@ internal sealed class CustomerStore(HelpCrunchEmulatorOptions options)
     private void CheckUnique(JObject contact)
     {
         var id = contact.Value<long>("id");
-        var others = _contacts.Where(c => c.Key != id).Select(c => c.Value).ToList();
-        if (options.RejectDuplicateUserId && contact.Value<string>("userId") is { Length: > 0 } userId
-            && others.Any(o => o.Value<string>("userId") == userId))
+        if (options.RejectDuplicateUserId && contact.Value<string>("userId") is { Length: > 0 } userId && _byUserId.HasOther(userId, id))
             throw ApiError.Invalid("userId", $"Customer with userId '{userId}' already exists");
-        if (options.RejectDuplicateEmail && contact.Value<string>("email") is { Length: > 0 } email
-            && others.Any(o => string.Equals(o.Value<string>("email"), email, StringComparison.OrdinalIgnoreCase)))
+        if (options.RejectDuplicateEmail && contact.Value<string>("email") is { Length: > 0 } email && _byEmail.HasOther(email, id))
             throw ApiError.Invalid("email", $"Customer with email '{email}' already exists");
+    }
+
+    private void Index(JObject contact)
+    {
+        var id = contact.Value<long>("id");
+        _byEmail.Add(contact.Value<string>("email"), id);
+        _byUserId.Add(contact.Value<string>("userId"), id);
+    }
+
+    private void Unindex(JObject contact)
+    {
+        var id = contact.Value<long>("id");
+        _byEmail.Remove(contact.Value<string>("email"), id);
+        _byUserId.Remove(contact.Value<string>("userId"), id);
     }
 
     /// <summary>Writes request fields onto <paramref name="contact"/>. Seeding also accepts the response shapes.</summary>

@@ -23,6 +23,7 @@ public sealed class HelpCrunchEmulator : IAsyncDisposable
     private readonly CustomerStore _store;
     private readonly RequestRateLimiter? _limiter;
     private EmulatorHost? _host;
+    private int _rateLimited;
 
     private HelpCrunchEmulator(string apiKey, HelpCrunchEmulatorOptions options)
     {
@@ -73,6 +74,13 @@ public sealed class HelpCrunchEmulator : IAsyncDisposable
     /// <summary>Copies of every contact, in id order, as the API would return them.</summary>
     public IReadOnlyList<JObject> Contacts => _store.Snapshot();
 
+    /// <summary>How many requests the emulator's own limit refused with 429 (<see cref="HelpCrunchEmulatorOptions.EnforceRateLimit"/>);
+    /// injected faults are not counted here (see <see cref="RecordedRequest.FaultStatus"/>).</summary>
+    public int RateLimitedAnswers => Volatile.Read(ref _rateLimited);
+
+    /// <summary>How many stored contacts searches and lists have read: a search by email reads only that email's contacts.</summary>
+    public long ContactsRead => _store.ContactsRead;
+
     /// <summary>A copy of one contact, or null.</summary>
     public JObject? Contact(long id)
     {
@@ -119,6 +127,7 @@ public sealed class HelpCrunchEmulator : IAsyncDisposable
         if (authorization != "Bearer " + _apiKey) throw new ApiError(401, "invalid_token", "Invalid token");
         if (_limiter?.TryAccept() is { } wait)
         {
+            Interlocked.Increment(ref _rateLimited);
             var error = new ApiError(429, "too_many_requests", "Too many requests");
             error.Data["retryAfter"] = (int)Math.Ceiling(wait.TotalSeconds);
             throw error;
@@ -151,13 +160,13 @@ public sealed class HelpCrunchEmulator : IAsyncDisposable
     {
         var limit = int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var l) ? l : CustomerSearch.MaxLimit;
         var offset = int.TryParse(query["offset"], CultureInfo.InvariantCulture, out var o) ? o : 0;
-        var (page, total) = CustomerSearch.Page(_store.All(), query["sort"], query["order"], limit, offset);
+        var (page, total) = _store.Query(emails: null, all => CustomerSearch.Page(all, query["sort"], query["order"], limit, offset));
         return Envelope(page, total);
     }
 
     private JObject Search(JObject request)
     {
-        var (page, total) = CustomerSearch.Run(_store.All(), request, Options.CaseSensitiveSearch);
+        var (page, total) = CustomerSearch.Run(_store, request, Options.CaseSensitiveSearch);
         return Envelope(page, total);
     }
 
@@ -174,7 +183,8 @@ public sealed class HelpCrunchEmulator : IAsyncDisposable
         return new JObject { ["data"] = updated };
     }
 
-    private JObject Envelope(List<JObject> page, int total) => new() { ["data"] = new JArray(page.Select(_store.Shape)), ["total"] = total };
+    /// <summary>A page of contacts already in the API's shape (<see cref="CustomerStore.Query"/> answers copies).</summary>
+    private static JObject Envelope(List<JObject> page, int total) => new() { ["data"] = new JArray(page), ["total"] = total };
 
     private static long Id(string segment) =>
         long.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : throw new ApiError(404, "entity_not_found", $"Customer {segment} not found");
