@@ -3,7 +3,7 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using Polly;
 using Polly.Timeout;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.GoogleSheets;
 
@@ -16,7 +16,7 @@ namespace RulesEngine.Connectors.GoogleSheets;
 /// </summary>
 public sealed class GoogleSheetsClient : IDisposable
 {
-    private readonly HttpClient _http = new(Core.Telemetry.ApiRequestMetering.Around("googleSheets", new SocketsHttpHandler())) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    private readonly HttpClient _http = new(ApiRequestMetering.Around("googleSheets", new SocketsHttpHandler())) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     private readonly string _baseUrl;
     private readonly GoogleSheetsOptions _options;
     private readonly SheetsAuthorization _authorization;

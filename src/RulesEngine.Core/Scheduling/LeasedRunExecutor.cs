@@ -10,7 +10,7 @@ namespace RulesEngine.Core.Scheduling;
 /// process and the daemon never overlap), and logs the run and every row that did not simply succeed, each line
 /// carrying <c>flow</c>, <c>run</c> and <c>row</c>.
 /// </summary>
-public sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILogger logger) : IFlowRunExecutor
+internal sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILogger logger) : IFlowRunExecutor
 {
     private readonly FlowRunner _runner = new(store, clock);
 
@@ -47,7 +47,7 @@ public sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILo
         foreach (var item in report.Items)
         {
             using var rowScope = logger.BeginScope(new Dictionary<string, object?> { ["row"] = item.Item.Number });
-            var failed = item.Steps.Where(s => s.Status == Steps.OutcomeStatus.Failed).Select(s => $"{s.StepId}: {s.Error}").ToList();
+            var failed = item.Steps.Where(s => s.Status == OutcomeStatus.Failed).Select(s => $"{s.StepId}: {s.Error}").ToList();
             if (item.Status == RowStatus.Held)
                 logger.LogWarning("Row {Row} held, retried on the next run: {Error}", item.Item.Number, item.Error);
             else if (item.Status == RowStatus.Error)

@@ -1,7 +1,8 @@
 using RulesEngine.Core.Connections;
 using RulesEngine.Core.Flows;
+using RulesEngine.Core.Steps;
 
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// The step, source and connection types a program knows. Each connector registers its own types here

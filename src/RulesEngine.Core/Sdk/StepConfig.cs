@@ -2,9 +2,9 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using RulesEngine.Core.Connections;
 using RulesEngine.Core.Expressions;
-using RulesEngine.Core.Steps;
+using RulesEngine.Core.Flows;
 
-namespace RulesEngine.Core.Flows;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// A step's settings as its step type reads them while the flow loads. Every accessor checks the value against
@@ -49,16 +49,22 @@ public sealed class StepConfig
     internal string? DeclaredFieldsSetting { get; private set; }
 
     /// <summary>Where a setting is written (or the step itself, when the setting is absent).</summary>
-    public SourceLocation At(string field) => _text.Locate(_json[field] ?? (JToken)_json);
+    internal SourceLocation At(string field) => _text.Locate(_json[field] ?? (JToken)_json);
 
     /// <summary>Where one entry of a list setting is written (or the setting, when there is no such entry).</summary>
-    public SourceLocation At(string field, int index) =>
+    internal SourceLocation At(string field, int index) =>
         _json[field] is JArray list && index >= 0 && index < list.Count ? _text.Locate(list[index]) : At(field);
 
     public void Error(string field, string code, string message) => _diagnostics.Add(At(field).Error(code, message));
 
     /// <summary>Reports a problem at a precise place, e.g. one leaf of a mapping (<see cref="CompiledTemplate.Location"/>).</summary>
-    public void Error(SourceLocation at, string code, string message) => _diagnostics.Add(at.Error(code, message));
+    internal void Error(SourceLocation at, string code, string message) => _diagnostics.Add(at.Error(code, message));
+
+    /// <summary>Reports a problem with one entry of the mapping in <paramref name="field"/>, at the entry's value as
+    /// written (<paramref name="key"/> is its path inside the mapping, e.g. <c>customData.plan</c>), or at the
+    /// setting when that entry is not text.</summary>
+    public void Error(string field, TemplateMap mapping, string key, string code, string message) =>
+        Error(mapping.Templates.TryGetValue(key, out var template) ? template.Location : At(field), code, message);
 
     public bool Has(string field) => _json[field] is { Type: not JTokenType.Null };
 
@@ -147,7 +153,7 @@ public sealed class StepConfig
     }
 
     /// <summary>A C# condition, compiled with the flow set.</summary>
-    public CompiledCondition? Condition(string field)
+    internal CompiledCondition? Condition(string field)
     {
         var token = Present(field, FieldOf(field));
         if (token is null) return null;
@@ -210,7 +216,7 @@ public sealed class StepConfig
 
     /// <summary>The codes the connections file reports for a secret reference that does not resolve: an unset
     /// <c>${env:NAME}</c> (RE0302) or a missing <c>${file:path}</c> (RE0303).</summary>
-    private static readonly HashSet<string> MissingSecretCodes = new(StringComparer.Ordinal) { Connections.ConnectionErrors.EnvironmentVariableNotSet, Connections.ConnectionErrors.SecretFileNotFound };
+    private static readonly HashSet<string> MissingSecretCodes = new(StringComparer.Ordinal) { ConnectionErrors.EnvironmentVariableNotSet, ConnectionErrors.SecretFileNotFound };
 
     internal static bool IsMissingSecret(Diagnostic diagnostic) => MissingSecretCodes.Contains(diagnostic.Code);
 

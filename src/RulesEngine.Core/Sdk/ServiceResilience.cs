@@ -3,7 +3,7 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// The one way a connector's client builds its resilience: a retry with exponential backoff and jitter that

@@ -1,6 +1,6 @@
 using RulesEngine.Core.Expressions;
 
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// A step that calls a service for each item that reaches it.

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace RulesEngine.Core.Connections;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// One declared setting of a connection type. The spec is the single source for checking a connections file,

@@ -1,4 +1,4 @@
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// What conditions and templates see of an earlier step (<c>update.Failed</c>, <c>create.Error</c>).

@@ -1,4 +1,4 @@
-namespace RulesEngine.Core.Connections;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// Remembers every secret value resolved from a connections file and blanks it out of any text before that text

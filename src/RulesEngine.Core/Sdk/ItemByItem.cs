@@ -1,6 +1,6 @@
 using RulesEngine.Core.Expressions;
 
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// The loop of a step that calls its service once per item, in order: the caller's cancellation ends it, and once

@@ -1,6 +1,6 @@
-using RulesEngine.Core.Steps;
+using RulesEngine.Core.Expressions;
 
-namespace RulesEngine.Core.Expressions;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// Everything a condition or template can see for one item: the row, the results of earlier steps, and the run.

@@ -1,7 +1,8 @@
 using Newtonsoft.Json.Linq;
+using RulesEngine.Core.Connections;
 using RulesEngine.Core.Flows;
 
-namespace RulesEngine.Core.Connections;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// One entry of the connections file as its connector reads it, through its <see cref="ConnectionSpec"/>. By the time

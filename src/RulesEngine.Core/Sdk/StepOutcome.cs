@@ -1,4 +1,4 @@
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
 public enum OutcomeStatus
 {

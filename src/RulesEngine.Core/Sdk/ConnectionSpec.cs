@@ -1,4 +1,4 @@
-namespace RulesEngine.Core.Connections;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// The declared shape of a connection type, kept beside its connector's code like a step's <c>StepSpec</c>: its

@@ -1,6 +1,7 @@
 using System.Globalization;
+using RulesEngine.Core.Telemetry;
 
-namespace RulesEngine.Core.Telemetry;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// Counts every HTTP attempt a connector's client makes (<c>rulesengine.api.requests</c>) by service and status: the
