@@ -25,6 +25,7 @@ public sealed class ApiRequestMetering : DelegatingHandler
     /// <param name="service">The connection type ("helpCrunch", "telegram", "googleSheets"): a constant, never a URL.</param>
     public static HttpMessageHandler Around(string service, HttpMessageHandler inner) => new ApiRequestMetering(service, inner);
 
+    /// <summary>Counts the request for its connection type and outcome, then passes it on unchanged.</summary>
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;

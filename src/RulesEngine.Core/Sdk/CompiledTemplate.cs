@@ -18,6 +18,7 @@ public sealed class CompiledTemplate
         Location = location;
     }
 
+    /// <summary>The template as written in the flow file.</summary>
     public string Text { get; }
     internal SourceLocation Location { get; }
 

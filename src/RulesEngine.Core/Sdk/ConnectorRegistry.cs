@@ -45,12 +45,13 @@ public sealed class ConnectorRegistry
         _receivers.Add(spec.Type, (spec, config => create(config) ?? new NotLoadedReceiver(config.Id, spec.Type)));
     }
 
+    /// <summary>Registers a source type (where a flow's items come from).</summary>
     public void AddSource(StepSpec spec, Func<StepConfig, ISource> create) => _sources.Add(spec.Type, (spec, create));
 
-    public IEnumerable<StepSpec> Receivers => _receivers.Values.Select(r => r.Spec).OrderBy(s => s.Type);
-    public IEnumerable<StepSpec> Sources => _sources.Values.Select(r => r.Spec).OrderBy(s => s.Type);
-    public IEnumerable<string> ConnectionTypes => _connections.Keys.Order();
-    public IEnumerable<ConnectionSpec> Connections => _connections.Values.Select(c => c.Spec).OrderBy(s => s.Type, StringComparer.Ordinal);
+    internal IEnumerable<StepSpec> Receivers => _receivers.Values.Select(r => r.Spec).OrderBy(s => s.Type);
+    internal IEnumerable<StepSpec> Sources => _sources.Values.Select(r => r.Spec).OrderBy(s => s.Type);
+    internal IEnumerable<string> ConnectionTypes => _connections.Keys.Order();
+    internal IEnumerable<ConnectionSpec> Connections => _connections.Values.Select(c => c.Spec).OrderBy(s => s.Type, StringComparer.Ordinal);
 
     internal bool TryGetReceiver(string type, out StepSpec spec, out Func<StepConfig, IReceiver> create)
     {

@@ -14,6 +14,7 @@ namespace RulesEngine.Sdk;
 /// </summary>
 public static class DeliveryPolicy
 {
+    /// <summary>The step setting every sending step declares through <see cref="Field"/>.</summary>
     public const string FieldName = "delivery";
 
     /// <summary>Send an uncertain message again (the default: an alert exists so that a failure is never silent); a

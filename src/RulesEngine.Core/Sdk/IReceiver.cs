@@ -11,6 +11,7 @@ namespace RulesEngine.Sdk;
 /// </summary>
 public interface IReceiver
 {
+    /// <summary>Calls the service for each item; one outcome per item, in order.</summary>
     Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken);
 
     /// <summary>What <see cref="ExecuteAsync"/> would send for each item, with no side effect.</summary>

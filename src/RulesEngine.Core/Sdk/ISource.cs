@@ -9,7 +9,7 @@ namespace RulesEngine.Sdk;
 public sealed record SourceItem(string Key, int Number, IReadOnlyDictionary<string, string> Fields, string PositionAfter, string Locale = "")
 {
     /// <summary>What conditions and templates see of this item, in one run.</summary>
-    public ItemScope ToScope(RunInfo run) =>
+    internal ItemScope ToScope(RunInfo run) =>
         new(new SourceRow(Number, Fields) { Locale = Locale }, run);
 }
 

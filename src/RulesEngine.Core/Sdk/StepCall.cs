@@ -41,6 +41,7 @@ public sealed class StepCall
     /// <summary>Cancelled when the run is asked to stop. Not a reason to cut the attempt in flight.</summary>
     public CancellationToken Stopping { get; }
 
+    /// <summary>True once the run is asked to stop: start no new attempt or item.</summary>
     public bool IsStopping => Stopping.IsCancellationRequested;
 
     /// <summary>Why an item was not called because the run was stopping.</summary>

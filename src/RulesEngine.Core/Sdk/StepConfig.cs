@@ -36,8 +36,13 @@ public sealed class StepConfig
         _diagnostics = diagnostics;
     }
 
+    /// <summary>The step's id in the flow.</summary>
     public string Id { get; }
+
+    /// <summary>The spec of the step's type.</summary>
     public StepSpec Spec { get; }
+
+    /// <summary>The flow file's path, for messages.</summary>
     public string FlowFile => _text.Path;
 
     /// <summary>The item field names read with <see cref="FieldNames"/> (a source's declared columns), kept by the
@@ -55,6 +60,7 @@ public sealed class StepConfig
     internal SourceLocation At(string field, int index) =>
         _json[field] is JArray list && index >= 0 && index < list.Count ? _text.Locate(list[index]) : At(field);
 
+    /// <summary>Reports a load error at the setting (or at the step when the setting is absent); return null from the step's <c>Create</c> afterwards.</summary>
     public void Error(string field, string code, string message) => _diagnostics.Add(At(field).Error(code, message));
 
     /// <summary>Reports a problem at a precise place, e.g. one leaf of a mapping (<see cref="CompiledTemplate.Location"/>).</summary>
@@ -66,6 +72,7 @@ public sealed class StepConfig
     public void Error(string field, TemplateMap mapping, string key, string code, string message) =>
         Error(mapping.Templates.TryGetValue(key, out var template) ? template.Location : At(field), code, message);
 
+    /// <summary>True when the step writes the setting (not null).</summary>
     public bool Has(string field) => _json[field] is { Type: not JTokenType.Null };
 
     /// <summary>A literal text setting. Checked against the spec's allowed values.</summary>
@@ -88,6 +95,7 @@ public sealed class StepConfig
         return value;
     }
 
+    /// <summary>A list of literal strings; null when absent or wrong (reported).</summary>
     public IReadOnlyList<string>? TextList(string field)
     {
         var token = Present(field, FieldOf(field));
@@ -113,6 +121,7 @@ public sealed class StepConfig
         return names;
     }
 
+    /// <summary>A number; null when absent or not a number (reported).</summary>
     public double? Number(string field)
     {
         var token = Present(field, FieldOf(field));
@@ -125,6 +134,7 @@ public sealed class StepConfig
         return token.Value<double>();
     }
 
+    /// <summary>true or false; null when absent or not a boolean (reported).</summary>
     public bool? Boolean(string field)
     {
         var token = Present(field, FieldOf(field));

@@ -1,5 +1,6 @@
 namespace RulesEngine.Sdk;
 
+/// <summary>How one call of a receiver for one item ended.</summary>
 public enum OutcomeStatus
 {
     /// <summary>The service did what was asked (execution result 1).</summary>
@@ -34,12 +35,15 @@ public sealed record StepOutcome(
     /// </summary>
     public bool NoEffect { get; init; }
 
+    /// <summary>The service did what was asked; <paramref name="output"/> is what later steps read.</summary>
     public static StepOutcome Success(IReadOnlyDictionary<string, string>? output = null) =>
         new(OutcomeStatus.Succeeded, "", output ?? NoOutput);
 
+    /// <summary>The service answered no; <paramref name="error"/> (redacted) is what conditions and history see.</summary>
     public static StepOutcome Failure(string error, Exception? cause = null, IReadOnlyDictionary<string, string>? output = null) =>
         new(OutcomeStatus.Failed, error, output ?? NoOutput, cause);
 
+    /// <summary>No answer to route on: the item is held and tried again on a later run.</summary>
     public static StepOutcome Held(string reason, Exception? cause = null) =>
         new(OutcomeStatus.Held, reason, NoOutput, cause);
 
