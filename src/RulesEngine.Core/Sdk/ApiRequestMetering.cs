@@ -22,6 +22,7 @@ public sealed class ApiRequestMetering : DelegatingHandler
 
     private ApiRequestMetering(string service, HttpMessageHandler inner) : base(inner) => _service = service;
 
+    /// <summary>Wraps a client's handler so every request it sends is counted (the engine's API request metric).</summary>
     /// <param name="service">The connection type ("helpCrunch", "telegram", "googleSheets"): a constant, never a URL.</param>
     public static HttpMessageHandler Around(string service, HttpMessageHandler inner) => new ApiRequestMetering(service, inner);
 

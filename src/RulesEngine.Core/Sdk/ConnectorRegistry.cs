@@ -15,6 +15,11 @@ public sealed class ConnectorRegistry
     private readonly Dictionary<string, (StepSpec Spec, Func<StepConfig, ISource> Create)> _sources = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ConnectionType> _connections = new(StringComparer.Ordinal);
 
+    /// <summary>An empty registry; the composition root (and a test) adds the connectors it wants.</summary>
+    public ConnectorRegistry()
+    {
+    }
+
     /// <summary>
     /// Registers a connection type: its spec (settings, checked before <paramref name="create"/> runs) and how to build
     /// its client from checked settings. <paramref name="create"/> reports problems on the settings and may then

@@ -8,6 +8,7 @@ namespace RulesEngine.Sdk;
 /// </summary>
 public static class ItemByItem
 {
+    /// <summary>Calls <paramref name="call"/> for each item in turn; an item reached after the run began stopping is held, not called.</summary>
     /// <param name="call">One item's whole call, turned into its outcome (never throwing for a per-item problem).</param>
     public static async Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items,
         Func<ItemScope, CancellationToken, Task<StepOutcome>> call, CancellationToken cancellationToken)
