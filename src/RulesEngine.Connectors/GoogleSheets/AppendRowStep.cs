@@ -120,7 +120,7 @@ internal sealed class AppendRowStep(SheetTarget target, TemplateMap values) : IR
         {
             if (SheetTarget.Render(values, item, out var rendered) is { } failed)
             {
-                previews.Add(new StepPreview([], failed));
+                previews.Add(StepPreview.NothingSent(failed));
                 continue;
             }
             var readHeader = target.Client.PreviewGet(target.SpreadsheetId, target.HeaderRange);

@@ -23,4 +23,21 @@ public static class ItemByItem
         }
         return outcomes;
     }
+
+    /// <summary>The preview of a step, one item at a time, in order (a preview may make read-only calls, so the
+    /// caller's cancellation ends it between items).</summary>
+    /// <param name="preview">One item's preview (never throwing for a per-item problem).</param>
+    public static async Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items,
+        Func<ItemScope, CancellationToken, Task<StepPreview>> preview, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(preview);
+        var previews = new List<StepPreview>(items.Count);
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            previews.Add(await preview(item, cancellationToken).ConfigureAwait(false));
+        }
+        return previews;
+    }
 }

@@ -61,4 +61,14 @@ public sealed record RequestPreview(string Method, string Url, string? Body);
 
 /// <summary>What a step would do for one item, without side effects. <see cref="Predicted"/> may come from
 /// read-only calls (a search) and is shown as a prediction, never recorded.</summary>
-public sealed record StepPreview(IReadOnlyList<RequestPreview> Requests, StepOutcome Predicted);
+public sealed record StepPreview(IReadOnlyList<RequestPreview> Requests, StepOutcome Predicted)
+{
+    /// <summary>The preview of an item that fails before any request (a template that failed, a value the service
+    /// would refuse): nothing would be sent.</summary>
+    public static StepPreview NothingSent(StepOutcome outcome) => new([], outcome);
+
+    /// <summary>A preview whose outcome comes from read-only calls made for real (a search): a failure is marked
+    /// "predicted: " so <c>test</c> never shows it as something that happened.</summary>
+    public static StepPreview Predicting(IReadOnlyList<RequestPreview> requests, StepOutcome outcome) =>
+        new(requests, outcome.Status == OutcomeStatus.Succeeded ? outcome : outcome with { Error = "predicted: " + outcome.Error });
+}
