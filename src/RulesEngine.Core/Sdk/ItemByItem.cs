@@ -1,5 +1,3 @@
-using RulesEngine.Core.Expressions;
-
 namespace RulesEngine.Sdk;
 
 /// <summary>
@@ -10,34 +8,30 @@ public static class ItemByItem
 {
     /// <summary>Calls <paramref name="call"/> for each item in turn; an item reached after the run began stopping is held, not called.</summary>
     /// <param name="call">One item's whole call, turned into its outcome (never throwing for a per-item problem).</param>
-    public static async Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items,
-        Func<ItemScope, CancellationToken, Task<StepOutcome>> call, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(items);
-        ArgumentNullException.ThrowIfNull(call);
-        var outcomes = new List<StepOutcome>(items.Count);
-        foreach (var item in items)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            outcomes.Add(StepCall.Current.IsStopping ? StepCall.NotCalled() : await call(item, cancellationToken).ConfigureAwait(false));
-        }
-        return outcomes;
-    }
+    public static Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items,
+        Func<ItemScope, CancellationToken, Task<StepOutcome>> call, CancellationToken cancellationToken) =>
+        EachAsync(items, call, StepCall.NotCalled, cancellationToken);
 
     /// <summary>The preview of a step, one item at a time, in order (a preview may make read-only calls, so the
-    /// caller's cancellation ends it between items).</summary>
+    /// caller's cancellation ends it between items; a preview sends nothing, so a stopping run does not cut it).</summary>
     /// <param name="preview">One item's preview (never throwing for a per-item problem).</param>
-    public static async Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items,
-        Func<ItemScope, CancellationToken, Task<StepPreview>> preview, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items,
+        Func<ItemScope, CancellationToken, Task<StepPreview>> preview, CancellationToken cancellationToken) =>
+        EachAsync(items, preview, whenStopping: null, cancellationToken);
+
+    private static async Task<IReadOnlyList<T>> EachAsync<T>(IReadOnlyList<ItemScope> items,
+        Func<ItemScope, CancellationToken, Task<T>> one, Func<T>? whenStopping, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
-        ArgumentNullException.ThrowIfNull(preview);
-        var previews = new List<StepPreview>(items.Count);
+        ArgumentNullException.ThrowIfNull(one);
+        var results = new List<T>(items.Count);
         foreach (var item in items)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            previews.Add(await preview(item, cancellationToken).ConfigureAwait(false));
+            results.Add(whenStopping is not null && StepCall.Current.IsStopping
+                ? whenStopping()
+                : await one(item, cancellationToken).ConfigureAwait(false));
         }
-        return previews;
+        return results;
     }
 }
