@@ -231,7 +231,8 @@ public sealed class GoogleSheetsClient : IDisposable
     /// transient (a step holds its item, a source read fails and is tried again), quoting what came back.</summary>
     private static GoogleSheetsException Malformed(JObject json, string what, bool mayHaveActed = false) =>
         new($"Google Sheets answered with {what}, not the documented answer (the service misbehaved): {Quote(json.ToString(Formatting.None))}",
-            200, isTransient: true) { Malformed = true, MayHaveActed = mayHaveActed };
+            200, isTransient: true)
+        { Malformed = true, MayHaveActed = mayHaveActed };
 
     private static string Quote(string body)
     {
