@@ -10,7 +10,8 @@ public sealed class ItemScope
 {
     private readonly Dictionary<string, StepResult> _steps = new(StringComparer.Ordinal);
 
-    internal ItemScope(SourceRow row, RunInfo run)
+    /// <summary>An item with no step results yet; the engine builds these, a connector's tests build their own.</summary>
+    public ItemScope(SourceRow row, RunInfo run)
     {
         Row = row;
         Run = run;
@@ -27,7 +28,9 @@ public sealed class ItemScope
 
     internal IReadOnlyDictionary<string, StepResult> Steps => _steps;
 
-    internal void SetStep(string id, StepResult result) => _steps[id] = result;
+    /// <summary>Records what step <paramref name="id"/> came to for this item (the engine does it as steps run; a
+    /// test sets earlier steps' results for a template that reads them).</summary>
+    public void SetStep(string id, StepResult result) => _steps[id] = result;
 
     /// <summary>Notified around every evaluation for this item (a run's quarantine marker); null outside runs.</summary>
     internal IEvaluationWatch? Watch { get; set; }
@@ -41,7 +44,8 @@ public sealed class ItemScope
 /// <summary>One source item's fields by name. A missing field reads as "" so templates never see null.</summary>
 public sealed class SourceRow
 {
-    internal SourceRow(int number, IReadOnlyDictionary<string, string> fields)
+    /// <summary>A source item's fields; the engine builds these from a source, a connector's tests build their own.</summary>
+    public SourceRow(int number, IReadOnlyDictionary<string, string> fields)
     {
         Number = number;
         Fields = fields;

@@ -12,7 +12,8 @@ public sealed class StepResult
     /// <summary>The result of a step that was not reached for this item (an If branch not taken).</summary>
     public static StepResult NotRun { get; } = new(false, null, "", NoOutput);
 
-    internal StepResult(bool ran, int? result, string error, IReadOnlyDictionary<string, string>? output = null)
+    /// <summary>What a step came to for one item (the engine records these; tests of templates that read earlier steps build them).</summary>
+    public StepResult(bool ran, int? result, string error, IReadOnlyDictionary<string, string>? output = null)
     {
         Ran = ran;
         Result = result;
