@@ -7,7 +7,7 @@ namespace RulesEngine.Cli;
 
 /// <summary>The command line: parsing (System.CommandLine, <see cref="CommandTree"/>), help, dispatch and exit
 /// codes. Tests call it in-process.</summary>
-public static class CliApp
+internal static class CliApp
 {
     public const int Usage = (int)ExitCode.Usage;
 

@@ -30,7 +30,7 @@ internal sealed class Console(TextWriter output, TextWriter errors, CliEnvironme
 /// <param name="Clock">The time progress reports are paced by.</param>
 /// <param name="TerminalWidth">Columns of that terminal (0: unknown); a live line longer than this would wrap, and a
 /// wrapped line cannot be rewritten in place.</param>
-public sealed record CliEnvironment(bool ErrorsIsTerminal, TimeProvider Clock, int TerminalWidth = 0)
+internal sealed record CliEnvironment(bool ErrorsIsTerminal, TimeProvider Clock, int TerminalWidth = 0)
 {
     /// <summary>Output captured or piped (tests, CI, scripts), on the system clock.</summary>
     public static readonly CliEnvironment Redirected = new(false, TimeProvider.System);

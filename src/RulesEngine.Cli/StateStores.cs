@@ -7,7 +7,7 @@ namespace RulesEngine.Cli;
 /// The one place a <c>--state</c> value (or $RULESENGINE_STATE) becomes a store: a <c>postgres://</c> URL or an Npgsql
 /// <c>Host=...</c> string opens the PostgreSQL store, anything else is a SQLite file path (docs/state.md).
 /// </summary>
-public static class StateStores
+internal static class StateStores
 {
     /// <summary>Opens (creating or upgrading its schema when needed) the state <paramref name="state"/> names.</summary>
     /// <exception cref="UsageException">A PostgreSQL value that does not parse.</exception>

@@ -11,7 +11,7 @@ namespace RulesEngine.Cluster;
 /// last run is still open), not from this node's own runs; "run now" stores a one-shot trigger for the flow's
 /// non-concurrent job, so the run happens once, on whichever node Quartz picks, after any run in flight.
 /// </summary>
-public sealed partial class ClusterNode : IConsoleScheduler
+internal sealed partial class ClusterNode : IConsoleScheduler
 {
     // Next clock times as this node last saw them in Quartz's tables (another node's firing moves them; refreshed
     // every rescan): the pages read them on every request, and a query per flow per request would load the database.

@@ -16,7 +16,7 @@ namespace RulesEngine.Cluster;
 /// another node's copy of a flow file differs. Runs go through the same <see cref="IFlowRunExecutor"/> as on one
 /// machine, so flow leases, the journal and resume policies are unchanged.
 /// </summary>
-public sealed partial class ClusterNode(
+internal sealed partial class ClusterNode(
     FlowCatalog catalog, IStateStore store, IFlowRunExecutor executor, SchedulerOptions options, ClusterOptions cluster,
     TimeProvider clock, ILogger logger, ILoggerFactory? quartzLogging = null) : IDaemonScheduler
 {

@@ -1,7 +1,7 @@
 namespace RulesEngine.Cluster;
 
 /// <summary>How a <c>serve</c> node takes part in the cluster on the state's PostgreSQL database.</summary>
-public sealed class ClusterOptions
+internal sealed class ClusterOptions
 {
     /// <summary>An Npgsql connection string to the database that holds the state and Quartz's tables.</summary>
     public required string ConnectionString { get; init; }

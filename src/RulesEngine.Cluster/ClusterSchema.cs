@@ -9,7 +9,7 @@ namespace RulesEngine.Cluster;
 /// The version is kept in <c>rulesengine_cluster_schema</c>. Nodes starting at once are serialised by an advisory
 /// lock, so each migration runs once; a database whose version is newer than this program knows is refused.
 /// </summary>
-public static class ClusterSchema
+internal static class ClusterSchema
 {
     /// <summary>Any 64-bit number no other program on the database uses for an advisory lock.</summary>
     private const long MigrationLock = 0x52554c45_434c5553; // "RULECLUS"

@@ -9,7 +9,7 @@ namespace RulesEngine.State.Postgres;
 /// string <c>Host=...;Port=...;Database=...;Username=...;Password=...</c>. Anything else is a SQLite path.
 /// The password is registered with <see cref="SecretRedactor"/> and never part of <see cref="Display"/>.
 /// </summary>
-public sealed class PostgresLocation
+internal sealed class PostgresLocation
 {
     private PostgresLocation(NpgsqlConnectionStringBuilder settings)
     {

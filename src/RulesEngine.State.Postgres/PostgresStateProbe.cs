@@ -4,7 +4,7 @@ using RulesEngine.Core.State;
 namespace RulesEngine.State.Postgres;
 
 /// <summary>Looks at a database without changing it, for verbs that must not create a state (status, history, serve).</summary>
-public static class PostgresStateProbe
+internal static class PostgresStateProbe
 {
     /// <summary>True when the database holds a state (its schema version table exists).</summary>
     /// <exception cref="StateUnavailableException">The database cannot be reached or opened.</exception>

@@ -4,7 +4,7 @@ namespace RulesEngine.State.Postgres;
 
 /// <summary>Paged reads for the web console: each page reads a bounded slice through an index (migration 2), so a
 /// database with a million journal rows answers as fast as a new one.</summary>
-public sealed partial class PostgresStateStore
+internal sealed partial class PostgresStateStore
 {
     /// <summary>The condition of a line that may need a person, written as the partial index <c>run_items_open</c>
     /// is declared, so that PostgreSQL answers these queries from that index.</summary>

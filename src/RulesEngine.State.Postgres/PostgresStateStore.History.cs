@@ -8,7 +8,7 @@ using RulesEngine.Core.Steps;
 namespace RulesEngine.State.Postgres;
 
 /// <summary>Runs and history lines: what <c>history</c>, <c>status</c> and <c>replay</c> read.</summary>
-public sealed partial class PostgresStateStore
+internal sealed partial class PostgresStateStore
 {
     private const string InterruptedError = "interrupted: its process ended before the run finished; the next run took over the rows it had not finished";
 

@@ -7,7 +7,7 @@ using RulesEngine.Core.Steps;
 namespace RulesEngine.State.Postgres;
 
 /// <summary>The per-item journal: recorded steps, in-flight markers, how items ended, and bulk questions about keys.</summary>
-public sealed partial class PostgresStateStore
+internal sealed partial class PostgresStateStore
 {
     // A thousand keys per statement, as in the SQLite store: 100,000 keys are a hundred round trips.
     private const int KeysPerStatement = 1000;

@@ -10,7 +10,7 @@ namespace RulesEngine.State.Postgres;
 /// A change to the schema is a new entry at the end of <see cref="Migrations"/>, never an edit of an old one
 /// (other tables that live in the same database, such as a scheduler's, are added the same way).
 /// </summary>
-public sealed partial class PostgresStateStore
+internal sealed partial class PostgresStateStore
 {
     /// <summary>Any fixed number: the key of the advisory lock that serialises migrations across processes.</summary>
     private const long MigrationLockKey = 0x52_75_6C_65_73_45_6E;

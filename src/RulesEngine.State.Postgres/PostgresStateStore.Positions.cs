@@ -1,7 +1,7 @@
 namespace RulesEngine.State.Postgres;
 
 /// <summary>Source positions, run leases and flow switches: small keyed rows, each change one statement.</summary>
-public sealed partial class PostgresStateStore
+internal sealed partial class PostgresStateStore
 {
     public string? GetPosition(string flow, string sourceKey) =>
         Scalar("SELECT position FROM positions WHERE flow=@flow AND source_key=@key", ("flow", flow), ("key", sourceKey)) as string;

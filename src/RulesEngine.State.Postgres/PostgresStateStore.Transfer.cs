@@ -5,7 +5,7 @@ using RulesEngine.Core.State;
 namespace RulesEngine.State.Postgres;
 
 /// <summary>Whole-state export and import (<c>state copy</c>).</summary>
-public sealed partial class PostgresStateStore
+internal sealed partial class PostgresStateStore
 {
     private const int TransferBatch = 1000;
 

@@ -11,7 +11,7 @@ namespace RulesEngine.State.Postgres;
 /// restarted, a network blip) are retried for <see cref="RetryWindow"/>: every write is idempotent (upserts; a run
 /// id is written once), so a retry after a commit whose answer was lost changes nothing.
 /// </summary>
-public sealed partial class PostgresStateStore : IStateStore, IStateTransfer
+internal sealed partial class PostgresStateStore : IStateStore, IStateTransfer
 {
     private readonly NpgsqlDataSource _source;
     private readonly TimeSpan _retryWindow;

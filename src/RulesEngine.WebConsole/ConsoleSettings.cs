@@ -7,7 +7,7 @@ namespace RulesEngine.WebConsole;
 /// <c>serve --listen URL --public-url URL</c> and <see cref="TokenVariable"/>; a console that would be reachable from
 /// other machines without a token is refused before anything starts.
 /// </summary>
-public sealed record ConsoleSettings(Uri Listen, Uri? PublicUrl, string? Token)
+internal sealed record ConsoleSettings(Uri Listen, Uri? PublicUrl, string? Token)
 {
     public const string TokenVariable = "RULESENGINE_CONSOLE_TOKEN";
     public const string DefaultListen = "http://127.0.0.1:8080";

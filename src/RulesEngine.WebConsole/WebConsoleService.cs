@@ -13,7 +13,7 @@ namespace RulesEngine.WebConsole;
 /// The web console as a hosted service of <c>serve</c>: it starts before the scheduler (so run links know the
 /// console's address when the first flow loads) and stops after the daemon stops taking requests.
 /// </summary>
-public sealed class WebConsoleService(ConsoleSettings settings, ConsoleDependencies dependencies, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+internal sealed class WebConsoleService(ConsoleSettings settings, ConsoleDependencies dependencies, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private readonly ReplayLauncher _replays = new(dependencies, loggers.CreateLogger("RulesEngine.Console"));
     private WebApplication? _app;

@@ -10,7 +10,7 @@ namespace RulesEngine.Benchmarks;
 /// in every engine alike and would only hide the engines' own cost. <see cref="Ours"/> is how a flow writes them; <see cref="Peer"/> the same logic over a
 /// parameter <c>s</c> (the engines without our name binding); <see cref="HandWritten"/> the C# a developer would write.
 /// </summary>
-public static class Conditions
+internal static class Conditions
 {
     public static readonly string[] Ours =
     [

@@ -139,12 +139,12 @@ internal static class TelemetryCost
     /// in for it); spans go to an exporter that drops them.</summary>
     private sealed class TelemetryOn : IDisposable
     {
-        private readonly MeterProvider _meters = Sdk.CreateMeterProviderBuilder()
+        private readonly MeterProvider _meters = OpenTelemetry.Sdk.CreateMeterProviderBuilder()
             .AddMeter(EngineTelemetry.Name)
             .AddReader(new BaseExportingMetricReader(new DroppingMetrics()))
             .Build();
 
-        private readonly TracerProvider _tracer = Sdk.CreateTracerProviderBuilder()
+        private readonly TracerProvider _tracer = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
             .AddSource(EngineTelemetry.Name)
             .AddHttpClientInstrumentation()
             .AddProcessor(new SimpleActivityExportProcessor(new DroppingSpans()))

@@ -11,7 +11,7 @@ namespace RulesEngine.Cli.Demo;
 /// a service account, HelpCrunch, Telegram, SMTP), plus a connections file pointing at them in the exact shape
 /// users write (secrets through <c>${env:...}</c>). Used by <c>demo</c> and by the end-to-end tests.
 /// </summary>
-public sealed class EmulatedServices : IAsyncDisposable
+internal sealed class EmulatedServices : IAsyncDisposable
 {
     public const string GoogleApiKey = "AIza-emulated-google-key-0001";
     public const string HelpCrunchApiKey = "hc-emulated-api-key-0001";

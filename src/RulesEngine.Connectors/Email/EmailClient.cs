@@ -7,8 +7,7 @@ using MailKit.Security;
 using MimeKit;
 using Polly;
 using Polly.Timeout;
-using RulesEngine.Core.Connections;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.Email;
 

@@ -1,5 +1,5 @@
 using MimeKit;
-using RulesEngine.Core.Connections;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.Email;
 

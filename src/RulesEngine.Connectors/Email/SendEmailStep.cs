@@ -1,9 +1,6 @@
 using System.Text;
 using MimeKit;
-using RulesEngine.Core.Connections;
-using RulesEngine.Core.Expressions;
-using RulesEngine.Core.Flows;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.Email;
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Newtonsoft.Json.Linq;
-using RulesEngine.Core.Expressions;
-using RulesEngine.Core.Flows;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.GoogleSheets;
 
@@ -122,7 +120,7 @@ internal sealed class AppendRowStep(SheetTarget target, TemplateMap values) : IR
         {
             if (SheetTarget.Render(values, item, out var rendered) is { } failed)
             {
-                previews.Add(new StepPreview([], failed));
+                previews.Add(StepPreview.NothingSent(failed));
                 continue;
             }
             var readHeader = target.Client.PreviewGet(target.SpreadsheetId, target.HeaderRange);

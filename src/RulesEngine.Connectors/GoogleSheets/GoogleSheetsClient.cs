@@ -3,7 +3,7 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using Polly;
 using Polly.Timeout;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.GoogleSheets;
 
@@ -16,7 +16,7 @@ namespace RulesEngine.Connectors.GoogleSheets;
 /// </summary>
 public sealed class GoogleSheetsClient : IDisposable
 {
-    private readonly HttpClient _http = new(Core.Telemetry.ApiRequestMetering.Around("googleSheets", new SocketsHttpHandler())) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    private readonly HttpClient _http = new(ApiRequestMetering.Around("googleSheets", new SocketsHttpHandler())) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     private readonly string _baseUrl;
     private readonly GoogleSheetsOptions _options;
     private readonly SheetsAuthorization _authorization;
@@ -231,7 +231,8 @@ public sealed class GoogleSheetsClient : IDisposable
     /// transient (a step holds its item, a source read fails and is tried again), quoting what came back.</summary>
     private static GoogleSheetsException Malformed(JObject json, string what, bool mayHaveActed = false) =>
         new($"Google Sheets answered with {what}, not the documented answer (the service misbehaved): {Quote(json.ToString(Formatting.None))}",
-            200, isTransient: true) { Malformed = true, MayHaveActed = mayHaveActed };
+            200, isTransient: true)
+        { Malformed = true, MayHaveActed = mayHaveActed };
 
     private static string Quote(string body)
     {

@@ -1,5 +1,4 @@
-using RulesEngine.Core.Connections;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.GoogleSheets;
 

@@ -1,5 +1,4 @@
-using RulesEngine.Core.Flows;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.GoogleSheets;
 

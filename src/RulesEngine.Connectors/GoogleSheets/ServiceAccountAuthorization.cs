@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using Google.Apis.Auth.OAuth2;
 using Google.Apis.Auth.OAuth2.Responses;
-using RulesEngine.Core.Connections;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.GoogleSheets;
 

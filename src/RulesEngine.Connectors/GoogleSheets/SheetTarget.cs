@@ -1,8 +1,6 @@
 using System.Globalization;
 using Newtonsoft.Json.Linq;
-using RulesEngine.Core.Expressions;
-using RulesEngine.Core.Flows;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.GoogleSheets;
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Newtonsoft.Json.Linq;
-using RulesEngine.Core.Expressions;
-using RulesEngine.Core.Flows;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.GoogleSheets;
 
@@ -208,30 +206,23 @@ internal sealed class UpdateRowStep(SheetTarget target, string findColumn, Compi
         }
     }
 
-    public async Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
+        ItemByItem.PreviewAsync(items, PreviewOneAsync, cancellationToken);
+
+    private async Task<StepPreview> PreviewOneAsync(ItemScope item, CancellationToken cancellationToken)
     {
-        var previews = new List<StepPreview>(items.Count);
-        foreach (var item in items)
+        if (Render(item, out var value, out var rendered) is { } failed) return StepPreview.NothingSent(failed);
+        // Finding the row only reads, so the preview does it for real and shows the write it would make.
+        var requests = new List<RequestPreview> { target.Client.PreviewGet(target.SpreadsheetId, target.HeaderRange) };
+        try
         {
-            if (Render(item, out var value, out var rendered) is { } failed)
-            {
-                previews.Add(new StepPreview([], failed));
-                continue;
-            }
-            // Finding the row only reads, so the preview does it for real and shows the write it would make.
-            var requests = new List<RequestPreview> { target.Client.PreviewGet(target.SpreadsheetId, target.HeaderRange) };
-            try
-            {
-                var header = await target.ReadHeaderAsync(cancellationToken);
-                var predicted = await UpdateAsync(header, value, rendered, requests, cancellationToken);
-                previews.Add(new StepPreview(requests, predicted.Status == OutcomeStatus.Succeeded ? predicted : predicted with { Error = "predicted: " + predicted.Error }));
-            }
-            catch (GoogleSheetsException e)
-            {
-                previews.Add(new StepPreview(requests, SheetTarget.Outcome("predicted: finding the row failed", e)));
-            }
+            var header = await target.ReadHeaderAsync(cancellationToken);
+            return StepPreview.Predicting(requests, await UpdateAsync(header, value, rendered, requests, cancellationToken));
         }
-        return previews;
+        catch (GoogleSheetsException e)
+        {
+            return new StepPreview(requests, SheetTarget.Outcome("predicted: finding the row failed", e));
+        }
     }
 
     /// <summary>Finds the rows and writes them; with <paramref name="preview"/> set, records the writes there instead.</summary>

@@ -62,7 +62,8 @@ internal sealed class ValueRows(IRowSink sink)
             // The service misbehaved (or a proxy answered): transient, so the read is tried again and no row is taken
             // from an answer that only looks like one.
             throw new GoogleSheetsException($"Google Sheets answered values.get with something that is not a value range ({e.Message}), " +
-                "not the documented answer (the service misbehaved)", 200, isTransient: true, inner: e) { Malformed = true };
+                "not the documented answer (the service misbehaved)", 200, isTransient: true, inner: e)
+            { Malformed = true };
         }
         finally
         {
@@ -72,7 +73,8 @@ internal sealed class ValueRows(IRowSink sink)
         // A ValueRange always echoes "range" (an empty tab has no "values", which is documented).
         if (!walker._sawRange)
             throw new GoogleSheetsException("Google Sheets answered values.get with a ValueRange without \"range\", not the documented answer " +
-                "(the service misbehaved)", 200, isTransient: true) { Malformed = true };
+                "(the service misbehaved)", 200, isTransient: true)
+            { Malformed = true };
     }
 
     /// <summary>Takes every whole token in <paramref name="json"/>; returns how many bytes were taken.</summary>
@@ -151,7 +153,9 @@ internal sealed class ValueRows(IRowSink sink)
                 break;
             case JsonTokenType.StartArray or JsonTokenType.StartObject:
                 throw new JsonException("a cell is not a value");
-            // the inside and the end of a nested value (depth 3 only for its closing token): nothing to add
+            default:
+                // the inside and the end of a nested value (depth 3 only for its closing token): nothing to add
+                break;
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Newtonsoft.Json.Linq;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.HelpCrunch;
 

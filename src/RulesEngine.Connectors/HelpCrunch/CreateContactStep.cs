@@ -1,8 +1,6 @@
 using Newtonsoft.Json.Linq;
 using Polly;
-using RulesEngine.Core.Expressions;
-using RulesEngine.Core.Flows;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.HelpCrunch;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
-using RulesEngine.Core.Connections;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.HelpCrunch;
 
@@ -109,7 +109,8 @@ internal static class HelpCrunchAnswer
 
     private static HelpCrunchException Malformed(int status, string body, string what, bool mayHaveActed, Exception? cause = null) =>
         new($"HelpCrunch answered {status} with {what}, not the documented answer (the service misbehaved; the row is held and tried again on the next run): {Quote(body)}",
-            status, [], isTransient: true, cause, mayHaveActed) { Malformed = true };
+            status, [], isTransient: true, cause, mayHaveActed)
+        { Malformed = true };
 
     /// <summary>What came back, as it may be shown: at most 200 characters, on one line, secrets masked.</summary>
     internal static string Quote(string body)

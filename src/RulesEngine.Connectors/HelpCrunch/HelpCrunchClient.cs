@@ -6,8 +6,7 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using Polly;
 using Polly.Timeout;
-using RulesEngine.Core.Connections;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.HelpCrunch;
 
@@ -37,7 +36,7 @@ public sealed class HelpCrunchClient : IDisposable
         _baseUrl = options.BaseUrl.TrimEnd('/');
         var time = _time = timeProvider ?? TimeProvider.System;
         // The pipeline owns timeouts (per attempt), so HttpClient's own must never fire first.
-        _http = new HttpClient(Core.Telemetry.ApiRequestMetering.Around("helpCrunch", handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }))
+        _http = new HttpClient(ApiRequestMetering.Around("helpCrunch", handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }))
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };

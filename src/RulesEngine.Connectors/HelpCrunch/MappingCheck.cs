@@ -1,7 +1,5 @@
 using Newtonsoft.Json.Linq;
-using RulesEngine.Core.Expressions;
-using RulesEngine.Core.Flows;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.HelpCrunch;
 
@@ -22,9 +20,8 @@ internal static class MappingCheck
         if (map.Shape is not JObject written) return;
         foreach (var (key, problem) in ContactFieldMapping.CheckLiterals(written))
         {
-            // A literal leaf is a template without placeholders: its location is the value as written.
-            var at = map.Templates.TryGetValue(key, out var template) ? template.Location : config.At(field);
-            config.Error(at, InvalidLiteralCode, $"\"{field}.{key}\": {problem}");
+            // A literal leaf is a template without placeholders: reported at the value as written.
+            config.Error(field, map, key, InvalidLiteralCode, $"\"{field}.{key}\": {problem}");
         }
     }
 }

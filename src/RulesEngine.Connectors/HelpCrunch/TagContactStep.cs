@@ -1,8 +1,6 @@
 using System.Globalization;
 using Newtonsoft.Json.Linq;
-using RulesEngine.Core.Expressions;
-using RulesEngine.Core.Flows;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.HelpCrunch;
 
@@ -69,63 +67,38 @@ internal sealed class TagContactStep : IReceiver
     private string Verb => _add ? "tagging" : "untagging";
     private string Done => _add ? "tagged" : "untagged";
 
-    public async Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
-    {
-        var outcomes = new List<StepOutcome>(items.Count);
-        foreach (var item in items)
-        {
-            // A stop lets the item in flight finish; no further item is called.
-            if (StepCall.Current.IsStopping)
-            {
-                outcomes.Add(StepCall.NotCalled());
-                continue;
-            }
-            outcomes.Add(Render(item, out var searchFor, out var tags) is { } failed
-                ? failed
-                : await ApplyAsync(searchFor, tags, cancellationToken).ConfigureAwait(false));
-        }
-        return outcomes;
-    }
+    // A stop lets the item in flight finish; no further item is called (ItemByItem).
+    public Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
+        ItemByItem.ExecuteAsync(items, (item, token) => Render(item, out var searchFor, out var tags) is { } failed
+            ? Task.FromResult(failed)
+            : ApplyAsync(searchFor, tags, token), cancellationToken);
 
-    public async Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
+        ItemByItem.PreviewAsync(items, PreviewOneAsync, cancellationToken);
+
+    private async Task<StepPreview> PreviewOneAsync(ItemScope item, CancellationToken cancellationToken)
     {
-        var previews = new List<StepPreview>(items.Count);
-        foreach (var item in items)
+        if (Render(item, out var searchFor, out var tags) is { } failed) return StepPreview.NothingSent(failed);
+        var value = searchFor.Trim();
+        if (Check(value, tags, out var body) is { } invalid) return StepPreview.NothingSent(invalid);
+        var lookup = _lookup.Preview(value);
+        try
         {
-            if (Render(item, out var searchFor, out var tags) is { } failed)
+            // The search is read-only, so the prediction can say which contacts would change.
+            var (targets, total) = await _lookup.FindAsync(value, cancellationToken).ConfigureAwait(false);
+            if (_lookup.Decide(value, targets, total, FieldMultipleMatches, Done) is { } refused)
+                return StepPreview.Predicting([lookup], refused);
+            var calls = targets.Select(c => _client.PreviewTag(c.Id, body, _add)).ToList();
+            return new StepPreview([lookup, .. calls], StepOutcome.Success(new Dictionary<string, string>
             {
-                previews.Add(new StepPreview([], failed));
-                continue;
-            }
-            var value = searchFor.Trim();
-            if (Check(value, tags, out var body) is { } invalid)
-            {
-                previews.Add(new StepPreview([], invalid));
-                continue;
-            }
-            var lookup = _lookup.Preview(value);
-            try
-            {
-                // The search is read-only, so the prediction can say which contacts would change.
-                var (targets, total) = await _lookup.FindAsync(value, cancellationToken).ConfigureAwait(false);
-                if (_lookup.Decide(value, targets, total, FieldMultipleMatches, Done) is { } refused)
-                {
-                    previews.Add(new StepPreview([lookup], refused with { Error = "predicted: " + refused.Error }));
-                    continue;
-                }
-                var calls = targets.Select(c => _client.PreviewTag(c.Id, body, _add)).ToList();
-                previews.Add(new StepPreview([lookup, .. calls], StepOutcome.Success(new Dictionary<string, string>
-                {
-                    ["prediction"] = $"predicted: {Verb} {string.Join(", ", targets.Select(c => "contact " + c.Id))}",
-                })));
-            }
-            catch (HelpCrunchException e)
-            {
-                var guess = FromError($"predicted: searching contacts failed", e, new Dictionary<string, string>());
-                previews.Add(new StepPreview([lookup, _client.PreviewTag("{id}", body, _add)], guess));
-            }
+                ["prediction"] = $"predicted: {Verb} {string.Join(", ", targets.Select(c => "contact " + c.Id))}",
+            }));
         }
-        return previews;
+        catch (HelpCrunchException e)
+        {
+            var guess = FromError($"predicted: searching contacts failed", e, new Dictionary<string, string>());
+            return new StepPreview([lookup, _client.PreviewTag("{id}", body, _add)], guess);
+        }
     }
 
     /// <summary>The whole step for one item, from already-rendered values.</summary>

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Newtonsoft.Json.Linq;
-using RulesEngine.Core.Expressions;
-using RulesEngine.Core.Flows;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.HelpCrunch;
 
@@ -341,16 +339,16 @@ internal sealed class UpdateContactStep : IReceiver
     /// </summary>
     public async Task<StepPreview> PreviewAsync(string searchFor, JToken fields, CancellationToken cancellationToken)
     {
-        if (!ContactFieldMapping.TryBuild(fields, out var body, out var invalid)) return new StepPreview([], StepOutcome.Failure(invalid));
+        if (!ContactFieldMapping.TryBuild(fields, out var body, out var invalid)) return StepPreview.NothingSent(StepOutcome.Failure(invalid));
         var value = searchFor.Trim();
-        if (_lookup.Problem(value, FieldSearchFor) is { } problem) return new StepPreview([], StepOutcome.Failure(problem));
+        if (_lookup.Problem(value, FieldSearchFor) is { } problem) return StepPreview.NothingSent(StepOutcome.Failure(problem));
 
         var lookup = _lookup.Preview(value);
         try
         {
             var (targets, total) = await _lookup.FindAsync(value, cancellationToken).ConfigureAwait(false);
             if (_lookup.Decide(value, targets, total, FieldMultipleMatches, "updated") is { } refused)
-                return new StepPreview([lookup], refused with { Error = "predicted: " + refused.Error });
+                return StepPreview.Predicting([lookup], refused);
             var updates = targets.Select(c => _client.PreviewUpdate(c.Id, body)).ToList();
             var output = new Dictionary<string, string>(Output([.. targets.Select(c => c.Id)], total))
             {

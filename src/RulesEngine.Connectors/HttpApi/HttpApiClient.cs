@@ -3,8 +3,7 @@ using System.Text;
 using System.Threading.RateLimiting;
 using Polly;
 using Polly.Timeout;
-using RulesEngine.Core.Connections;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.HttpApi;
 
@@ -35,7 +34,7 @@ public sealed class HttpApiClient : IDisposable
         Options = options;
         _time = timeProvider ?? TimeProvider.System;
         // The pipeline owns timeouts (per attempt), so HttpClient's own must never fire first.
-        _http = new HttpClient(Core.Telemetry.ApiRequestMetering.Around("http", handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AllowAutoRedirect = false }))
+        _http = new HttpClient(ApiRequestMetering.Around("http", handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AllowAutoRedirect = false }))
         {
             Timeout = System.Threading.Timeout.InfiniteTimeSpan,
         };

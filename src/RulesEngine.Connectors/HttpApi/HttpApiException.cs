@@ -1,4 +1,4 @@
-using RulesEngine.Core.Connections;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.HttpApi;
 

@@ -1,9 +1,6 @@
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
-using RulesEngine.Core.Connections;
-using RulesEngine.Core.Expressions;
-using RulesEngine.Core.Flows;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.HttpApi;
 

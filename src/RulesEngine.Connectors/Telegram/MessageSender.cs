@@ -1,5 +1,5 @@
 using System.Globalization;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 using Telegram.Bot.Types.Enums;
 
 namespace RulesEngine.Connectors.Telegram;

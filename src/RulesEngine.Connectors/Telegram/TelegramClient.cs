@@ -3,8 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Polly;
 using Polly.Timeout;
-using RulesEngine.Core.Connections;
-using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Requests;
@@ -45,7 +44,7 @@ public sealed class TelegramClient : IDisposable
 
         // Without our own HttpClient, Telegram.Bot's default 100 s timeout would race the configured one.
         _ownedHttpClient = httpClient is null
-            ? new HttpClient(Core.Telemetry.ApiRequestMetering.Around("telegram", new AnswerKeeper(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }))) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }
+            ? new HttpClient(ApiRequestMetering.Around("telegram", new AnswerKeeper(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }))) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }
             : null;
         // RetryThreshold = 0 turns off Telegram.Bot's built-in 429 sleep-and-retry; the pipeline below owns retries.
         var botOptions = new TelegramBotClientOptions(options.BotToken, baseUrl) { RetryThreshold = 0 };

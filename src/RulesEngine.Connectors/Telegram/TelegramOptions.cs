@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using RulesEngine.Core.Connections;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.Telegram;
 

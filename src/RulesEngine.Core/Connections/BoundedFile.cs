@@ -5,7 +5,7 @@ namespace RulesEngine.Core.Connections;
 /// trusting them: a directory, a device (<c>/dev/zero</c>), a FIFO or a huge file is refused before it is read, so a
 /// wrong path can neither hang the engine nor fill its memory.
 /// </summary>
-public static class BoundedFile
+internal static class BoundedFile
 {
     /// <summary>A service account key is about 2.3 KB; a token or password far less.</summary>
     public const int MaxBytes = 64 * 1024;

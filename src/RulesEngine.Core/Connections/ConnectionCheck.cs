@@ -3,7 +3,7 @@ using RulesEngine.Core.Steps;
 
 namespace RulesEngine.Core.Connections;
 
-public enum ConnectionCheckStatus
+internal enum ConnectionCheckStatus
 {
     /// <summary>The connection loaded and its self-test request succeeded.</summary>
     Passed,
@@ -16,13 +16,13 @@ public enum ConnectionCheckStatus
 }
 
 /// <summary>What checking one connection found. <see cref="Detail"/> never holds a secret (it is redacted).</summary>
-public sealed record ConnectionCheckResult(string Name, string Type, ConnectionCheckStatus Status, string Detail, IReadOnlyList<Diagnostic> Problems);
+internal sealed record ConnectionCheckResult(string Name, string Type, ConnectionCheckStatus Status, string Detail, IReadOnlyList<Diagnostic> Problems);
 
 /// <summary>
 /// Loads connections and runs their types' self-test requests (<c>rulesengine connections test</c>): a way to learn
 /// that a token is wrong or a server unreachable before the first flow needs it.
 /// </summary>
-public static class ConnectionCheck
+internal static class ConnectionCheck
 {
     public static async Task<IReadOnlyList<ConnectionCheckResult>> RunAsync(ConnectionsFile file, ConnectorRegistry registry,
         IReadOnlyCollection<string> names, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ namespace RulesEngine.Core.Connections;
 /// code of its own; its checks go through <see cref="ConnectionSettings.Invalid"/> (RE0319). docs/receivers.md lists
 /// every code (a test compares the two).
 /// </summary>
-public static class ConnectionErrors
+internal static class ConnectionErrors
 {
     public const string FileNotFound = "RE0300";
     public const string MissingSetting = "RE0301";

@@ -4,7 +4,7 @@ namespace RulesEngine.Core.Connections;
 /// A registered connection type: its spec and how to build its client. <see cref="Create"/> returns null, or anything,
 /// once it has reported problems on the settings; the connections file then keeps only the problems.
 /// </summary>
-public sealed class ConnectionType
+internal sealed class ConnectionType
 {
     internal ConnectionType(ConnectionSpec spec, Type clientType, Func<ConnectionSettings, object?> create,
         Func<object, CancellationToken, Task<string>>? selfTest)

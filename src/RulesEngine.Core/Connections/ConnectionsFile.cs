@@ -12,7 +12,7 @@ namespace RulesEngine.Core.Connections;
 /// so a flow is only held to the secrets of the connections it names. Every problem of an entry is reported at
 /// the connections file, once: a step naming a broken connection gets that entry's problems, not a problem of its own.
 /// </summary>
-public sealed class ConnectionsFile
+internal sealed class ConnectionsFile
 {
     private readonly Dictionary<string, Entry> _entries;
     private readonly IReadOnlyList<Diagnostic> _unreadable;

@@ -7,7 +7,7 @@ namespace RulesEngine.Core.Connections;
 /// so <c>{"apiKey": "a", "apiKey": "b"}</c> would work with whichever value the reader happened to keep. Generic:
 /// any JSON file's text can be checked (flow files could use it too).
 /// </summary>
-public static class DuplicateKeys
+internal static class DuplicateKeys
 {
     /// <summary>A repeated key: its name, the top-level key it sits under (itself at the top level), and where the
     /// repetition is (Newtonsoft's line and position, just past the key).</summary>

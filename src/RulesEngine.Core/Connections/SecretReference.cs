@@ -7,7 +7,7 @@ namespace RulesEngine.Core.Connections;
 /// <c>${</c> is an error, never a literal secret: <c>${ENV:X}</c>, <c>${env:}</c> or an unterminated <c>${env:X</c>
 /// used as a password would fail far from the typo, with the typo sent to the service.
 /// </summary>
-public static partial class SecretReference
+internal static partial class SecretReference
 {
     public const string Environment = "env";
     public const string File = "file";

@@ -4,7 +4,7 @@ namespace RulesEngine.Core.Expressions;
 /// C#'s reserved keywords, without Roslyn: the flow loader checks step ids with it on every start, and a start
 /// whose expressions come from the cache must not load Roslyn for that.
 /// </summary>
-public static class CSharpKeywords
+internal static class CSharpKeywords
 {
     private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal)
     {

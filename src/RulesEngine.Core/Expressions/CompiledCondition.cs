@@ -8,7 +8,7 @@ namespace RulesEngine.Core.Expressions;
 /// <summary>
 /// A C# condition from a flow file. Usable once <see cref="ExpressionCompiler.Compile"/> has succeeded.
 /// </summary>
-public sealed class CompiledCondition
+internal sealed class CompiledCondition
 {
     private Func<ItemScope, bool>? _evaluate;
     private CompiledExpressions? _set;
@@ -113,69 +113,8 @@ public sealed class CompiledCondition
         : $"condition at {Location.File}({Location.Line},{Location.Column}) was not compiled");
 }
 
-/// <summary>
-/// A text with placeholders: <c>"Hello {Name}, row {Row.Number}"</c>. A placeholder holds a field name or a C#
-/// expression; <c>{{</c> and <c>}}</c> are literal braces. Usable once compiled.
-/// </summary>
-public sealed class CompiledTemplate
-{
-    private Func<ItemScope, Func<string, string>?, string>? _render;
-    private bool _unloaded;
-
-    internal CompiledTemplate(string text, SourceLocation location)
-    {
-        Text = text;
-        Location = location;
-    }
-
-    public string Text { get; }
-    public SourceLocation Location { get; }
-
-    internal void Bind(Func<ItemScope, Func<string, string>?, string> render) => _render = render;
-
-    internal void Unbind()
-    {
-        _unloaded = true;
-        _render = null;
-    }
-
-    /// <summary>Renders the text for one item. A placeholder that throws raises <see cref="ExpressionException"/>.</summary>
-    public string Render(ItemScope scope) => Render(scope, null);
-
-    /// <summary>Renders the text for one item, passing every placeholder's value (never the template's own text)
-    /// through <paramref name="escape"/>: e.g. HTML-escaping for a message sent with an HTML parse mode, so a cell
-    /// holding <c>&lt;</c> cannot break it.</summary>
-    public string Render(ItemScope scope, Func<string, string>? escape)
-    {
-        var render = _render ?? throw new InvalidOperationException(_unloaded
-            ? $"template at {Location.File}({Location.Line},{Location.Column}) belongs to an unloaded set of flows"
-            : $"template at {Location.File}({Location.Line},{Location.Column}) was not compiled");
-        var watch = scope.Watch;
-        watch?.Enter(scope, Location, "template");
-        try
-        {
-            return render(scope, escape);
-        }
-        catch (Exception e) when (e is not OperationCanceledException and not ExpressionException)
-        {
-            throw new ExpressionException($"template \"{Text}\" at {CompiledCondition.Place(Location)} failed: {e.GetType().Name}: {e.Message}", Location, e);
-        }
-        finally
-        {
-            watch?.Exit();
-        }
-    }
-}
-
-/// <summary>An expression failed while evaluating for one item; the item's step fails with this text.</summary>
-public sealed class ExpressionException(string message, SourceLocation location, Exception? inner = null)
-    : Exception(message, inner)
-{
-    public SourceLocation Location { get; } = location;
-}
-
 /// <summary>What one evaluation of a condition came to, and the value of each of its parts.</summary>
-public sealed record ConditionExplanation(string Code, bool Value, IReadOnlyList<ExpressionPart> Parts)
+internal sealed record ConditionExplanation(string Code, bool Value, IReadOnlyList<ExpressionPart> Parts)
 {
     /// <summary>One line: <c>update.Result == 0 = true; update.Result = 0; create.Error = ""</c>.</summary>
     public override string ToString() =>
@@ -185,7 +124,7 @@ public sealed record ConditionExplanation(string Code, bool Value, IReadOnlyList
 /// <summary>A part of a condition (an operand of <c>&amp;&amp;</c>, <c>||</c> or a comparison, a call's receiver or
 /// argument, the subject of <c>is</c>) with its value; <see cref="Evaluated"/> is false when short-circuiting
 /// skipped it.</summary>
-public sealed record ExpressionPart(string Text, object? Value, bool Evaluated)
+internal sealed record ExpressionPart(string Text, object? Value, bool Evaluated)
 {
     /// <summary>The value as people read it: strings quoted, numbers and dates invariant, "not evaluated".</summary>
     public string Display => Evaluated ? Format(Value) : "(not evaluated)";

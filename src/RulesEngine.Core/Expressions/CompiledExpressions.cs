@@ -24,7 +24,7 @@ namespace RulesEngine.Core.Expressions;
 /// own. So validating and loading flows never pay for them, and a run pays once per set of flows (nothing on a
 /// cache hit).
 /// </para></remarks>
-public sealed class CompiledExpressions : IDisposable
+internal sealed class CompiledExpressions : IDisposable
 {
     /// <summary>Appended to the set's cache key to name its twins in the disk cache.</summary>
     internal const string TwinKeySuffix = "-explain";

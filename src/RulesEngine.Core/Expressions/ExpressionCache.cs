@@ -17,7 +17,7 @@ namespace RulesEngine.Core.Expressions;
 /// engine runs with its own rights: keep the folder private to the account that runs the engine (it is created
 /// with mode 0700 on Unix).
 /// </remarks>
-public sealed class ExpressionCache
+internal sealed class ExpressionCache
 {
     /// <summary>The environment variable that names the cache folder; "off" disables caching.</summary>
     public const string EnvironmentVariable = "RULESENGINE_CACHE";

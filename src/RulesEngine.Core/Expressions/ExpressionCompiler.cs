@@ -16,7 +16,7 @@ namespace RulesEngine.Core.Expressions;
 /// the next start with the same flows binds it without loading Roslyn. Flows are still trusted code: the
 /// allow-list keeps honest mistakes and casual misuse out, it is not a boundary against a determined attacker.
 /// </remarks>
-public sealed class ExpressionCompiler
+internal sealed class ExpressionCompiler
 {
     private readonly List<ExpressionEntry> _entries = [];
     private bool _compiled;

@@ -6,7 +6,7 @@ namespace RulesEngine.Core.Expressions;
 /// <param name="Fields">Source fields declared by the flow (null when unknown: then only <c>Row["Name"]</c> works).</param>
 /// <param name="EarlierSteps">Ids of steps (and If blocks) that come before this expression in the flow.</param>
 /// <param name="LaterSteps">Ids that exist but come later: naming one is an error that says so.</param>
-public sealed record ExpressionContext(
+internal sealed record ExpressionContext(
     IReadOnlyList<string>? Fields,
     IReadOnlyList<string> EarlierSteps,
     IReadOnlyList<string> LaterSteps)

@@ -10,7 +10,7 @@ namespace RulesEngine.Core.Expressions;
 /// reads exist on the row by field name, in the row's culture: <c>Row.AsNumber("Amount")</c>.
 /// Comparisons here are ordinal (culture-safe: the same on every machine), and every regex runs with a timeout.
 /// </summary>
-public static partial class ExpressionHelpers
+internal static partial class ExpressionHelpers
 {
     /// <summary>How long <see cref="Matches(string?, string, bool)"/> may run before it throws.</summary>
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);

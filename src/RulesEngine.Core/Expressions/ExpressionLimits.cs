@@ -8,7 +8,7 @@ namespace RulesEngine.Core.Expressions;
 /// instead of an "Insufficient stack" that names nothing. Real conditions are a few dozen tokens and a few levels
 /// deep; a long list of alternatives reads better as <c>Plan.In("a", "b", ...)</c>, which nests one level.
 /// </summary>
-public static class ExpressionLimits
+internal static class ExpressionLimits
 {
     /// <summary>Tokens in one condition or placeholder. Counted with the lexer (which does not recurse) before the
     /// parser runs.</summary>

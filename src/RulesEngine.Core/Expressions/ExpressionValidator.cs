@@ -49,7 +49,7 @@ internal static class ExpressionValidator
         // the compiler's helper for $"..." (its namespace is not allowed as a whole)
         "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler",
         // what expressions see of the host (ItemScope itself stays out: it can set step results)
-        "RulesEngine.Core.Expressions.SourceRow", "RulesEngine.Core.Expressions.RunInfo", "RulesEngine.Core.Steps.StepResult",
+        "RulesEngine.Sdk.SourceRow", "RulesEngine.Sdk.RunInfo", "RulesEngine.Sdk.StepResult",
         // the helpers every expression may call (Email.IsEmail(), Amount.AsNumber(), Plan.In("pro", "team"))
         "RulesEngine.Core.Expressions.ExpressionHelpers",
     };
@@ -359,7 +359,7 @@ internal static class ExpressionValidator
 
     private static readonly HashSet<string> HostTypes = new(StringComparer.Ordinal)
     {
-        "RulesEngine.Core.Expressions.SourceRow", "RulesEngine.Core.Expressions.RunInfo", "RulesEngine.Core.Steps.StepResult",
+        "RulesEngine.Sdk.SourceRow", "RulesEngine.Sdk.RunInfo", "RulesEngine.Sdk.StepResult",
     };
 
     /// <summary>Whether a value passed as a sequence may be a lazy LINQ iterator: anything typed as an interface,

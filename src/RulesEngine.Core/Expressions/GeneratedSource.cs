@@ -18,7 +18,7 @@ internal sealed class GeneratedSource
     /// <summary>Changes whenever the shape of the generated code changes (part of the cache key).</summary>
     public const int Version = 3;
 
-    public const string ScopeType = "global::RulesEngine.Core.Expressions.ItemScope";
+    public const string ScopeType = "global::RulesEngine.Sdk.ItemScope";
     public const string EscapeType = "global::System.Func<string, string>";
     private const string Runtime = "global::RulesEngine.Core.Expressions.ExpressionRuntime";
 

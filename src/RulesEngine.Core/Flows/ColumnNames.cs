@@ -3,7 +3,7 @@ using RulesEngine.Core.Expressions;
 namespace RulesEngine.Core.Flows;
 
 /// <summary>Two column names that expressions would read under one C# name.</summary>
-public sealed record ColumnCollision(string First, string Second, string Identifier)
+internal sealed record ColumnCollision(string First, string Second, string Identifier)
 {
     public string Describe() =>
         $"columns '{First}' and '{Second}' both become the C# name {Identifier}, so an expression cannot tell which one it means; " +
@@ -16,7 +16,7 @@ public sealed record ColumnCollision(string First, string Second, string Identif
 /// know which one such a name means, so a collision is an error: at load among the declared columns, and at run
 /// time between a declared column and another column the sheet's header brings.
 /// </summary>
-public static class ColumnNames
+internal static class ColumnNames
 {
     /// <summary>The C# name of a column, as written in expressions (keywords without their '@').</summary>
     public static string Identifier(string column) => ExpressionContext.IdentifierFor(column).TrimStart('@');

@@ -1,7 +1,7 @@
 namespace RulesEngine.Core.Flows;
 
 /// <summary>How much a diagnostic matters: an error stops a flow from loading, a warning does not.</summary>
-public enum DiagnosticSeverity
+internal enum DiagnosticSeverity
 {
     Error,
 
@@ -15,7 +15,7 @@ public enum DiagnosticSeverity
 /// (<c>path(line,col): error CODE: message</c>) so editors and CI can jump to it.
 /// Line and column are 1-based and point into the JSON file the user edits.
 /// </summary>
-public sealed record Diagnostic(string File, int Line, int Column, string Code, string Message,
+internal sealed record Diagnostic(string File, int Line, int Column, string Code, string Message,
     DiagnosticSeverity Severity = DiagnosticSeverity.Error)
 {
     public bool IsError => Severity == DiagnosticSeverity.Error;
@@ -29,7 +29,7 @@ public sealed record Diagnostic(string File, int Line, int Column, string Code, 
 }
 
 /// <summary>Thrown when flows cannot load; carries every problem found, not just the first.</summary>
-public sealed class FlowLoadException(IReadOnlyList<Diagnostic> diagnostics)
+internal sealed class FlowLoadException(IReadOnlyList<Diagnostic> diagnostics)
     : Exception(string.Join(Environment.NewLine, diagnostics))
 {
     public IReadOnlyList<Diagnostic> Diagnostics { get; } = diagnostics;

@@ -2,7 +2,7 @@ namespace RulesEngine.Core.Flows;
 
 /// <summary>A file's path as messages show it: relative to the current folder when the file is below it
 /// (<c>rules/a.json</c>), otherwise the full path (<c>/etc/rulesengine/rules/a.json</c>, not <c>../../../etc/...</c>).</summary>
-public static class DisplayPath
+internal static class DisplayPath
 {
     public static string Of(string file)
     {

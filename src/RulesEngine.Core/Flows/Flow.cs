@@ -5,7 +5,7 @@ using RulesEngine.Core.Steps;
 namespace RulesEngine.Core.Flows;
 
 /// <summary>What the first run of a flow does with rows already in the source.</summary>
-public enum ExistingRows
+internal enum ExistingRows
 {
     /// <summary>Process every row already there (the default; the demo relies on it).</summary>
     Process,
@@ -14,7 +14,7 @@ public enum ExistingRows
 }
 
 /// <summary>A loaded flow: every step type resolved, every connection found, every expression compiled.</summary>
-public sealed class Flow
+internal sealed class Flow
 {
     public required string Name { get; init; }
     public required string FilePath { get; init; }
@@ -47,7 +47,7 @@ public sealed class Flow
     }
 }
 
-public abstract class FlowStep
+internal abstract class FlowStep
 {
     public required string Id { get; init; }
     public required string Type { get; init; }
@@ -55,14 +55,14 @@ public abstract class FlowStep
 }
 
 /// <summary>A step that calls a service.</summary>
-public sealed class ReceiverStep : FlowStep
+internal sealed class ReceiverStep : FlowStep
 {
     public required IReceiver Receiver { get; init; }
 }
 
 /// <summary>An If block: runs <see cref="Then"/> for items where the condition holds, <see cref="Else"/> for the rest.
 /// Its own result (1/0) is visible to later expressions under its id.</summary>
-public sealed class IfStep : FlowStep
+internal sealed class IfStep : FlowStep
 {
     public const string TypeName = "if";
 

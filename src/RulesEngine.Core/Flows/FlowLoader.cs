@@ -9,7 +9,7 @@ using RulesEngine.Core.Steps;
 namespace RulesEngine.Core.Flows;
 
 /// <summary>The result of loading a set of flow files: the flows that loaded, and every problem found.</summary>
-public sealed record FlowSet(IReadOnlyList<Flow> Flows, IReadOnlyList<Diagnostic> Diagnostics)
+internal sealed record FlowSet(IReadOnlyList<Flow> Flows, IReadOnlyList<Diagnostic> Diagnostics)
 {
     /// <summary>No errors (warnings, such as a secret a linting CI does not have, do not count).</summary>
     public bool Succeeded => !Diagnostics.Any(d => d.IsError);
@@ -37,7 +37,7 @@ public sealed record FlowSet(IReadOnlyList<Flow> Flows, IReadOnlyList<Diagnostic
 /// every condition and template of all files in one compilation. A flow that loads is a flow that can run;
 /// everything wrong is reported at once as <c>file(line,col): error CODE: message</c>.
 /// </summary>
-public sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFile connections)
+internal sealed partial class FlowLoader(ConnectorRegistry registry, ConnectionsFile connections)
 {
     public const string DefaultRunLink = "rulesengine://runs/{flow}/{runId}";
 

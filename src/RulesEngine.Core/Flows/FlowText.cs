@@ -7,7 +7,7 @@ namespace RulesEngine.Core.Flows;
 /// A flow file's text, kept so any token can be given a <see cref="SourceLocation"/> that points at where it
 /// starts (Newtonsoft reports where a token ends) with its raw text for mapping positions inside strings.
 /// </summary>
-public sealed class FlowText
+internal sealed class FlowText
 {
     private readonly string _text;
     private readonly int[] _lineStarts;

@@ -1,7 +1,7 @@
 namespace RulesEngine.Core.Flows;
 
 /// <summary>"Did you mean" for misspelt names: the nearest candidate by edit distance, when it is near enough.</summary>
-public static class NameSuggestion
+internal static class NameSuggestion
 {
     /// <summary>The closest candidate, or null when none is within a third of the name's length (at least 2 edits).</summary>
     public static string? Nearest(string name, IEnumerable<string> candidates)

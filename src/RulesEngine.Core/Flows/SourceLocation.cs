@@ -5,7 +5,7 @@ namespace RulesEngine.Core.Flows;
 /// opening quote and <see cref="RawToken"/> is the token exactly as written (quotes and escapes included), so a
 /// position inside the decoded value can be mapped back to the column the user sees.
 /// </summary>
-public sealed record SourceLocation(string File, int Line, int Column, string? RawToken = null)
+internal sealed record SourceLocation(string File, int Line, int Column, string? RawToken = null)
 {
     /// <summary>The location of the character at <paramref name="valueIndex"/> of the decoded string value.</summary>
     public SourceLocation AtValueIndex(int valueIndex)

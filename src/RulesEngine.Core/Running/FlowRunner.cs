@@ -13,7 +13,7 @@ namespace RulesEngine.Core.Running;
 /// the journal before the next step runs. The source position moves only past items whose outcome is recorded,
 /// and never past a held item, so a crash or an outage replays at most the unrecorded part.
 /// </summary>
-public sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
+internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
 {
     /// <summary>How long a run's lease lasts without renewal: a crashed run on another machine blocks its flow at
     /// most this long (on the same machine, the next run sees the process is gone and takes over at once).

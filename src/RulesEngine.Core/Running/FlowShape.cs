@@ -7,7 +7,7 @@ namespace RulesEngine.Core.Running;
 /// What <see cref="RowAttention"/> needs to know about a flow's structure: which steps each If block's condition
 /// reads, and which steps lie inside an If block's branches.
 /// </summary>
-public sealed class FlowShape
+internal sealed class FlowShape
 {
     private static readonly IReadOnlySet<string> Nothing = new HashSet<string>();
 

@@ -9,7 +9,7 @@ namespace RulesEngine.Core.Running;
 /// Without <c>send</c>, receivers only preview (the exact requests, and a predicted answer from read-only calls),
 /// and the If blocks are evaluated on those predictions. With <c>send</c>, receivers really run for that item.
 /// </summary>
-public sealed class FlowTester(TimeProvider? clock = null)
+internal sealed class FlowTester(TimeProvider? clock = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 

@@ -5,7 +5,7 @@ namespace RulesEngine.Core.Running;
 /// service's rate limit). Called on the run's own flow, between batches: an implementation must return at once
 /// (count, and draw elsewhere) so that watching a run never slows it.
 /// </summary>
-public interface IRunProgress
+internal interface IRunProgress
 {
     /// <summary>The rows run <paramref name="runId"/> will walk through the steps are known (rows earlier runs
     /// recorded are not counted).</summary>

@@ -19,7 +19,7 @@ namespace RulesEngine.Core.Running;
 /// open. A step with delivery unknown is never handled.
 /// </para>
 /// </remarks>
-public sealed record RowAttention(string Reason)
+internal sealed record RowAttention(string Reason)
 {
     public static readonly RowAttention None = new("");
 
@@ -28,7 +28,7 @@ public sealed record RowAttention(string Reason)
     public override string ToString() => Reason;
 
     /// <summary>The output a receiver records when it cannot know whether its call acted (see docs/durability.md).</summary>
-    public const string DeliveryUnknownKey = Steps.DeliveryPolicy.OutputDeliveryUnknown;
+    public const string DeliveryUnknownKey = DeliveryPolicy.OutputDeliveryUnknown;
 
     /// <summary>Judges one row from how it ended and the steps it took, in the order they ran.</summary>
     public static RowAttention For(RowStatus status, string error, IReadOnlyList<PathStep> path, FlowShape shape)

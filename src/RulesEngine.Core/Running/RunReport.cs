@@ -7,7 +7,7 @@ namespace RulesEngine.Core.Running;
 /// interrupted earlier run, so it was not called again. <see cref="ResumedFrom"/>: the run whose call for this step
 /// was interrupted before its answer was recorded; the receiver's resume policy decided this outcome.
 /// <see cref="Explanation"/>: for an If, the value of each part of its condition (<c>update.Result == 0 = true; ...</c>).</summary>
-public sealed record StepReport(
+internal sealed record StepReport(
     string StepId,
     string Type,
     OutcomeStatus? Status,
@@ -19,7 +19,7 @@ public sealed record StepReport(
     string? ResumedFrom = null,
     string? Explanation = null);
 
-public sealed record ItemReport(SourceItem Item, RowStatus Status, IReadOnlyList<StepReport> Steps, string Error)
+internal sealed record ItemReport(SourceItem Item, RowStatus Status, IReadOnlyList<StepReport> Steps, string Error)
 {
     public int FailedSteps => Steps.Count(s => s.Status == OutcomeStatus.Failed);
 
@@ -28,7 +28,7 @@ public sealed record ItemReport(SourceItem Item, RowStatus Status, IReadOnlyList
 }
 
 /// <param name="AlreadyRecorded">Items the source returned that earlier runs had already recorded (not touched).</param>
-public sealed record RunReport(
+internal sealed record RunReport(
     string RunId,
     string Flow,
     string Link,

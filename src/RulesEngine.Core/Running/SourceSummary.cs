@@ -4,4 +4,4 @@ namespace RulesEngine.Core.Running;
 /// <param name="ToProcess">Rows it will send through the steps.</param>
 /// <param name="AlreadyRecorded">Rows the source returned that the state file already knew (passed over).</param>
 /// <param name="SkippedExisting">A first run with <c>"existingRows": "skip"</c>: rows already there are skipped.</param>
-public sealed record SourceSummary(int ToProcess, int AlreadyRecorded, bool SkippedExisting);
+internal sealed record SourceSummary(int ToProcess, int AlreadyRecorded, bool SkippedExisting);

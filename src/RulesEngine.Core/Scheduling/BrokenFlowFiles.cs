@@ -9,7 +9,7 @@ namespace RulesEngine.Core.Scheduling;
 /// metrics. One machine and a cluster node share it, so both say the same thing and count it the same way.
 /// </summary>
 /// <param name="node">The cluster node that could not load it, or null on one machine.</param>
-public sealed class BrokenFlowFiles(IStateStore store, TimeProvider clock, ILogger logger, string? node = null)
+internal sealed class BrokenFlowFiles(IStateStore store, TimeProvider clock, ILogger logger, string? node = null)
 {
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
 

@@ -7,7 +7,7 @@ namespace RulesEngine.Core.Scheduling;
 /// make the daemon run its flows in a loop for ever. Every "after" entry that closes a cycle is reported at its place,
 /// with the whole loop spelled out, each link at its own file place.
 /// </summary>
-public static class ChainCycles
+internal static class ChainCycles
 {
     public const string Code = "RE0410";
 

@@ -3,7 +3,7 @@ using RulesEngine.Core.State;
 namespace RulesEngine.Core.Scheduling;
 
 /// <summary>Which ends of the other flow's run start a chained flow.</summary>
-public enum ChainOn
+internal enum ChainOn
 {
     /// <summary>The run completed (rows whose steps failed are data, not a failed run).</summary>
     Success,
@@ -16,7 +16,7 @@ public enum ChainOn
 }
 
 /// <summary>"Run after <see cref="Flow"/>": the other flow's name, and which of its run endings count.</summary>
-public sealed record AfterTrigger(string Flow, ChainOn On, Flows.SourceLocation Location)
+internal sealed record AfterTrigger(string Flow, ChainOn On, Flows.SourceLocation Location)
 {
     public bool Matches(RunStatus status) => On switch
     {

@@ -4,7 +4,7 @@ namespace RulesEngine.Core.Scheduling;
 
 /// <summary>One cron schedule of a flow: the expression (5 fields, or 6 with seconds first) read in a time zone.
 /// Cronos answers "when next" in UTC, daylight-saving changes included.</summary>
-public sealed class CronSchedule
+internal sealed class CronSchedule
 {
     private readonly CronExpression _expression;
 

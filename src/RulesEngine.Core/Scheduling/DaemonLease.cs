@@ -12,7 +12,7 @@ namespace RulesEngine.Core.Scheduling;
 /// machine that died (kill -9, a crash) is seen at once from its pid; one whose process cannot be checked (another
 /// machine sharing the file) is taken over once its lease expires, <see cref="Duration"/> after its last renewal.
 /// </summary>
-public sealed class DaemonLease(IStateStore store, TimeProvider clock, ILogger logger, string stateDescription)
+internal sealed class DaemonLease(IStateStore store, TimeProvider clock, ILogger logger, string stateDescription)
 {
     /// <summary>The lease's key in the leases table, beside the flows' names. A name in parentheses with a space is
     /// one no shipped or sensible flow carries; a flow named exactly so would only share the daemon's exclusion.</summary>

@@ -9,7 +9,7 @@ namespace RulesEngine.Core.Scheduling;
 /// replaced file never touches the others: a file that no longer loads keeps its last good version in service.
 /// Not thread-safe: the scheduler's loop is its only caller.
 /// </summary>
-public sealed class FlowCatalog(string directory, Func<string, FlowSet> loadFile)
+internal sealed class FlowCatalog(string directory, Func<string, FlowSet> loadFile)
 {
     private readonly Dictionary<string, Entry> _files = new(StringComparer.Ordinal);
 

@@ -6,7 +6,7 @@ namespace RulesEngine.Core.Scheduling;
 
 /// <summary>A flow file's name and triggers, read without loading the flow (no connections, secrets or
 /// compilation): what <c>status</c> needs on a machine where only the daemon holds the secrets.</summary>
-public sealed record FlowHeader(string Name, string FilePath, FlowTriggers Triggers, IReadOnlyList<Diagnostic> Problems)
+internal sealed record FlowHeader(string Name, string FilePath, FlowTriggers Triggers, IReadOnlyList<Diagnostic> Problems)
 {
     public static FlowHeader Read(string file)
     {

@@ -12,7 +12,7 @@ namespace RulesEngine.Core.Scheduling;
 /// run in parallel up to <see cref="SchedulerOptions.MaxParallel"/>; a switched-off flow lets its times pass.
 /// All state is touched by the loop only: runs report back through a queue.
 /// </summary>
-public sealed class FlowScheduler(
+internal sealed class FlowScheduler(
     FlowCatalog catalog, IStateStore store, IFlowRunExecutor executor, SchedulerOptions options, TimeProvider clock, ILogger logger) : IDaemonScheduler, IConsoleScheduler
 {
     /// <summary>How long after a file event the folder is rescanned (editors write in several steps).</summary>

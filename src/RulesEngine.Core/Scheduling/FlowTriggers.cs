@@ -6,7 +6,7 @@ namespace RulesEngine.Core.Scheduling;
 /// When the daemon runs a flow by itself: on an interval, on cron schedules, after other flows. They combine (the
 /// flow runs whenever any of them fires, never twice at once). None at all: the flow runs only on demand.
 /// </summary>
-public sealed record FlowTriggers(TimeSpan? Interval, IReadOnlyList<CronSchedule> Cron, IReadOnlyList<AfterTrigger> After, MissedRuns MissedRuns)
+internal sealed record FlowTriggers(TimeSpan? Interval, IReadOnlyList<CronSchedule> Cron, IReadOnlyList<AfterTrigger> After, MissedRuns MissedRuns)
 {
     public static FlowTriggers None { get; } = new(null, [], [], MissedRuns.RunOnce);
 

@@ -5,7 +5,7 @@ namespace RulesEngine.Core.Scheduling;
 /// a cluster: the flows this daemon knows with their state, the files that do not load, and "run now". Every member
 /// is safe from any thread (the console answers requests on its own threads).
 /// </summary>
-public interface IConsoleScheduler
+internal interface IConsoleScheduler
 {
     /// <summary>The flows in service, ordered by name, each with its switch, whether a run is in flight (on any
     /// machine) and its next clock time.</summary>

@@ -6,7 +6,7 @@ namespace RulesEngine.Core.Scheduling;
 /// runs in flight finish their current step and returns true; false when runs had to be cut (the stop bound passed,
 /// or <c>abort</c> was cancelled).
 /// </summary>
-public interface IDaemonScheduler
+internal interface IDaemonScheduler
 {
     Task<bool> RunAsync(CancellationToken stopping, CancellationToken abort);
 

@@ -8,7 +8,7 @@ namespace RulesEngine.Core.Scheduling;
 /// cancelled the run finishes the step in flight, records it, and ends without calling further services; when
 /// <paramref name="abort"/> is cancelled it ends at once. It does not throw for anything but a broken store.
 /// </summary>
-public interface IFlowRunExecutor
+internal interface IFlowRunExecutor
 {
     Task<RunResult> RunAsync(Flow flow, CancellationToken stopping, CancellationToken abort);
 }

@@ -11,7 +11,7 @@ namespace RulesEngine.Core.Scheduling;
 /// carrying <c>flow</c>, <c>run</c> and <c>row</c>. On a cluster node, <paramref name="cluster"/> lets a run take
 /// over the lease of a run cut by a node that stopped checking in, without waiting for the lease to expire.
 /// </summary>
-public sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILogger logger, IClusterMembers? cluster = null) : IFlowRunExecutor
+internal sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILogger logger, IClusterMembers? cluster = null) : IFlowRunExecutor
 {
     private readonly FlowRunner _runner = new(store, clock) { Cluster = cluster };
 
@@ -53,7 +53,7 @@ public sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILo
         foreach (var item in report.Items)
         {
             using var rowScope = logger.BeginScope(new Dictionary<string, object?> { ["row"] = item.Item.Number });
-            var failed = item.Steps.Where(s => s.Status == Steps.OutcomeStatus.Failed).Select(s => $"{s.StepId}: {s.Error}").ToList();
+            var failed = item.Steps.Where(s => s.Status == OutcomeStatus.Failed).Select(s => $"{s.StepId}: {s.Error}").ToList();
             if (item.Status == RowStatus.Held)
                 logger.LogWarning("Row {Row} held, retried on the next run: {Error}", item.Item.Number, item.Error);
             else if (item.Status == RowStatus.Error)

@@ -4,7 +4,7 @@ namespace RulesEngine.Core.Scheduling;
 
 /// <summary>One loaded version of a flow file: the flow, and the compiled code it owns. When a newer version
 /// replaces it, <see cref="Unload"/> frees that code (once no run of this version is in flight).</summary>
-public sealed class LoadedFlow(Flow flow, FlowSet set, string hash)
+internal sealed class LoadedFlow(Flow flow, FlowSet set, string hash)
 {
     public Flow Flow { get; } = flow;
     public string Name => Flow.Name;

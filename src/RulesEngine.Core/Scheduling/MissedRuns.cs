@@ -1,7 +1,7 @@
 namespace RulesEngine.Core.Scheduling;
 
 /// <summary>What the daemon does, when it starts, with scheduled runs that fell due while it was down.</summary>
-public enum MissedRuns
+internal enum MissedRuns
 {
     /// <summary>Run once right away, however many were missed (the default: a flow reads everything new since its
     /// last run, so one late run catches up on all of them).</summary>

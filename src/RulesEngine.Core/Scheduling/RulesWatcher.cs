@@ -2,7 +2,7 @@ namespace RulesEngine.Core.Scheduling;
 
 /// <summary>Tells the scheduler that something changed in the rules folder. Only a hint: the scheduler rescans on
 /// its own every <see cref="SchedulerOptions.RescanInterval"/>, so a missed event only delays a reload.</summary>
-public sealed class RulesWatcher : IDisposable
+internal sealed class RulesWatcher : IDisposable
 {
     private readonly FileSystemWatcher _watcher;
 

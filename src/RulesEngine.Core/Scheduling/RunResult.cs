@@ -3,7 +3,7 @@ using RulesEngine.Core.State;
 
 namespace RulesEngine.Core.Scheduling;
 
-public enum RunOutcome
+internal enum RunOutcome
 {
     /// <summary>The run ended and is recorded (see <see cref="RunResult.Status"/>).</summary>
     Finished,
@@ -17,7 +17,7 @@ public enum RunOutcome
 }
 
 /// <summary>How one scheduled run ended. <see cref="Report"/> is set when <see cref="Outcome"/> is Finished.</summary>
-public sealed record RunResult(RunOutcome Outcome, RunReport? Report, string Error)
+internal sealed record RunResult(RunOutcome Outcome, RunReport? Report, string Error)
 {
     public RunStatus? Status => Report?.Status;
 

@@ -1,6 +1,6 @@
 namespace RulesEngine.Core.Scheduling;
 
-public sealed class SchedulerOptions
+internal sealed class SchedulerOptions
 {
     /// <summary>How many different flows may run at once (a flow never overlaps itself). Default 4.</summary>
     public int MaxParallel { get; init; } = 4;

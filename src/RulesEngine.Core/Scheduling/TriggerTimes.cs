@@ -5,7 +5,7 @@ namespace RulesEngine.Core.Scheduling;
 /// An interval counts from the slot it last fired for; a cron schedule asks Cronos for the next occurrence.
 /// All times are UTC.
 /// </summary>
-public static class TriggerTimes
+internal static class TriggerTimes
 {
     /// <summary>The next time after <paramref name="now"/> a clock trigger fires, given that the flow last fired
     /// (or started a run) at <paramref name="slot"/>. Null when the flow has no clock trigger.</summary>

@@ -11,7 +11,7 @@ namespace RulesEngine.Core.Schema;
 /// Each entry is a <c>oneOf</c> over the connection types, told apart by <c>type</c>. Like the flow schema it is a
 /// convenience for editors; the engine stays the judge (it also resolves references and checks files).
 /// </summary>
-public sealed class ConnectionsSchemaGenerator(ConnectorRegistry registry)
+internal sealed class ConnectionsSchemaGenerator(ConnectorRegistry registry)
 {
     /// <summary>Matches a value that holds a <c>${...}</c> reference, which only the engine can resolve and check.</summary>
     private const string HoldsReference = @"\$\{";

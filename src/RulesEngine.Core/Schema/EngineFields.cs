@@ -7,7 +7,7 @@ namespace RulesEngine.Core.Schema;
 /// described the way step types describe theirs, so the schema and <c>list</c> show them beside the connectors'.
 /// The names must match what <see cref="Flows.FlowLoader"/> accepts; the editing tests compare the two.
 /// </summary>
-public static class EngineFields
+internal static class EngineFields
 {
     public const string IfType = "if";
     public const string Then = "then";

@@ -12,7 +12,7 @@ namespace RulesEngine.Core.Schema;
 /// and check its fields. The schema is a convenience for editors:
 /// the loader stays the judge (it also compiles expressions and resolves connections).
 /// </summary>
-public sealed class FlowSchemaGenerator(ConnectorRegistry registry)
+internal sealed class FlowSchemaGenerator(ConnectorRegistry registry)
 {
     public const string Draft = "http://json-schema.org/draft-07/schema#";
 

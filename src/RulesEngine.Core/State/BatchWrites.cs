@@ -4,8 +4,8 @@ namespace RulesEngine.Core.State;
 
 /// <summary>One item's answer to one step, written with the other items of its batch (see
 /// <see cref="IStateStore.RecordSteps"/>).</summary>
-public sealed record ItemAnswer(string ItemKey, RecordedStep Step);
+internal sealed record ItemAnswer(string ItemKey, RecordedStep Step);
 
 /// <summary>How one item of a batch ended (see <see cref="IStateStore.CompleteItems"/>). <see cref="Position"/>: the
 /// source position after it, or null to leave the position where it is (a held item, or one after it).</summary>
-public sealed record ItemCompletion(SourceItem Item, RowStatus Status, int FailedSteps, string Error, Running.RowAttention Attention, string? Position);
+internal sealed record ItemCompletion(SourceItem Item, RowStatus Status, int FailedSteps, string Error, Running.RowAttention Attention, string? Position);

@@ -7,7 +7,7 @@ namespace RulesEngine.Core.State;
 /// answer, and how it ended. Contract: each call returns only once what it recorded is durable, so the runner can
 /// call the next service knowing a crash will not make it repeat a recorded side effect.
 /// </summary>
-public interface IItemJournal
+internal interface IItemJournal
 {
     /// <summary>True when the item was fully recorded (done, skipped, or stopped by an error such as a condition that
     /// threw or a quarantined evaluation) in an earlier run: such rows are not taken again by the source; an error row

@@ -2,7 +2,7 @@ namespace RulesEngine.Core.State;
 
 /// <summary>Runs and the history lines of their rows: what people read with <c>history</c> and <c>status</c>.
 /// Every write is durable when the call returns.</summary>
-public interface IRunHistory
+internal interface IRunHistory
 {
     /// <param name="holder">The process running it (<c>pid N on host ...</c>), so that a run whose process is gone
     /// shows as interrupted; empty when not known.</param>
@@ -16,7 +16,7 @@ public interface IRunHistory
 
     /// <summary>Gives each item of a batch its history line before its steps run (status
     /// <see cref="RowStatus.Started"/>), so an interrupted run shows which rows it was working on.</summary>
-    void StartItems(string runId, string flow, string sourceKey, IReadOnlyList<Steps.SourceItem> items);
+    void StartItems(string runId, string flow, string sourceKey, IReadOnlyList<SourceItem> items);
 
     /// <summary>The latest history line of each of the flow's items that needs a person (see
     /// <see cref="Running.RowAttention"/>): held, errored, delivery unknown, or a failure the flow did not handle.</summary>

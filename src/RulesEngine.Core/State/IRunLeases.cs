@@ -1,7 +1,7 @@
 namespace RulesEngine.Core.State;
 
 /// <summary>One run of a flow at a time, across processes sharing the state. Times come from the caller's clock.</summary>
-public interface IRunLeases
+internal interface IRunLeases
 {
     /// <summary>
     /// Takes the flow's run lease for <paramref name="owner"/> unless another owner holds an unexpired one, so two

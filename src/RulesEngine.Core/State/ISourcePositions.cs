@@ -2,7 +2,7 @@ namespace RulesEngine.Core.State;
 
 /// <summary>Where each flow's source stands (for Google Sheets: the rows already taken). The position moves only
 /// when the work before it is recorded: <see cref="IItemJournal.CompleteItem"/> moves it in the same transaction.</summary>
-public interface ISourcePositions
+internal interface ISourcePositions
 {
     string? GetPosition(string flow, string sourceKey);
 

@@ -8,7 +8,7 @@ namespace RulesEngine.Core.State;
 /// PostgreSQL store (RulesEngine.State.Postgres); both pass the same contract tests (tests/RulesEngine.State.Tests).
 /// A new member goes into the interface of its concern; a new concern is a new small interface added here.
 /// </summary>
-public interface IStateStore : IRunHistory, IItemJournal, ISourcePositions, IRunLeases, IFlowSwitches, IDisposable
+internal interface IStateStore : IRunHistory, IItemJournal, ISourcePositions, IRunLeases, IFlowSwitches, IDisposable
 {
     /// <summary>Where the state lives, safe to print: a file path, or a database as <c>postgres://user@host:port/db</c>
     /// (never a password).</summary>

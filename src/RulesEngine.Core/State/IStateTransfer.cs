@@ -5,7 +5,7 @@ namespace RulesEngine.Core.State;
 /// state between any two stores. Values are <see cref="string"/>, <see cref="long"/>, <see cref="DateTimeOffset"/>,
 /// <see cref="bool"/> or null, by <see cref="StateColumn.Kind"/>.
 /// </summary>
-public interface IStateTransfer
+internal interface IStateTransfer
 {
     /// <summary>How many rows each table holds (every table of <see cref="StateTable.All"/>).</summary>
     IReadOnlyDictionary<string, long> CountRows();
@@ -18,7 +18,7 @@ public interface IStateTransfer
 }
 
 /// <summary>An import in progress: disposing it without <see cref="Commit"/> writes nothing.</summary>
-public interface IStateImport : IDisposable
+internal interface IStateImport : IDisposable
 {
     void Write(StateTable table, IReadOnlyList<object?[]> rows);
 

@@ -10,7 +10,7 @@ namespace RulesEngine.Core.State;
 /// it carries, so one commit per batch instead of one per row is most of the journal's cost per row. Each statement
 /// is prepared once for the connection (<see cref="Statement"/>) and rebound for every row.
 /// </summary>
-public sealed partial class SqliteStateStore
+internal sealed partial class SqliteStateStore
 {
     public void RecordSteps(string runId, string flow, string sourceKey, IReadOnlyList<ItemAnswer> answers)
     {

@@ -2,7 +2,7 @@ namespace RulesEngine.Core.State;
 
 /// <summary>Paged reads for the web console: every page reads a bounded slice through an index, so a state file
 /// with a million journal rows answers as fast as a new one.</summary>
-public sealed partial class SqliteStateStore
+internal sealed partial class SqliteStateStore
 {
     /// <summary>The condition of a line that may need a person, written exactly as the partial index
     /// <c>run_items_open</c> is declared, so that SQLite answers these queries from that index.</summary>

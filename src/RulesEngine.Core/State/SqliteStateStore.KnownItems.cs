@@ -1,7 +1,7 @@
 namespace RulesEngine.Core.State;
 
 /// <summary>Bulk questions about recorded items: a source that reads all its rows compares every key each run.</summary>
-public sealed partial class SqliteStateStore
+internal sealed partial class SqliteStateStore
 {
     // One statement takes a JSON array of keys (json_each), so 100,000 keys are a hundred queries, not 100,000; a
     // thousand keys keep each array off the large-object heap.

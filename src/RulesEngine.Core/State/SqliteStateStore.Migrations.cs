@@ -7,7 +7,7 @@ namespace RulesEngine.Core.State;
 /// lacks, each in its own transaction with its version row, and refuses a file written by a newer program.
 /// A change to the schema is a new migration at the end of <see cref="Migrations"/>, never an edit of an old one.
 /// </summary>
-public sealed partial class SqliteStateStore
+internal sealed partial class SqliteStateStore
 {
     /// <summary>The transaction every command joins while one is open (a migration, an export, an import).</summary>
     private SqliteTransaction? _transaction;

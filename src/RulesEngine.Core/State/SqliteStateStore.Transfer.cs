@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace RulesEngine.Core.State;
 
 /// <summary>Whole-state export and import (<c>state copy</c>): SQLite keeps times as ISO 8601 text and flags as 0/1.</summary>
-public sealed partial class SqliteStateStore
+internal sealed partial class SqliteStateStore
 {
     private const int TransferBatch = 1000;
 

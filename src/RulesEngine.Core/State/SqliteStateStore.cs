@@ -10,7 +10,7 @@ namespace RulesEngine.Core.State;
 /// <see cref="IStateStore"/> on one SQLite file in WAL mode with synchronous=FULL: a committed transaction survives
 /// a crash of the process or the machine. One connection, serialised by a lock (a flow's steps run one at a time).
 /// </summary>
-public sealed partial class SqliteStateStore : IStateStore, IStateTransfer
+internal sealed partial class SqliteStateStore : IStateStore, IStateTransfer
 {
     private readonly SqliteConnection _db;
     private readonly object _gate = new();

@@ -5,7 +5,7 @@ namespace RulesEngine.Core.State;
 /// store to another in one transaction on the target: the copy is all there or not at all. A run on the target then
 /// knows every row the source knew, so it processes none of them again.
 /// </summary>
-public static class StateCopy
+internal static class StateCopy
 {
     /// <summary>Tables whose rows mean the state holds something (a run, a recorded row, a position, a switch).</summary>
     public static bool HoldsAnything(IReadOnlyDictionary<string, long> counts) => counts.Values.Any(count => count > 0);

@@ -2,10 +2,10 @@ namespace RulesEngine.Core.State;
 
 /// <summary>How a run stands. <see cref="Interrupted"/>: its process ended before it finished (kill -9, a crash, power
 /// loss); what it recorded stays recorded and the next run takes the rest.</summary>
-public enum RunStatus { Running, Completed, Failed, Interrupted }
+internal enum RunStatus { Running, Completed, Failed, Interrupted }
 
 /// <summary>How one item ended in one run.</summary>
-public enum RowStatus
+internal enum RowStatus
 {
     /// <summary>Every step it reached has an answer recorded (some may have failed: that is data).</summary>
     Done,
@@ -21,11 +21,11 @@ public enum RowStatus
 }
 
 /// <summary>A step's recorded outcome for one item. <see cref="Result"/> is 1/0 (for an If: its logical result).</summary>
-public sealed record RecordedStep(string StepId, int Result, string Error, IReadOnlyDictionary<string, string> Output, string RunId, DateTimeOffset RecordedAt);
+internal sealed record RecordedStep(string StepId, int Result, string Error, IReadOnlyDictionary<string, string> Output, string RunId, DateTimeOffset RecordedAt);
 
 /// <param name="Failed">Rows with a failed step or an error, handled or not (the count before
 /// <see cref="NeedsPerson"/> existed).</param>
-public sealed record RunRecord(
+internal sealed record RunRecord(
     string Id, string Flow, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, RunStatus Status,
     int Rows, int Done, int Failed, int Held, int Skipped, string Error)
 {
@@ -43,7 +43,7 @@ public sealed record RunRecord(
 /// <summary>One item's line in a run's history. <see cref="Steps"/> says what each step did, in order.
 /// <see cref="LatestStatus"/> and <see cref="LatestRunId"/>: how the item stands now (a row held in this run may
 /// have been finished by a later one).</summary>
-public sealed record RowRecord(
+internal sealed record RowRecord(
     string RunId, int Number, string Key, RowStatus Status, int FailedSteps, string Error,
     IReadOnlyDictionary<string, string> Fields, IReadOnlyList<RecordedStep> Steps,
     string SourceKey = "", RowStatus? LatestStatus = null, string LatestRunId = "")

@@ -2,7 +2,7 @@ namespace RulesEngine.Core.State;
 
 /// <summary>The state was written by a newer program: its schema has migrations this one does not know, so
 /// writing to it could break what the newer program relies on.</summary>
-public sealed class StateSchemaException(string message) : Exception(message)
+internal sealed class StateSchemaException(string message) : Exception(message)
 {
     /// <param name="location">The file or database, safe to print (never a password).</param>
     public static void ThrowIfNewer(string location, long found, long known)

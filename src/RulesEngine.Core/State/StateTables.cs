@@ -1,7 +1,7 @@
 namespace RulesEngine.Core.State;
 
 /// <summary>The kind of a column as stores exchange it: each store maps it onto its own types.</summary>
-public enum StateColumnKind
+internal enum StateColumnKind
 {
     /// <summary><see cref="string"/>.</summary>
     Text,
@@ -13,12 +13,12 @@ public enum StateColumnKind
     Flag,
 }
 
-public sealed record StateColumn(string Name, StateColumnKind Kind, bool Nullable = false);
+internal sealed record StateColumn(string Name, StateColumnKind Kind, bool Nullable = false);
 
 /// <summary>One table every store keeps, with the same columns, so a whole state can move between stores
 /// (<see cref="StateCopy"/>). <paramref name="Order"/> is the order rows are read and written in (the journal's
 /// steps keep the order they were recorded in).</summary>
-public sealed record StateTable(string Name, IReadOnlyList<StateColumn> Columns, IReadOnlyList<string> Key, string Order)
+internal sealed record StateTable(string Name, IReadOnlyList<StateColumn> Columns, IReadOnlyList<string> Key, string Order)
 {
     /// <summary>Everything a state holds except leases (a lease belongs to a running process, not to the history).</summary>
     public static readonly IReadOnlyList<StateTable> All =

@@ -8,10 +8,10 @@ namespace RulesEngine.Core.Steps;
 /// </summary>
 internal sealed class NotLoadedReceiver(string stepId, string stepType) : IReceiver
 {
-    public Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<Expressions.ItemScope> items, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
         throw NotLoaded();
 
-    public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<Expressions.ItemScope> items, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
         throw NotLoaded();
 
     private InvalidOperationException NotLoaded() =>

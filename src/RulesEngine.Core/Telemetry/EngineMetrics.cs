@@ -10,7 +10,7 @@ namespace RulesEngine.Core.Telemetry;
 /// Prometheus exporter turns <c>rulesengine.rows</c> into <c>rulesengine_rows_total</c> and a histogram in seconds into
 /// <c>..._seconds_bucket</c>. Renaming one breaks users' dashboards and alert rules (deploy/prometheus/).
 /// </summary>
-public static class EngineMetrics
+internal static class EngineMetrics
 {
     public const string RowsName = "rulesengine.rows";
     public const string StepCallsName = "rulesengine.step.calls";

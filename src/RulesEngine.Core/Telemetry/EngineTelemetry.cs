@@ -14,7 +14,7 @@ namespace RulesEngine.Core.Telemetry;
 /// outcomes and HTTP status codes only (no cell value, e-mail, URL or error text), so the number of series stays that
 /// of the flows and step types an operator wrote.
 /// </remarks>
-public static class EngineTelemetry
+internal static class EngineTelemetry
 {
     /// <summary>The name of the Meter and of the ActivitySource ("RulesEngine").</summary>
     public const string Name = "RulesEngine";

@@ -8,7 +8,7 @@ namespace RulesEngine.Core.Telemetry;
 /// The one word a metric says about how a row ended, from the same judgement <c>history</c> and <c>status</c> use
 /// (<see cref="RowAttention"/>): each row counts once, under the first of these that applies.
 /// </summary>
-public static class RowOutcome
+internal static class RowOutcome
 {
     /// <summary>Held: no answer from a service; the next run takes it again.</summary>
     public const string Held = "held";

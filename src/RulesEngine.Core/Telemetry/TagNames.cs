@@ -1,7 +1,7 @@
 namespace RulesEngine.Core.Telemetry;
 
 /// <summary>The names of the tags on the engine's metrics (Prometheus labels) and spans.</summary>
-public static class TagNames
+internal static class TagNames
 {
     // Metric labels: short, so PromQL reads naturally (rulesengine_rows_total{flow="x", outcome="held"}).
     public const string Flow = "flow";

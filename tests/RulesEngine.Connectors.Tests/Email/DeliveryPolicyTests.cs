@@ -16,7 +16,7 @@ public sealed class DeliveryPolicyTests
            "subject": "Could not create {Email}", "body": "Row {Row.Number}: {Error}", "delivery": "{{delivery}}" }]
         """;
 
-    private static readonly Core.Expressions.ItemScope Row = EmailTestBed.Item(("Email", "ann@example.com"), ("Error", "HelpCrunch 400"));
+    private static readonly ItemScope Row = EmailTestBed.Item(("Email", "ann@example.com"), ("Error", "HelpCrunch 400"));
 
     public static TheoryData<string, SmtpStage, bool> MalformedReplies()
     {

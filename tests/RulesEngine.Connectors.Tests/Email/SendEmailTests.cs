@@ -14,7 +14,7 @@ public sealed class SendEmailTests
            "body": "Row {Row.Number}: {Name}\nError: {Error}\nRun: {Run.Link}" }]
         """;
 
-    private static readonly Core.Expressions.ItemScope Row =
+    private static readonly ItemScope Row =
         EmailTestBed.Item(("Email", "ann@example.com"), ("Name", "Ann"), ("Error", "HelpCrunch 400 invalid_locale_value"));
 
     [Fact]

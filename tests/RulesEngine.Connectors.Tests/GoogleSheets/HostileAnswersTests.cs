@@ -108,7 +108,7 @@ public sealed class StopTests
         using var stopping = new CancellationTokenSource();
 
         Task<SheetWriteResult> append;
-        using (Core.Steps.StepCall.Enter(Core.Steps.StepCall.ForStopping(stopping.Token)))
+        using (StepCall.Enter(StepCall.ForStopping(stopping.Token)))
             append = client.AppendRowAsync(WriterTestBed.SpreadsheetId, "Contacts!A1:D", ["cy@example.com"], false, default);
         using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
             while (!bed.Emulator.Received.Any(r => r.Path.EndsWith(":append", StringComparison.Ordinal)))

@@ -280,10 +280,10 @@ public sealed class CacheTests : IDisposable
         var compiled = T("RulesEngine.Core.Expressions.ExpressionCompiler").GetProperty("Compiled")!.GetValue(compiler)!;
 
         var fields = new Dictionary<string, string> { ["Email"] = "jane@acme.com", ["First Name"] = "Jane", ["Plan"] = "pro" };
-        var scope = New("RulesEngine.Core.Expressions.ItemScope",
-            New("RulesEngine.Core.Expressions.SourceRow", 3, fields),
-            New("RulesEngine.Core.Expressions.RunInfo", "f", "r", DateTimeOffset.UnixEpoch, "l"));
-        scope.GetType().GetMethod("SetStep")!.Invoke(scope, ["update", New("RulesEngine.Core.Steps.StepResult", true, 0, "", null)]);
+        var scope = New("RulesEngine.Sdk.ItemScope",
+            New("RulesEngine.Sdk.SourceRow", 3, fields),
+            New("RulesEngine.Sdk.RunInfo", "f", "r", DateTimeOffset.UnixEpoch, "l"));
+        scope.GetType().GetMethod("SetStep")!.Invoke(scope, ["update", New("RulesEngine.Sdk.StepResult", true, 0, "", null)]);
         var holds = (bool)condition.GetType().GetMethod("Evaluate")!.Invoke(condition, [scope])!;
         var text = (string)template.GetType().GetMethod("Render", [scope.GetType()])!.Invoke(template, [scope])!;
         return ((bool)compiled.GetType().GetProperty("FromCache")!.GetValue(compiled)!, holds, text);

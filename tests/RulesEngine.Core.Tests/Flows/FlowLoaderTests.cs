@@ -50,8 +50,8 @@ public sealed class FlowLoaderTests
     public void Load_NamesTheConnectionsFile_ForAnUnknownConnection()
     {
         var registry = new TestRegistry();
-        registry.Registry.AddReceiver(new RulesEngine.Core.Steps.StepSpec("test.connected", "needs a connection", [], ConnectionType: "thing"),
-            config => { config.Connection<object>(); return new ScriptedReceiver(_ => RulesEngine.Core.Steps.StepOutcome.Success()); });
+        registry.Registry.AddReceiver(new RulesEngine.Sdk.StepSpec("test.connected", "needs a connection", [], ConnectionType: "thing"),
+            config => { config.Connection<object>(); return new ScriptedReceiver(_ => RulesEngine.Sdk.StepOutcome.Success()); });
 
         var set = registry.Load("""
             { "source": { "type": "memory.rows" }, "steps": [ { "id": "a", "type": "test.connected", "connection": "nope" } ] }

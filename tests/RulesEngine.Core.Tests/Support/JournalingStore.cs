@@ -8,7 +8,7 @@ namespace RulesEngine.Core.Tests.Support;
 /// writes (<see cref="IStateStore.RecordSteps"/>, <see cref="IStateStore.CompleteItems"/>) into their one-row
 /// counterparts: the row-by-row journal the runner wrote before writes were grouped, to compare against.
 /// </summary>
-public class JournalingStore : DispatchProxy
+internal class JournalingStore : DispatchProxy
 {
     private IStateStore _inner = null!;
     private bool _rowByRow;

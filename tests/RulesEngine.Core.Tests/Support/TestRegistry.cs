@@ -12,7 +12,7 @@ internal sealed class TestRegistry
 {
     public ListSource Source { get; }
     public Dictionary<string, ScriptedReceiver> Receivers { get; } = new();
-    public Func<string, Func<RulesEngine.Core.Expressions.ItemScope, StepOutcome>> Answers { get; set; } = _ => _ => StepOutcome.Success();
+    public Func<string, Func<ItemScope, StepOutcome>> Answers { get; set; } = _ => _ => StepOutcome.Success();
 
     public TestRegistry(IReadOnlyList<string>? fields = null)
     {

@@ -15,7 +15,7 @@ public sealed class PostgresStoreContractTests(PostgresServer server) : StateSto
 
     protected override async Task CreateEmptyStateAsync() => _database = await server.CreateDatabaseAsync("contract");
 
-    protected override IStateStore OpenStore() => new PostgresStateStore(PostgresLocation.Parse(server.Url(_database)));
+    private protected override IStateStore OpenStore() => new PostgresStateStore(PostgresLocation.Parse(server.Url(_database)));
 
     protected override string OpenLocationWithoutMigrating() => PostgresLocation.Parse(server.Url(_database)).Display;
 

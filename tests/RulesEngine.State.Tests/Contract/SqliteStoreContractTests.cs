@@ -13,7 +13,7 @@ public sealed class SqliteStoreContractTests : StateStoreContract, IDisposable
 
     protected override Task CreateEmptyStateAsync() => Task.CompletedTask; // the first open creates the file
 
-    protected override IStateStore OpenStore() => new SqliteStateStore(StatePath);
+    private protected override IStateStore OpenStore() => new SqliteStateStore(StatePath);
 
     protected override string OpenLocationWithoutMigrating() => Path.GetFullPath(StatePath);
 

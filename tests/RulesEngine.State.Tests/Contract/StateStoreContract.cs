@@ -21,7 +21,7 @@ public abstract partial class StateStoreContract : IAsyncLifetime
     protected abstract Task CreateEmptyStateAsync();
 
     /// <summary>Opens a store on the state of this test; each call is a separate store object (a separate process's view).</summary>
-    protected abstract IStateStore OpenStore();
+    private protected abstract IStateStore OpenStore();
 
     /// <summary>Writes a schema version newer than the program knows, as a newer program would.</summary>
     protected abstract void WriteSchemaVersion(int version);
@@ -39,7 +39,7 @@ public abstract partial class StateStoreContract : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    protected IStateStore Open()
+    private protected IStateStore Open()
     {
         var store = OpenStore();
         _opened.Add(store);
@@ -49,7 +49,7 @@ public abstract partial class StateStoreContract : IAsyncLifetime
     protected static SourceItem Item(int number, string? key = null) =>
         new(key ?? $"row-{number}", number, new Dictionary<string, string> { ["Email"] = $"user{number}@example.com", ["Name"] = $"User {number}" }, $"pos-{number}");
 
-    protected static RecordedStep Step(string id, int result, string runId, DateTimeOffset at, string error = "", Dictionary<string, string>? output = null) =>
+    private protected static RecordedStep Step(string id, int result, string runId, DateTimeOffset at, string error = "", Dictionary<string, string>? output = null) =>
         new(id, result, error, output ?? new Dictionary<string, string> { ["id"] = "42" }, runId, at);
 
     [Fact]
@@ -181,8 +181,9 @@ public abstract partial class StateStoreContract : IAsyncLifetime
     [InlineData(RowStatus.Skipped, true)]
     [InlineData(RowStatus.Error, true)]
     [InlineData(RowStatus.Held, false)]
-    public void OnlyDoneSkippedAndErrorItemsCountAsRecorded(RowStatus status, bool recorded)
+    public void OnlyDoneSkippedAndErrorItemsCountAsRecorded(object statusValue, bool recorded)
     {
+        var status = (RowStatus)statusValue; // RowStatus is internal to Core; a public test method cannot take it
         var store = Open();
         var runId = store.BeginRun(Flow, T0);
         store.CompleteItem(runId, Flow, Source, Item(2), status, 0, "", RowAttention.None, null);

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 namespace RulesEngine.Cli.Hosting.Telemetry;
 
 /// <summary>Where a web host (the console inside <c>serve</c>) serves the engine's metrics.</summary>
-public static class MetricsEndpoint
+internal static class MetricsEndpoint
 {
     public const string DefaultPath = "/metrics";
 

@@ -13,7 +13,7 @@ namespace RulesEngine.Cli.Hosting.Telemetry;
 /// with the HTTP client spans of every service call). Both are also exported over OTLP, only when the standard
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (with the other standard <c>OTEL_EXPORTER_OTLP_*</c> variables).
 /// </summary>
-public static class TelemetryRegistration
+internal static class TelemetryRegistration
 {
     /// <summary>The standard variable that switches OTLP export on.</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";

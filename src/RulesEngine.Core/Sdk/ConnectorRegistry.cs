@@ -1,7 +1,8 @@
 using RulesEngine.Core.Connections;
 using RulesEngine.Core.Flows;
+using RulesEngine.Core.Steps;
 
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// The step, source and connection types a program knows. Each connector registers its own types here
@@ -13,6 +14,11 @@ public sealed class ConnectorRegistry
     private readonly Dictionary<string, (StepSpec Spec, Func<StepConfig, IReceiver> Create)> _receivers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (StepSpec Spec, Func<StepConfig, ISource> Create)> _sources = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ConnectionType> _connections = new(StringComparer.Ordinal);
+
+    /// <summary>An empty registry; the composition root (and a test) adds the connectors it wants.</summary>
+    public ConnectorRegistry()
+    {
+    }
 
     /// <summary>
     /// Registers a connection type: its spec (settings, checked before <paramref name="create"/> runs) and how to build
@@ -44,12 +50,13 @@ public sealed class ConnectorRegistry
         _receivers.Add(spec.Type, (spec, config => create(config) ?? new NotLoadedReceiver(config.Id, spec.Type)));
     }
 
+    /// <summary>Registers a source type (where a flow's items come from).</summary>
     public void AddSource(StepSpec spec, Func<StepConfig, ISource> create) => _sources.Add(spec.Type, (spec, create));
 
-    public IEnumerable<StepSpec> Receivers => _receivers.Values.Select(r => r.Spec).OrderBy(s => s.Type);
-    public IEnumerable<StepSpec> Sources => _sources.Values.Select(r => r.Spec).OrderBy(s => s.Type);
-    public IEnumerable<string> ConnectionTypes => _connections.Keys.Order();
-    public IEnumerable<ConnectionSpec> Connections => _connections.Values.Select(c => c.Spec).OrderBy(s => s.Type, StringComparer.Ordinal);
+    internal IEnumerable<StepSpec> Receivers => _receivers.Values.Select(r => r.Spec).OrderBy(s => s.Type);
+    internal IEnumerable<StepSpec> Sources => _sources.Values.Select(r => r.Spec).OrderBy(s => s.Type);
+    internal IEnumerable<string> ConnectionTypes => _connections.Keys.Order();
+    internal IEnumerable<ConnectionSpec> Connections => _connections.Values.Select(c => c.Spec).OrderBy(s => s.Type, StringComparer.Ordinal);
 
     internal bool TryGetReceiver(string type, out StepSpec spec, out Func<StepConfig, IReceiver> create)
     {

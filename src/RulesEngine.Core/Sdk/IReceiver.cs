@@ -1,6 +1,6 @@
 using RulesEngine.Core.Expressions;
 
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// A step that calls a service for each item that reaches it.
@@ -11,6 +11,7 @@ namespace RulesEngine.Core.Steps;
 /// </summary>
 public interface IReceiver
 {
+    /// <summary>Calls the service for each item; one outcome per item, in order.</summary>
     Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken);
 
     /// <summary>What <see cref="ExecuteAsync"/> would send for each item, with no side effect.</summary>

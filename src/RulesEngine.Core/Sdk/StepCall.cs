@@ -1,4 +1,6 @@
-namespace RulesEngine.Core.Steps;
+using RulesEngine.Core.Telemetry;
+
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// What the engine tells a receiver about the call it is making, beside the cancellation token, and what the
@@ -39,6 +41,7 @@ public sealed class StepCall
     /// <summary>Cancelled when the run is asked to stop. Not a reason to cut the attempt in flight.</summary>
     public CancellationToken Stopping { get; }
 
+    /// <summary>True once the run is asked to stop: start no new attempt or item.</summary>
     public bool IsStopping => Stopping.IsCancellationRequested;
 
     /// <summary>Why an item was not called because the run was stopping.</summary>
@@ -55,10 +58,10 @@ public sealed class StepCall
 
     /// <summary>The attempt that just ended certainly did not act, and the client will wait and try again.</summary>
     /// <remarks>Every client calls this from its retry policy's <c>OnRetry</c>, once per retry, which makes it the
-    /// place where retries are counted (<see cref="Telemetry.EngineMetrics.RetryScheduled"/>).</remarks>
+    /// place where retries are counted (<see cref="EngineMetrics.RetryScheduled"/>).</remarks>
     public void AttemptRefused()
     {
-        Telemetry.EngineMetrics.RetryScheduled();
+        EngineMetrics.RetryScheduled();
         _marker?.Refused();
     }
 

@@ -1,4 +1,4 @@
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// How patiently a client retries one call: how many tries (the first included; 1 means no retry), the first

@@ -1,6 +1,6 @@
 using Newtonsoft.Json.Linq;
 
-namespace RulesEngine.Core.Expressions;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// A field mapping: a JSON object whose string leaves are templates (numbers, booleans and nulls stay literal).

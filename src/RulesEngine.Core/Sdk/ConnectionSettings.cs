@@ -1,7 +1,8 @@
 using Newtonsoft.Json.Linq;
+using RulesEngine.Core.Connections;
 using RulesEngine.Core.Flows;
 
-namespace RulesEngine.Core.Connections;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// One entry of the connections file as its connector reads it, through its <see cref="ConnectionSpec"/>. By the time
@@ -27,14 +28,22 @@ public sealed class ConnectionSettings
         _problems = problems;
     }
 
+    /// <summary>The connection's name in the connections file (what a step's <c>connection</c> names).</summary>
     public string Name { get; }
+
+    /// <summary>The spec of the connection's type.</summary>
     public ConnectionSpec Spec { get; }
+
+    /// <summary>The connection type (<see cref="ConnectionSpec.Type"/>).</summary>
     public string Type => Spec.Type;
+
+    /// <summary>The connections file's path, for messages.</summary>
     public string File => _text.Path;
 
     /// <summary>True once any problem was reported; the connections file then discards what the connector builds.</summary>
     public bool HasErrors => _problems.Count > 0;
 
+    /// <summary>True when the connection writes the setting (a declared key; an undeclared one is a bug in the connector).</summary>
     public bool Has(string key)
     {
         FieldOf(key);
@@ -77,13 +86,16 @@ public sealed class ConnectionSettings
         return path;
     }
 
+    /// <summary>A whole number, checked against the field's range; its default when absent.</summary>
     public int Integer(string key) => (int)Numeric(FieldOf(key, SettingKind.Integer))!.Value;
 
     /// <summary>A whole number without a default: null when absent.</summary>
     public int? OptionalInteger(string key) => Numeric(FieldOf(key, SettingKind.Integer)) is { } value ? (int)value : null;
 
+    /// <summary>A number, checked against the field's range; its default when absent.</summary>
     public double Number(string key) => Numeric(FieldOf(key, SettingKind.Number))!.Value;
 
+    /// <summary>A duration written in seconds, checked against the field's range; its default when absent.</summary>
     public TimeSpan Duration(string key) => TimeSpan.FromSeconds(Numeric(FieldOf(key, SettingKind.Duration))!.Value);
 
     /// <summary>A connector's own judgement of a value (a malformed token, an unusable key file): reported at the value

@@ -3,7 +3,7 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// The one way a connector's client builds its resilience: a retry with exponential backoff and jitter that
@@ -21,6 +21,7 @@ public static class ServiceResilience
     /// <summary>A retry for calls whose failures are exceptions (any result type may flow through it).</summary>
     /// <param name="isTransient">Whether a failed attempt may be tried again (a 429, a 5xx, no connection, ...).</param>
     /// <param name="retryAfter">The wait the service asked for, when it gave one; null means "use the backoff".</param>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "Retry and Retry<T> differ in their delegates' types, so a call never matches both.")]
     public static ResiliencePipeline Retry(RetrySettings settings, TimeProvider time, Func<Exception, bool> isTransient,
         Func<Exception, TimeSpan?>? retryAfter = null)
     {
@@ -36,6 +37,7 @@ public static class ServiceResilience
 
     /// <summary>A retry for calls that return their answer (a status and a body) instead of throwing for it.</summary>
     /// <param name="pacing">Optional: a limiter every attempt waits on (inside the retry, so retries are paced too).</param>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "Retry and Retry<T> differ in their delegates' types, so a call never matches both.")]
     public static ResiliencePipeline<T> Retry<T>(RetrySettings settings, TimeProvider time, Func<Outcome<T>, bool> isTransient,
         Func<Outcome<T>, TimeSpan?>? retryAfter = null, RateLimiter? pacing = null)
     {

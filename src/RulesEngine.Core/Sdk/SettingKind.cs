@@ -1,4 +1,4 @@
-namespace RulesEngine.Core.Connections;
+namespace RulesEngine.Sdk;
 
 /// <summary>What a connection setting holds; decides its JSON type, how it is checked and how it is read.</summary>
 public enum SettingKind

@@ -1,4 +1,4 @@
-namespace RulesEngine.Core.Connections;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// The declared shape of a connection type, kept beside its connector's code like a step's <c>StepSpec</c>: its
@@ -20,5 +20,6 @@ public sealed record ConnectionSpec(string Type, string Summary, IReadOnlyList<C
     /// has no self-test.</summary>
     public string? SelfTest { get; init; }
 
+    /// <summary>The declared field of that name, or null.</summary>
     public ConnectionField? Field(string name) => Fields.FirstOrDefault(f => f.Name == name);
 }

@@ -1,5 +1,6 @@
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
+/// <summary>How a step setting is written and checked.</summary>
 public enum FieldKind
 {
     /// <summary>Literal text, no placeholders (an id, a name, an enum value).</summary>
@@ -12,7 +13,9 @@ public enum FieldKind
     Mapping,
     /// <summary>A list of literal strings.</summary>
     TextList,
+    /// <summary>A JSON number.</summary>
     Number,
+    /// <summary>true or false.</summary>
     Boolean,
 }
 
@@ -42,6 +45,7 @@ public sealed record StepSpec(
     /// code means one thing across all connectors, and docs/receivers.md lists it (a convention test checks both).</summary>
     public IReadOnlyList<StepError> Errors { get; init; } = [];
 
+    /// <summary>The declared field of that name, or null.</summary>
     public FieldSpec? Field(string name) => Fields.FirstOrDefault(f => f.Name == name);
 }
 

@@ -1,6 +1,6 @@
 using RulesEngine.Core.Flows;
 
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// The <c>"delivery"</c> setting every sending step offers (a chat message, an e-mail: calls the service cannot
@@ -14,6 +14,7 @@ namespace RulesEngine.Core.Steps;
 /// </summary>
 public static class DeliveryPolicy
 {
+    /// <summary>The step setting every sending step declares through <see cref="Field"/>.</summary>
     public const string FieldName = "delivery";
 
     /// <summary>Send an uncertain message again (the default: an alert exists so that a failure is never silent); a
@@ -50,8 +51,8 @@ public static class DeliveryPolicy
     /// <see cref="OutputDeliveryUnknown"/>; at least once, each is sent again with <paramref name="send"/> and marked
     /// <see cref="OutputResent"/> when delivered (the earlier attempt may have been delivered too).
     /// </summary>
-    public static async Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IReadOnlyList<Expressions.ItemScope> items, IReadOnlyList<InterruptedCall> interrupted,
-        bool atMostOnce, string missingAnswer, Func<Expressions.ItemScope, CancellationToken, Task<StepOutcome>> send, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IReadOnlyList<ItemScope> items, IReadOnlyList<InterruptedCall> interrupted,
+        bool atMostOnce, string missingAnswer, Func<ItemScope, CancellationToken, Task<StepOutcome>> send, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(interrupted);

@@ -1,4 +1,4 @@
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
 /// <summary>One item read from a source: a sheet row, with its fields by column name.</summary>
 /// <param name="Key">Stable identity of the item's content, used to recognise it as processed even when it moved.</param>
@@ -9,8 +9,8 @@ namespace RulesEngine.Core.Steps;
 public sealed record SourceItem(string Key, int Number, IReadOnlyDictionary<string, string> Fields, string PositionAfter, string Locale = "")
 {
     /// <summary>What conditions and templates see of this item, in one run.</summary>
-    public Expressions.ItemScope ToScope(Expressions.RunInfo run) =>
-        new(new Expressions.SourceRow(Number, Fields) { Locale = Locale }, run);
+    internal ItemScope ToScope(RunInfo run) =>
+        new(new SourceRow(Number, Fields) { Locale = Locale }, run);
 }
 
 /// <summary>The new items found by one read, in source order.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
+using RulesEngine.Core.Telemetry;
 
-namespace RulesEngine.Core.Telemetry;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// Counts every HTTP attempt a connector's client makes (<c>rulesengine.api.requests</c>) by service and status: the
@@ -22,9 +23,11 @@ public sealed class ApiRequestMetering : DelegatingHandler
 
     private ApiRequestMetering(string service, HttpMessageHandler inner) : base(inner) => _service = service;
 
+    /// <summary>Wraps a client's handler so every request it sends is counted (the engine's API request metric).</summary>
     /// <param name="service">The connection type ("helpCrunch", "telegram", "googleSheets"): a constant, never a URL.</param>
     public static HttpMessageHandler Around(string service, HttpMessageHandler inner) => new ApiRequestMetering(service, inner);
 
+    /// <summary>Counts the request for its connection type and outcome, then passes it on unchanged.</summary>
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;

@@ -1,6 +1,6 @@
 using RulesEngine.Core.Expressions;
 
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// A receiver with a resume policy: it says what to do with an item whose earlier call may have acted without its

@@ -1,4 +1,4 @@
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// What the engine has recorded of one flow's source, for a source that reads everything it has each run and hands

@@ -2,9 +2,9 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using RulesEngine.Core.Connections;
 using RulesEngine.Core.Expressions;
-using RulesEngine.Core.Steps;
+using RulesEngine.Core.Flows;
 
-namespace RulesEngine.Core.Flows;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// A step's settings as its step type reads them while the flow loads. Every accessor checks the value against
@@ -36,8 +36,13 @@ public sealed class StepConfig
         _diagnostics = diagnostics;
     }
 
+    /// <summary>The step's id in the flow.</summary>
     public string Id { get; }
+
+    /// <summary>The spec of the step's type.</summary>
     public StepSpec Spec { get; }
+
+    /// <summary>The flow file's path, for messages.</summary>
     public string FlowFile => _text.Path;
 
     /// <summary>The item field names read with <see cref="FieldNames"/> (a source's declared columns), kept by the
@@ -49,17 +54,25 @@ public sealed class StepConfig
     internal string? DeclaredFieldsSetting { get; private set; }
 
     /// <summary>Where a setting is written (or the step itself, when the setting is absent).</summary>
-    public SourceLocation At(string field) => _text.Locate(_json[field] ?? (JToken)_json);
+    internal SourceLocation At(string field) => _text.Locate(_json[field] ?? (JToken)_json);
 
     /// <summary>Where one entry of a list setting is written (or the setting, when there is no such entry).</summary>
-    public SourceLocation At(string field, int index) =>
+    internal SourceLocation At(string field, int index) =>
         _json[field] is JArray list && index >= 0 && index < list.Count ? _text.Locate(list[index]) : At(field);
 
+    /// <summary>Reports a load error at the setting (or at the step when the setting is absent); return null from the step's <c>Create</c> afterwards.</summary>
     public void Error(string field, string code, string message) => _diagnostics.Add(At(field).Error(code, message));
 
     /// <summary>Reports a problem at a precise place, e.g. one leaf of a mapping (<see cref="CompiledTemplate.Location"/>).</summary>
-    public void Error(SourceLocation at, string code, string message) => _diagnostics.Add(at.Error(code, message));
+    internal void Error(SourceLocation at, string code, string message) => _diagnostics.Add(at.Error(code, message));
 
+    /// <summary>Reports a problem with one entry of the mapping in <paramref name="field"/>, at the entry's value as
+    /// written (<paramref name="key"/> is its path inside the mapping, e.g. <c>customData.plan</c>), or at the
+    /// setting when that entry is not text.</summary>
+    public void Error(string field, TemplateMap mapping, string key, string code, string message) =>
+        Error(mapping.Templates.TryGetValue(key, out var template) ? template.Location : At(field), code, message);
+
+    /// <summary>True when the step writes the setting (not null).</summary>
     public bool Has(string field) => _json[field] is { Type: not JTokenType.Null };
 
     /// <summary>A literal text setting. Checked against the spec's allowed values.</summary>
@@ -82,6 +95,7 @@ public sealed class StepConfig
         return value;
     }
 
+    /// <summary>A list of literal strings; null when absent or wrong (reported).</summary>
     public IReadOnlyList<string>? TextList(string field)
     {
         var token = Present(field, FieldOf(field));
@@ -107,6 +121,7 @@ public sealed class StepConfig
         return names;
     }
 
+    /// <summary>A number; null when absent or not a number (reported).</summary>
     public double? Number(string field)
     {
         var token = Present(field, FieldOf(field));
@@ -119,6 +134,7 @@ public sealed class StepConfig
         return token.Value<double>();
     }
 
+    /// <summary>true or false; null when absent or not a boolean (reported).</summary>
     public bool? Boolean(string field)
     {
         var token = Present(field, FieldOf(field));
@@ -147,7 +163,7 @@ public sealed class StepConfig
     }
 
     /// <summary>A C# condition, compiled with the flow set.</summary>
-    public CompiledCondition? Condition(string field)
+    internal CompiledCondition? Condition(string field)
     {
         var token = Present(field, FieldOf(field));
         if (token is null) return null;
@@ -210,7 +226,7 @@ public sealed class StepConfig
 
     /// <summary>The codes the connections file reports for a secret reference that does not resolve: an unset
     /// <c>${env:NAME}</c> (RE0302) or a missing <c>${file:path}</c> (RE0303).</summary>
-    private static readonly HashSet<string> MissingSecretCodes = new(StringComparer.Ordinal) { Connections.ConnectionErrors.EnvironmentVariableNotSet, Connections.ConnectionErrors.SecretFileNotFound };
+    private static readonly HashSet<string> MissingSecretCodes = new(StringComparer.Ordinal) { ConnectionErrors.EnvironmentVariableNotSet, ConnectionErrors.SecretFileNotFound };
 
     internal static bool IsMissingSecret(Diagnostic diagnostic) => MissingSecretCodes.Contains(diagnostic.Code);
 

@@ -1,4 +1,4 @@
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// What conditions and templates see of an earlier step (<c>update.Failed</c>, <c>create.Error</c>).
@@ -12,6 +12,7 @@ public sealed class StepResult
     /// <summary>The result of a step that was not reached for this item (an If branch not taken).</summary>
     public static StepResult NotRun { get; } = new(false, null, "", NoOutput);
 
+    /// <summary>What a step came to for one item (the engine records these; tests of templates that read earlier steps build them).</summary>
     public StepResult(bool ran, int? result, string error, IReadOnlyDictionary<string, string>? output = null)
     {
         Ran = ran;
@@ -33,11 +34,15 @@ public sealed class StepResult
     /// <summary>What the step returned, e.g. <c>contactId</c>. Empty when it did not run.</summary>
     public IReadOnlyDictionary<string, string> Output { get; }
 
+    /// <summary>True when the step ran and did its job.</summary>
     public bool Succeeded => Result == 1;
+
+    /// <summary>True when the step ran and did not do its job (false when it did not run).</summary>
     public bool Failed => Result == 0;
 
     /// <summary>An output value by name, or "" when absent.</summary>
     public string this[string key] => Output.TryGetValue(key, out var v) ? v : "";
 
+    /// <summary>For logs: the result and error, or "not run".</summary>
     public override string ToString() => Ran ? $"Result={Result} Error={Error}" : "not run";
 }

@@ -1,5 +1,6 @@
-namespace RulesEngine.Core.Steps;
+namespace RulesEngine.Sdk;
 
+/// <summary>How one call of a receiver for one item ended.</summary>
 public enum OutcomeStatus
 {
     /// <summary>The service did what was asked (execution result 1).</summary>
@@ -34,12 +35,15 @@ public sealed record StepOutcome(
     /// </summary>
     public bool NoEffect { get; init; }
 
+    /// <summary>The service did what was asked; <paramref name="output"/> is what later steps read.</summary>
     public static StepOutcome Success(IReadOnlyDictionary<string, string>? output = null) =>
         new(OutcomeStatus.Succeeded, "", output ?? NoOutput);
 
+    /// <summary>The service answered no; <paramref name="error"/> (redacted) is what conditions and history see.</summary>
     public static StepOutcome Failure(string error, Exception? cause = null, IReadOnlyDictionary<string, string>? output = null) =>
         new(OutcomeStatus.Failed, error, output ?? NoOutput, cause);
 
+    /// <summary>No answer to route on: the item is held and tried again on a later run.</summary>
     public static StepOutcome Held(string reason, Exception? cause = null) =>
         new(OutcomeStatus.Held, reason, NoOutput, cause);
 
@@ -57,4 +61,14 @@ public sealed record RequestPreview(string Method, string Url, string? Body);
 
 /// <summary>What a step would do for one item, without side effects. <see cref="Predicted"/> may come from
 /// read-only calls (a search) and is shown as a prediction, never recorded.</summary>
-public sealed record StepPreview(IReadOnlyList<RequestPreview> Requests, StepOutcome Predicted);
+public sealed record StepPreview(IReadOnlyList<RequestPreview> Requests, StepOutcome Predicted)
+{
+    /// <summary>The preview of an item that fails before any request (a template that failed, a value the service
+    /// would refuse): nothing would be sent.</summary>
+    public static StepPreview NothingSent(StepOutcome outcome) => new([], outcome);
+
+    /// <summary>A preview whose outcome comes from read-only calls made for real (a search): a failure is marked
+    /// "predicted: " so <c>test</c> never shows it as something that happened.</summary>
+    public static StepPreview Predicting(IReadOnlyList<RequestPreview> requests, StepOutcome outcome) =>
+        new(requests, outcome.Status == OutcomeStatus.Succeeded ? outcome : outcome with { Error = "predicted: " + outcome.Error });
+}

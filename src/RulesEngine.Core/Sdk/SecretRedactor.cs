@@ -1,4 +1,4 @@
-namespace RulesEngine.Core.Connections;
+namespace RulesEngine.Sdk;
 
 /// <summary>
 /// Remembers every secret value resolved from a connections file and blanks it out of any text before that text
@@ -9,8 +9,10 @@ public static class SecretRedactor
     private static readonly object Gate = new();
     private static string[] _secrets = [];
 
+    /// <summary>What a secret is replaced with.</summary>
     public const string Mask = "***";
 
+    /// <summary>Adds a secret the service handed out (an access token) to those masked; connection secrets are added when read.</summary>
     public static void Register(string secret)
     {
         // Very short values would blank out ordinary words; no real key is that short.
@@ -23,6 +25,7 @@ public static class SecretRedactor
         }
     }
 
+    /// <summary>The text with every known secret replaced by <see cref="Mask"/>; pass every text you show or store through it.</summary>
     public static string Redact(string? text)
     {
         if (string.IsNullOrEmpty(text)) return text ?? "";
