@@ -10,7 +10,7 @@ namespace RulesEngine.Cluster;
 /// node's flow lease within seconds (once its holder stopped trusting it, see <c>RunLease</c>) instead of waiting up
 /// to <see cref="FlowRunner.LeaseDuration"/> for it to expire.
 /// </summary>
-public sealed class ClusterMembers(ClusterOptions cluster, TimeProvider clock, ILogger logger) : IClusterMembers
+internal sealed class ClusterMembers(ClusterOptions cluster, TimeProvider clock, ILogger logger) : IClusterMembers
 {
     public string NodeId => cluster.NodeId;
 

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
-using RulesEngine.Core.Telemetry;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.Email;
 

@@ -1,5 +1,5 @@
 using Google.Apis.Http;
-using RulesEngine.Core.Telemetry;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.GoogleSheets;
 

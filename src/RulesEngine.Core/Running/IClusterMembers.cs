@@ -7,7 +7,7 @@ namespace RulesEngine.Core.Running;
 /// <see cref="RunLease.UnrenewedBeforeTakeover"/>, not when the lease expires (<see cref="FlowRunner.LeaseDuration"/>).
 /// The cluster supplies it; Core knows nothing of how nodes check in.
 /// </summary>
-public interface IClusterMembers
+internal interface IClusterMembers
 {
     /// <summary>This node's id, written into the leases it takes.</summary>
     string NodeId { get; }

@@ -6,7 +6,7 @@ namespace RulesEngine.Core.Running;
 /// resume policies of the run that holds the lease now. It is a cancellation, so no step turns it into a row's
 /// outcome: the stale run records nothing more about its rows.
 /// </summary>
-public sealed class LeaseLostException(string flow, string reason)
+internal sealed class LeaseLostException(string flow, string reason)
     : OperationCanceledException($"flow '{flow}' stopped: {reason}; rows without a recorded outcome are taken by the run that holds the lease now")
 {
     public string Flow { get; } = flow;

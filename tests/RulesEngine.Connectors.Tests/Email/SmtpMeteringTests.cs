@@ -16,7 +16,7 @@ public sealed class SmtpMeteringTests
            "subject": "Could not create {Email}", "body": "Row {Row.Number}" }]
         """;
 
-    private static readonly Core.Expressions.ItemScope Row = EmailTestBed.Item(("Email", "ann@example.com"));
+    private static readonly ItemScope Row = EmailTestBed.Item(("Email", "ann@example.com"));
 
     [Fact]
     public async Task EachSession_IsCounted_ByItsReply()

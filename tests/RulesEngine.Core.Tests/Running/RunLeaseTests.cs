@@ -174,7 +174,7 @@ public sealed class RunLeaseTests : IDisposable
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public TaskCompletionSource Returned { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public static (IStateStore Store, RenewalGate Gate) Wrap(IStateStore inner)
+        internal static (IStateStore Store, RenewalGate Gate) Wrap(IStateStore inner)
         {
             var store = Create<IStateStore, RenewalGate>();
             var gate = (RenewalGate)(object)store;
