@@ -20,7 +20,7 @@ public sealed partial class EmailClient
                 attempts++;
                 return await _timeout.ExecuteAsync(async t =>
                 {
-                    using var smtp = new SmtpClient { Timeout = (int)Math.Min(int.MaxValue, Options.Timeout.TotalMilliseconds) };
+                    using var smtp = new SmtpClient { Timeout = (int)Math.Min(int.MaxValue, Options.Retry.Timeout.TotalMilliseconds) };
                     await smtp.ConnectAsync(Options.Host, Options.EffectivePort, SocketOptions(Options.Security), t).ConfigureAwait(false);
                     var signedIn = !string.IsNullOrEmpty(Options.Username);
                     if (signedIn) await smtp.AuthenticateAsync(Options.Username!, Options.Password ?? "", t).ConfigureAwait(false);

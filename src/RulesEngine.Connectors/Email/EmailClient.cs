@@ -31,10 +31,10 @@ public sealed partial class EmailClient
         if (options.Validate() is { } problem) throw new ArgumentException($"invalid e-mail options: {problem}", nameof(options));
         Options = options;
         var time = timeProvider ?? TimeProvider.System;
-        _timeout = ServiceResilience.AttemptTimeout(options.Timeout, time);
+        _timeout = ServiceResilience.AttemptTimeout(options.Retry.Timeout, time);
         // Only refusals (a 4xx reply, a failure before the data went out) and, at-least-once, uncertain sends reach the
         // retry: an uncertain at-most-once send leaves it as StopRetrying.
-        _retry = ServiceResilience.Retry(new RetrySettings(options.MaxAttempts, options.RetryDelay, TimeSpan.FromMinutes(1)), time,
+        _retry = ServiceResilience.Retry(options.Retry, time,
             e => e is not StopRetrying && IsTransient(e));
     }
 
@@ -110,7 +110,7 @@ public sealed partial class EmailClient
     {
         // Once a recipient is accepted, DATA follows: from then a lost connection may come after the server took the
         // message (its final reply lost).
-        using var smtp = new TrackingSmtpClient(dataSent) { Timeout = (int)Math.Min(int.MaxValue, Options.Timeout.TotalMilliseconds) };
+        using var smtp = new TrackingSmtpClient(dataSent) { Timeout = (int)Math.Min(int.MaxValue, Options.Retry.Timeout.TotalMilliseconds) };
         await smtp.ConnectAsync(Options.Host, Options.EffectivePort, SocketOptions(Options.Security), cancellationToken).ConfigureAwait(false);
         if (!string.IsNullOrEmpty(Options.Username))
             await smtp.AuthenticateAsync(Options.Username, Options.Password ?? "", cancellationToken).ConfigureAwait(false);
@@ -181,7 +181,7 @@ public sealed partial class EmailClient
             NotSupportedException => $"{Server}: {e.Message} — check \"security\" (startTls needs a server that offers STARTTLS) " +
                 "and whether the server needs a sign-in",
             TimeoutRejectedException or TimeoutException or OperationCanceledException =>
-                $"SMTP server {Server} did not answer within {Options.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s",
+                $"SMTP server {Server} did not answer within {Options.Retry.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s",
             _ => $"SMTP server {Server} could not be reached or dropped the connection: {e.Message}",
         };
         var transient = IsTransient(e);

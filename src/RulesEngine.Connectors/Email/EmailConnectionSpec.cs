@@ -11,9 +11,15 @@ public static class EmailConnectionSpec
     public const string UsernameKey = "username";
     public const string PasswordKey = "password";
     public const string FromKey = "from";
-    public const string MaxAttemptsKey = "maxAttempts";
-    public const string TimeoutSecondsKey = "timeoutSeconds";
-    public const string RetryDelaySecondsKey = "retryDelaySeconds";
+
+    /// <summary>Tries, timeout and backoff: SMTP servers are slow to greet, and a retry waits a little longer than for an HTTP API.</summary>
+    public static RetryFields Retry { get; } = new()
+    {
+        MaxAttempts = RetryFields.MaxAttemptsField("tries per message, the first included; only transient failures are retried", 3),
+        Timeout = RetryFields.TimeoutField("how long one try (connect, sign in, send) may take", 60),
+        RetryDelay = RetryFields.RetryDelayField("first backoff delay; it doubles per retry, with jitter", 2),
+        MaxBackoff = TimeSpan.FromMinutes(1),
+    };
 
     public static ConnectionSpec Spec { get; } = new(EmailOptions.ConnectionType,
         "An SMTP server that sends the e-mail.send step's messages (Gmail: smtp.gmail.com, startTls, an app password).",
@@ -25,9 +31,7 @@ public static class EmailConnectionSpec
             ConnectionField.Text(UsernameKey, "the account to sign in as (for Gmail the full address); give it with \"password\", or neither for a relay that needs no sign-in", "alerts@example.com"),
             ConnectionField.Secret(PasswordKey, "the account's password (for Gmail an app password); never printed", "${env:SMTP_PASSWORD}", required: false),
             ConnectionField.Text(FromKey, "the sender when a step gives no \"from\": an address, optionally with a name", "RulesEngine alerts <alerts@example.com>"),
-            ConnectionField.Integer(MaxAttemptsKey, "tries per message, the first included; only transient failures are retried", 3, 1, 20, example: 3),
-            ConnectionField.Duration(TimeoutSecondsKey, "how long one try (connect, sign in, send) may take", 60, 0.05, 600, example: 60),
-            ConnectionField.Duration(RetryDelaySecondsKey, "first backoff delay; it doubles per retry, with jitter", 2, 0, 300, example: 2),
+            .. Retry.Fields,
         ])
     {
         AllOrNone = [[UsernameKey, PasswordKey]],

@@ -32,14 +32,9 @@ public sealed class EmailOptions
     /// <summary>The sender used when a step gives no <c>from</c>: an address, optionally with a name.</summary>
     public string? From { get; init; }
 
-    /// <summary>Tries per message, the first included; only transient failures are retried.</summary>
-    public int MaxAttempts { get; init; } = 3;
-
-    /// <summary>How long one try (connect, sign in, send) may take.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>First backoff delay; it doubles per retry, with jitter.</summary>
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>Tries per message (only transient failures are retried), the timeout of one try (connect, sign in,
+    /// send) and the backoff; by default those of <see cref="EmailConnectionSpec.Retry"/>.</summary>
+    public RetrySettings Retry { get; init; } = EmailConnectionSpec.Retry.Defaults;
 
     /// <summary>The port actually used.</summary>
     public int EffectivePort => Port > 0 ? Port : Security switch
@@ -77,9 +72,7 @@ public sealed class EmailOptions
             Username = username,
             Password = password,
             From = from,
-            MaxAttempts = settings.Integer(EmailConnectionSpec.MaxAttemptsKey),
-            Timeout = settings.Duration(EmailConnectionSpec.TimeoutSecondsKey),
-            RetryDelay = settings.Duration(EmailConnectionSpec.RetryDelaySecondsKey),
+            Retry = EmailConnectionSpec.Retry.Read(settings),
         };
     }
 
@@ -95,9 +88,7 @@ public sealed class EmailOptions
     {
         if (string.IsNullOrWhiteSpace(Host)) return "Host is empty";
         if (Port is < 0 or > 65535) return "Port must be from 0 to 65535";
-        if (MaxAttempts < 1) return "MaxAttempts must be at least 1";
-        if (Timeout < TimeSpan.FromMilliseconds(10)) return "Timeout must be at least 10 ms";
-        if (RetryDelay < TimeSpan.Zero) return "RetryDelay cannot be negative";
+        if (Retry.Problem() is { } problem) return problem;
         if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password)) return "set both Username and Password, or neither";
         if (From is not null && !EmailAddresses.TryParseMailbox(From, out _, out var error)) return "From: " + error;
         return null;

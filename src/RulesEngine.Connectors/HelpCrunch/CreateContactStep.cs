@@ -66,7 +66,7 @@ internal sealed class CreateContactStep : IResumableReceiver
         // Once the run is stopping, no new attempt starts: the row stays held, its create marked as possibly done. The
         // attempts repeated here may have acted, so none is reported refused.
         _retry = ServiceResilience.Retry<StepOutcome>(
-            new RetrySettings(options.MaxAttempts, options.RetryDelay, TimeSpan.FromSeconds(30)) { ReportsRefusals = false },
+            options.Retry with { ReportsRefusals = false },
             TimeProvider.System,
             outcome => outcome.Result is { Status: OutcomeStatus.Held, Cause: HelpCrunchException { MayHaveActed: true } });
     }

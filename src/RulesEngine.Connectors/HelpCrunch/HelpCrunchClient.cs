@@ -13,7 +13,7 @@ namespace RulesEngine.Connectors.HelpCrunch;
 /// <summary>
 /// The HelpCrunch REST API v1 customer endpoints used by the steps. Every call goes through one pipeline:
 /// retry transient failures (429, 5xx, timeouts, refused/reset connections) with exponential backoff and jitter,
-/// honouring Retry-After; pace to <see cref="HelpCrunchOptions.RequestsPerMinute"/> (callers wait, they do not
+/// honouring Retry-After; pace to <see cref="RetrySettings.RequestsPerMinute"/> (callers wait, they do not
 /// fail); time out each attempt. A call that does not succeed throws <see cref="HelpCrunchException"/>.
 /// One instance per connection; the pacing is per HelpCrunch account (<see cref="AccountPacing"/>), shared by every
 /// client in the process that uses the same API key and base URL.
@@ -35,17 +35,13 @@ public sealed class HelpCrunchClient : IDisposable
         Options = options;
         _baseUrl = options.BaseUrl.TrimEnd('/');
         var time = _time = timeProvider ?? TimeProvider.System;
-        // The pipeline owns timeouts (per attempt), so HttpClient's own must never fire first.
-        _http = new HttpClient(ApiRequestMetering.Around("helpCrunch", handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }))
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        _http = ServiceResilience.CreateHttpClient("helpCrunch", handler);
         // One budget per HelpCrunch account in this process, shared by every client of that account.
-        if (options.RequestsPerMinute > 0) _limiter = AccountPacing.Join(_baseUrl, options.ApiKey, options.RequestsPerMinute);
+        if (options.Retry.RequestsPerMinute > 0) _limiter = AccountPacing.Join(_baseUrl, options.ApiKey, options.Retry.RequestsPerMinute);
         _retry = BuildRetry(options, _limiter, time, repeatable: true);
         _onceOnlyRetry = BuildRetry(options, _limiter, time, repeatable: false);
         // Apart from the retry, so a stop (which cuts waits) never cuts the attempt in flight; only the caller's token does.
-        _timeout = ServiceResilience.AttemptTimeout(options.Timeout, time);
+        _timeout = ServiceResilience.AttemptTimeout(options.Retry.Timeout, time);
     }
 
     public HelpCrunchOptions Options { get; }
@@ -220,7 +216,7 @@ public sealed class HelpCrunchClient : IDisposable
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
                     last = e;
-                    if (!NeverConnected(e)) call.EffectPossible();
+                    if (!ServiceResilience.NeverConnected(e)) call.EffectPossible();
                     throw;
                 }
             }, waits.Token).ConfigureAwait(false);
@@ -267,16 +263,15 @@ public sealed class HelpCrunchClient : IDisposable
     {
         var note = call.IsStopping ? StepCall.NotRetriedNote : "";
         return e is TimeoutRejectedException
-            ? Unreachable($"HelpCrunch did not answer within {Seconds(Options.Timeout)}", attempts, e, note)
+            ? Unreachable($"HelpCrunch did not answer within {Seconds(Options.Retry.Timeout)}", attempts, e, note)
             : Unreachable($"HelpCrunch could not be reached: {Describe(e)}", attempts, e, note);
     }
 
     private static HelpCrunchException Unreachable(string what, int attempts, Exception cause, string note) =>
-        HelpCrunchException.Counted(SecretRedactor.Redact(what + note), null, [], isTransient: true, cause, mayHaveActed: !NeverConnected(cause),
+        HelpCrunchException.Counted(SecretRedactor.Redact(what + note), null, [], isTransient: true, cause, mayHaveActed: !ServiceResilience.NeverConnected(cause),
             attempts, HelpCrunchException.AttemptNote.Count);
 
     /// <summary>The connection was never made (refused, no route, name not found): the request was not sent.</summary>
-    private static bool NeverConnected(Exception e) => e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
 
     // HttpRequestException often says only "An error occurred while sending the request"; the cause is inside.
     private static string Describe(Exception e) =>
@@ -288,9 +283,7 @@ public sealed class HelpCrunchClient : IDisposable
     /// certainly did not reach HelpCrunch (429, refused connection) are retried.</param>
     /// <remarks>Pacing sits inside the retry, so every attempt is paced; the per-attempt timeout is applied apart (see _timeout).</remarks>
     private static ResiliencePipeline<Attempt> BuildRetry(HelpCrunchOptions options, RateLimiter? limiter, TimeProvider time, bool repeatable) =>
-        ServiceResilience.Retry<Attempt>(
-            new RetrySettings(options.MaxAttempts, options.RetryDelay, TimeSpan.FromSeconds(30)) { MaxRetryAfter = options.MaxRetryAfter },
-            time, repeatable ? ShouldRetry : ShouldRetryOnceOnly, outcome => outcome.Result?.RetryAfter, limiter);
+        ServiceResilience.Retry<Attempt>(options.Retry, time, repeatable ? ShouldRetry : ShouldRetryOnceOnly, outcome => outcome.Result?.RetryAfter, limiter);
 
     private static bool ShouldRetry(Outcome<Attempt> outcome) => outcome.Exception switch
     {
@@ -302,7 +295,7 @@ public sealed class HelpCrunchClient : IDisposable
     private static bool ShouldRetryOnceOnly(Outcome<Attempt> outcome) => outcome.Exception switch
     {
         null => outcome.Result is { Status: 429 },
-        { } e => NeverConnected(e),
+        { } e => ServiceResilience.NeverConnected(e),
     };
 
     private sealed record Request(HttpMethod Method, string Path, JObject? Body, JArray? ArrayBody = null)

@@ -22,10 +22,7 @@ public static class HelpCrunchConnection
         {
             ApiKey = apiKey,
             BaseUrl = baseUrl,
-            MaxAttempts = settings.Integer(HelpCrunchConnectionSpec.KeyMaxAttempts),
-            Timeout = settings.Duration(HelpCrunchConnectionSpec.KeyTimeoutSeconds),
-            RetryDelay = settings.Duration(HelpCrunchConnectionSpec.KeyRetryDelaySeconds),
-            RequestsPerMinute = settings.Integer(HelpCrunchConnectionSpec.KeyRequestsPerMinute),
+            Retry = HelpCrunchConnectionSpec.Retry.Read(settings),
         });
     }
 

@@ -33,20 +33,17 @@ public sealed class HttpApiClient : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         _time = timeProvider ?? TimeProvider.System;
-        // The pipeline owns timeouts (per attempt), so HttpClient's own must never fire first.
-        _http = new HttpClient(ApiRequestMetering.Around("http", handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AllowAutoRedirect = false }))
-        {
-            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-        };
-        if (options.RequestsPerMinute > 0) _pacing = ServiceResilience.PerMinute(options.RequestsPerMinute);
-        var settings = new RetrySettings(options.MaxAttempts, options.RetryDelay, TimeSpan.FromSeconds(30)) { MaxRetryAfter = options.MaxRetryAfter };
+        // Redirects are not followed: the credentials go to this API's host and nowhere else.
+        _http = ServiceResilience.CreateHttpClient("http", handler, followRedirects: false);
+        var settings = options.Retry;
+        if (settings.RequestsPerMinute > 0) _pacing = ServiceResilience.PerMinute(settings.RequestsPerMinute);
         _retry = ServiceResilience.Retry<HttpAnswer>(settings, _time,
             outcome => outcome.Exception is HttpRequestException or TimeoutRejectedException or IOException || outcome.Result is { IsTransient: true },
             outcome => outcome.Result?.RetryAfter, _pacing);
         _retryUnacted = ServiceResilience.Retry<HttpAnswer>(settings, _time,
-            outcome => outcome.Exception is { } e ? NeverConnected(e) : outcome.Result is { Status: 429 },
+            outcome => outcome.Exception is { } e ? ServiceResilience.NeverConnected(e) : outcome.Result is { Status: 429 },
             outcome => outcome.Result?.RetryAfter, _pacing);
-        _timeout = ServiceResilience.AttemptTimeout(options.Timeout, _time);
+        _timeout = ServiceResilience.AttemptTimeout(settings.Timeout, _time);
     }
 
     public HttpApiOptions Options { get; }
@@ -88,7 +85,7 @@ public sealed class HttpApiClient : IDisposable
                 {
                     last = e;
                     // A request that could not be made (HttpApiException) or never connected did nothing.
-                    if (e is not HttpApiException && !NeverConnected(e))
+                    if (e is not HttpApiException && !ServiceResilience.NeverConnected(e))
                     {
                         mayHaveActed = true;
                         call.EffectPossible();
@@ -184,16 +181,13 @@ public sealed class HttpApiClient : IDisposable
     private HttpApiException Unreachable(HttpCall request, Exception e, int attempts, bool mayHaveActed, string note)
     {
         var what = e is TimeoutRejectedException
-            ? $"no answer within {Options.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s"
+            ? $"no answer within {Options.Retry.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s"
             : $"could not reach the server: {Describe(e)}";
         var tries = attempts <= 1 ? "1 attempt" : $"gave up after {attempts} attempts";
         return new HttpApiException($"{request.Method} {ShownUrl(request)}: {what} ({tries}){note}", transient: true, e) { MayHaveActed = mayHaveActed };
     }
 
     /// <summary>The connection was never made (refused, no route, name not found): the request was not sent.</summary>
-    private static bool NeverConnected(Exception e) =>
-        e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
-
     // HttpRequestException often says only "An error occurred while sending the request"; the cause is inside.
     private static string Describe(Exception e) =>
         e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{e.Message} ({inner.Message})" : e.Message;

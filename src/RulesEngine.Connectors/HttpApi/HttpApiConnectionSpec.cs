@@ -10,11 +10,17 @@ public static class HttpApiConnectionSpec
     public const string AuthorizationKey = "authorization";
     public const string ApiKeyHeaderKey = "apiKeyHeader";
     public const string ApiKeyKey = "apiKey";
-    public const string MaxAttemptsKey = "maxAttempts";
-    public const string TimeoutSecondsKey = "timeoutSeconds";
-    public const string RetryDelaySecondsKey = "retryDelaySeconds";
-    public const string MaxRetryAfterSecondsKey = "maxRetryAfterSeconds";
-    public const string RequestsPerMinuteKey = "requestsPerMinute";
+
+    /// <summary>Tries, timeout, backoff and pacing; an arbitrary API states no limits, so pacing is off by default.</summary>
+    public static RetryFields Retry { get; } = new()
+    {
+        MaxAttempts = RetryFields.MaxAttemptsField("tries per request, the first included; only failures with no answer, 408, 429 and 5xx are retried " +
+            "(a POST or PATCH only when the server certainly did nothing: a refused connection or 429)", 4),
+        Timeout = RetryFields.TimeoutField("how long one try may take", 30),
+        RetryDelay = RetryFields.RetryDelayField("first backoff delay; it doubles per retry, with jitter (a Retry-After replaces it)", 1),
+        MaxRetryAfter = RetryFields.MaxRetryAfterField("the longest Retry-After waited out; a longer one is cut to this", 60, maximumSeconds: 3_600),
+        RequestsPerMinute = RetryFields.RequestsPerMinuteField("requests allowed in any one-minute window before the client waits; 0 turns pacing off", 0, example: 120),
+    };
 
     public static ConnectionSpec Spec { get; } = new(HttpApiConnector.ConnectionType,
         "Any HTTP JSON API, called by http.request steps: its root URL and the credentials sent with every request.",
@@ -25,12 +31,7 @@ public static class HttpApiConnectionSpec
                 "Bearer ${env:EXAMPLE_API_TOKEN}", required: false),
             ConnectionField.Text(ApiKeyHeaderKey, "name of the header that carries \"apiKey\" (given together with it)", "X-Api-Key"),
             ConnectionField.Secret(ApiKeyKey, "the key sent in \"apiKeyHeader\" with every request; never printed", "${env:EXAMPLE_API_KEY}", required: false),
-            ConnectionField.Integer(MaxAttemptsKey, "tries per request, the first included; only failures with no answer, 408, 429 and 5xx are retried " +
-                "(a POST or PATCH only when the server certainly did nothing: a refused connection or 429)", 4, 1, 20, example: 4),
-            ConnectionField.Duration(TimeoutSecondsKey, "how long one try may take", 30, 0.05, 600, example: 30),
-            ConnectionField.Duration(RetryDelaySecondsKey, "first backoff delay; it doubles per retry, with jitter (a Retry-After replaces it)", 1, 0, 300, example: 1),
-            ConnectionField.Duration(MaxRetryAfterSecondsKey, "the longest Retry-After waited out; a longer one is cut to this", 60, 0, 3_600, example: 60),
-            ConnectionField.Integer(RequestsPerMinuteKey, "requests allowed in any one-minute window before the client waits; 0 turns pacing off", 0, 0, 100_000, example: 120),
+            .. Retry.Fields,
         ])
     {
         AllOrNone = [[ApiKeyHeaderKey, ApiKeyKey]],

@@ -18,13 +18,9 @@ public sealed partial class HttpApiOptions
     /// <summary>Sent in <see cref="ApiKeyHeader"/>. Never printed.</summary>
     public string? ApiKey { get; init; }
 
-    public int MaxAttempts { get; init; } = 4;
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
-    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>0: no pacing.</summary>
-    public int RequestsPerMinute { get; init; }
+    /// <summary>Tries, per-try timeout, backoff, the longest Retry-After and pacing (0: none); by default those of
+    /// <see cref="HttpApiConnectionSpec.Retry"/>.</summary>
+    public RetrySettings Retry { get; init; } = HttpApiConnectionSpec.Retry.Defaults;
 
     /// <summary>Header names the connection sets itself; a step may not set them too.</summary>
     public IEnumerable<string> CredentialHeaders =>
@@ -54,11 +50,7 @@ public sealed partial class HttpApiOptions
             Authorization = authorization,
             ApiKeyHeader = apiKeyHeader,
             ApiKey = apiKey,
-            MaxAttempts = settings.Integer(HttpApiConnectionSpec.MaxAttemptsKey),
-            Timeout = settings.Duration(HttpApiConnectionSpec.TimeoutSecondsKey),
-            RetryDelay = settings.Duration(HttpApiConnectionSpec.RetryDelaySecondsKey),
-            MaxRetryAfter = settings.Duration(HttpApiConnectionSpec.MaxRetryAfterSecondsKey),
-            RequestsPerMinute = settings.Integer(HttpApiConnectionSpec.RequestsPerMinuteKey),
+            Retry = HttpApiConnectionSpec.Retry.Read(settings),
         };
     }
 

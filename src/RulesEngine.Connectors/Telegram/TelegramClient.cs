@@ -50,16 +50,11 @@ public sealed class TelegramClient : IDisposable
         var botOptions = new TelegramBotClientOptions(options.BotToken, baseUrl) { RetryThreshold = 0 };
         _bot = new TelegramBotClient(botOptions, httpClient ?? _ownedHttpClient);
 
-        _timeout = ServiceResilience.AttemptTimeout(options.Timeout, time);
+        _timeout = ServiceResilience.AttemptTimeout(options.Retry.Timeout, time);
         // Only attempts that certainly did not send are retried (see ShouldRetry): before the wait, the journal may say
         // "not sent", so a process killed while waiting sends on the next run. A retry_after above MaxRetryAfter is not
         // waited for at all (ShouldRetry), so the cap never shortens one.
-        _retry = ServiceResilience.Retry(
-            new RetrySettings(options.MaxAttempts, options.RetryDelay, TimeSpan.FromSeconds(Math.Max(30, options.RetryDelay.TotalSeconds)))
-            {
-                MaxRetryAfter = options.MaxRetryAfter,
-            },
-            time, ShouldRetry, RetryAfter);
+        _retry = ServiceResilience.Retry(options.Retry, time, ShouldRetry, RetryAfter);
         _pacer = new TelegramPacer(options.PerChatInterval, options.MessagesPerSecond, time);
     }
 
@@ -243,7 +238,7 @@ public sealed class TelegramClient : IDisposable
     private bool ShouldRetry(Exception e) => e is not StopRetrying && IsTransient(e) && !RetryAfterTooLong(e);
 
     private bool RetryAfterTooLong(Exception e) =>
-        e is ApiRequestException { Parameters.RetryAfter: { } seconds } && TimeSpan.FromSeconds(seconds) > _options.MaxRetryAfter;
+        e is ApiRequestException { Parameters.RetryAfter: { } seconds } && TimeSpan.FromSeconds(seconds) > _options.Retry.MaxRetryAfter;
 
     private static TimeSpan? RetryAfter(Exception? e) =>
         e is ApiRequestException { ErrorCode: 429, Parameters.RetryAfter: { } seconds } ? TimeSpan.FromSeconds(Math.Max(0, seconds)) : null;
@@ -269,14 +264,14 @@ public sealed class TelegramClient : IDisposable
             MalformedAnswer malformed => Malformed(200, malformed.Message, malformed.Body ?? answer),
             RequestException { HttpStatusCode: var status } request when IsSuccess(status) => Malformed((int)status!.Value, request.Message, answer),
             ApiRequestException api => $"Telegram {api.ErrorCode}: {api.Message}",
-            TimeoutRejectedException => $"Telegram did not answer within {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s",
+            TimeoutRejectedException => $"Telegram did not answer within {_options.Retry.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s",
             RequestException { HttpStatusCode: { } status } request => $"Telegram {(int)status}: {request.Message}",
             RequestException or HttpRequestException => $"Telegram could not be reached: {e.Message}",
             _ => $"Telegram request failed: {e.GetType().Name}: {e.Message}",
         };
         var transient = IsTransient(e);
         if (RetryAfterTooLong(e))
-            text += $" (more than maxRetryAfterSeconds {_options.MaxRetryAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture)}: not waited for)";
+            text += $" (more than maxRetryAfterSeconds {_options.Retry.MaxRetryAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture)}: not waited for)";
         else if (transient && e is not MalformedAnswer && !(e is RequestException r && IsSuccess(r.HttpStatusCode)))
             text += $" (gave up after {attempts} attempt{(attempts == 1 ? "" : "s")}){(stopping ? StepCall.NotRetriedNote : "")}";
         var code = e is ApiRequestException a ? a.ErrorCode : (int?)(e as RequestException)?.HttpStatusCode;

@@ -21,20 +21,13 @@ public sealed partial class TelegramOptions
     /// </summary>
     public string BaseUrl { get; init; } = DefaultBaseUrl;
 
-    /// <summary>Total tries per message, the first included. Transient failures only (429, 5xx, network, timeout).</summary>
-    public int MaxAttempts { get; init; } = 4;
-
-    /// <summary>How long one try may take before it counts as a transient failure.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>First backoff delay; it doubles per retry, with jitter. A 429's <c>retry_after</c> replaces it.</summary>
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
-
     /// <summary>
-    /// The longest <c>retry_after</c> a flow waits out. Telegram has asked for hours in flood cases; beyond this the
-    /// message is held for a later run instead of blocking the flow.
+    /// Tries per message (transient failures only: 429, 5xx, network, timeout), the per-try timeout, the backoff (a
+    /// 429's <c>retry_after</c> replaces it) and the longest <c>retry_after</c> waited out: Telegram has asked for hours
+    /// in flood cases, and beyond it the message is held for a later run instead of blocking the flow. By default
+    /// those of <see cref="TelegramConnectionSpec.Retry"/>.
     /// </summary>
-    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(60);
+    public RetrySettings Retry { get; init; } = TelegramConnectionSpec.Retry.Defaults;
 
     /// <summary>Minimum time between two messages to one chat (Telegram: about one message a second per chat).</summary>
     public TimeSpan PerChatInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -64,10 +57,7 @@ public sealed partial class TelegramOptions
         {
             BotToken = token,
             BaseUrl = normalized,
-            MaxAttempts = settings.Integer(TelegramConnectionSpec.MaxAttemptsKey),
-            Timeout = settings.Duration(TelegramConnectionSpec.TimeoutSecondsKey),
-            RetryDelay = settings.Duration(TelegramConnectionSpec.RetryDelaySecondsKey),
-            MaxRetryAfter = settings.Duration(TelegramConnectionSpec.MaxRetryAfterSecondsKey),
+            Retry = TelegramConnectionSpec.Retry.Read(settings),
             PerChatInterval = settings.Duration(TelegramConnectionSpec.PerChatIntervalSecondsKey),
             MessagesPerSecond = settings.Integer(TelegramConnectionSpec.MessagesPerSecondKey),
         };
@@ -99,11 +89,9 @@ public sealed partial class TelegramOptions
     {
         if (!IsWellFormedToken(BotToken)) return "the bot token is not of the form <digits>:<secret>";
         if (!TryNormalizeBaseUrl(BaseUrl, out _, out var error)) return "baseUrl " + error;
-        if (MaxAttempts < 1) return "MaxAttempts must be at least 1";
-        if (Timeout < TimeSpan.FromMilliseconds(10)) return "Timeout must be at least 10 ms";
+        if (Retry.Problem() is { } problem) return problem;
         if (MessagesPerSecond < 1) return "MessagesPerSecond must be at least 1";
-        if (RetryDelay < TimeSpan.Zero || PerChatInterval < TimeSpan.Zero || MaxRetryAfter < TimeSpan.Zero)
-            return "delays cannot be negative";
+        if (PerChatInterval < TimeSpan.Zero) return "delays cannot be negative";
         return null;
     }
 

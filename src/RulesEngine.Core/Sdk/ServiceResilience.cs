@@ -68,6 +68,28 @@ public static class ServiceResilience
         AutoReplenishment = true,
     });
 
+    /// <summary>
+    /// The HttpClient a connector's client sends through: metered under <paramref name="service"/> (see
+    /// <see cref="ApiRequestMetering"/>), over pooled sockets unless a test gives its own handler, and with
+    /// HttpClient's own timeout off, because the pipeline times each attempt (<see cref="AttemptTimeout"/>) and
+    /// HttpClient's must never fire first.
+    /// </summary>
+    /// <param name="followRedirects">False for a client that sends credentials that must reach only one host.</param>
+    public static HttpClient CreateHttpClient(string service, HttpMessageHandler? handler = null, bool followRedirects = true) =>
+        new(ApiRequestMetering.Around(service, handler ?? new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            AllowAutoRedirect = followRedirects,
+        }))
+        {
+            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+        };
+
+    /// <summary>True when the request certainly never reached the server (refused connection, unknown host): it did
+    /// nothing, so even a call that is not idempotent may be tried again.</summary>
+    public static bool NeverConnected(Exception e) =>
+        e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+
     /// <summary>An HTTP answer's Retry-After (seconds or a date), as a wait from now; null when it gave none.</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)
     {

@@ -264,7 +264,7 @@ public sealed class BatchedUpdateTests(ITestOutputHelper output)
         for (var i = 0; i < 10; i++) emulator.Faults.FailNext(Fault.Status(500), "/customers/batch");
         using var client = new HelpCrunchClient(new HelpCrunchOptions
         {
-            ApiKey = TestConnection.ApiKey, BaseUrl = emulator.BaseUrl, MaxAttempts = 10, RetryDelay = TimeSpan.FromSeconds(5), RequestsPerMinute = 0,
+            ApiKey = TestConnection.ApiKey, BaseUrl = emulator.BaseUrl, Retry = HelpCrunchConnectionSpec.Retry.Defaults with { MaxAttempts = 10, BaseDelay = TimeSpan.FromSeconds(5), RequestsPerMinute = 0 },
         }, timeProvider: new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
         using var stopping = new CancellationTokenSource();
 
@@ -293,7 +293,7 @@ public sealed class BatchedUpdateTests(ITestOutputHelper output)
         using var stopping = new CancellationTokenSource();
         using var client = new HelpCrunchClient(new HelpCrunchOptions
         {
-            ApiKey = TestConnection.ApiKey, BaseUrl = emulator.BaseUrl, MaxAttempts = 3, RetryDelay = TimeSpan.FromMilliseconds(10), RequestsPerMinute = 0,
+            ApiKey = TestConnection.ApiKey, BaseUrl = emulator.BaseUrl, Retry = HelpCrunchConnectionSpec.Retry.Defaults with { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(10), RequestsPerMinute = 0 },
         }, new StopAfterSearch(stopping) { InnerHandler = new SocketsHttpHandler() });
 
         IReadOnlyList<StepOutcome> outcomes;

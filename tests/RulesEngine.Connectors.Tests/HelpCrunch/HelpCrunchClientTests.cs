@@ -153,7 +153,7 @@ public sealed class HelpCrunchClientTests
         await using (var gone = await HelpCrunchEmulator.StartAsync(TestConnection.ApiKey)) baseUrl = gone.BaseUrl;
         using var client = new HelpCrunchClient(new HelpCrunchOptions
         {
-            ApiKey = TestConnection.ApiKey, BaseUrl = baseUrl, MaxAttempts = 2, RetryDelay = TimeSpan.FromMilliseconds(10), RequestsPerMinute = 0,
+            ApiKey = TestConnection.ApiKey, BaseUrl = baseUrl, Retry = HelpCrunchConnectionSpec.Retry.Defaults with { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(10), RequestsPerMinute = 0 },
         });
 
         var error = await Assert.ThrowsAsync<HelpCrunchException>(() => client.SearchAsync("email", "a@b.c", 1));
@@ -171,7 +171,7 @@ public sealed class HelpCrunchClientTests
              "customData":[{"property":"plan","value":"pro"},{"property":"payments","value":15}]}
             """;
         using var client = new HelpCrunchClient(
-            new HelpCrunchOptions { ApiKey = TestConnection.ApiKey, BaseUrl = "http://stub/v1", RequestsPerMinute = 0 },
+            new HelpCrunchOptions { ApiKey = TestConnection.ApiKey, BaseUrl = "http://stub/v1", Retry = HelpCrunchConnectionSpec.Retry.Defaults with { RequestsPerMinute = 0 } },
             new StubHandler(HttpStatusCode.OK, body));
 
         var contact = await client.GetAsync("542335");
@@ -189,7 +189,7 @@ public sealed class HelpCrunchClientTests
     {
         const string body = """{"errors":[{"code":"invalid_request","message":"Invalid request"},{"code":"invalid_userId_value","message":"taken"}]}""";
         using var client = new HelpCrunchClient(
-            new HelpCrunchOptions { ApiKey = TestConnection.ApiKey, BaseUrl = "http://stub/v1", RequestsPerMinute = 0 },
+            new HelpCrunchOptions { ApiKey = TestConnection.ApiKey, BaseUrl = "http://stub/v1", Retry = HelpCrunchConnectionSpec.Retry.Defaults with { RequestsPerMinute = 0 } },
             new StubHandler(HttpStatusCode.BadRequest, body));
 
         var error = await Assert.ThrowsAsync<HelpCrunchException>(() => client.CreateAsync(new JObject { ["userId"] = "u1" }));

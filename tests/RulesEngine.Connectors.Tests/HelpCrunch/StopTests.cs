@@ -20,7 +20,7 @@ public sealed class StopTests
         var time = new FakeTimeProvider();
         using var client = new HelpCrunchClient(new HelpCrunchOptions
         {
-            ApiKey = TestConnection.ApiKey, BaseUrl = emulator.BaseUrl, MaxAttempts = 10, RetryDelay = TimeSpan.FromSeconds(5), RequestsPerMinute = 0,
+            ApiKey = TestConnection.ApiKey, BaseUrl = emulator.BaseUrl, Retry = HelpCrunchConnectionSpec.Retry.Defaults with { MaxAttempts = 10, BaseDelay = TimeSpan.FromSeconds(5), RequestsPerMinute = 0 },
         }, timeProvider: time);
         var step = new UpdateContactStep(client, "email", MultipleMatches.First, item => item.Row["Email"], _ => new JObject());
         using var stopping = new CancellationTokenSource();
@@ -51,7 +51,7 @@ public sealed class StopTests
         var time = new FakeTimeProvider();
         using var client = new HelpCrunchClient(new HelpCrunchOptions
         {
-            ApiKey = TestConnection.ApiKey, BaseUrl = emulator.BaseUrl, MaxAttempts = 3, RetryDelay = TimeSpan.FromSeconds(4), RequestsPerMinute = 0,
+            ApiKey = TestConnection.ApiKey, BaseUrl = emulator.BaseUrl, Retry = HelpCrunchConnectionSpec.Retry.Defaults with { MaxAttempts = 3, BaseDelay = TimeSpan.FromSeconds(4), RequestsPerMinute = 0 },
         }, timeProvider: time);
         var marks = new System.Collections.Concurrent.ConcurrentQueue<string>();
         using var stopping = new CancellationTokenSource();

@@ -15,7 +15,7 @@ public sealed class HttpApiClientTests : IAsyncLifetime
     {
         BaseUrl = baseUrl,
         Authorization = token is null ? null : "Bearer " + token,
-        MaxAttempts = 1,
+        Retry = HttpApiConnectionSpec.Retry.Defaults with { MaxAttempts = 1 },
     });
 
     [Fact]

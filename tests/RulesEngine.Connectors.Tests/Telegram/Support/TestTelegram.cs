@@ -1,6 +1,7 @@
 using RulesEngine.Connectors.Telegram;
 using RulesEngine.Connectors.Telegram.Emulator;
 using Telegram.Bot.Types.Enums;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.Connectors.Telegram.Tests.Support;
 
@@ -11,11 +12,12 @@ internal static class TestTelegram
     {
         BotToken = token,
         BaseUrl = baseUrl,
-        MaxAttempts = 3,
-        // Generous enough for a cold first request on a heavily loaded machine; timeout tests pass their own.
-        Timeout = timeout ?? TimeSpan.FromSeconds(60),
-        RetryDelay = TimeSpan.FromMilliseconds(10),
-        MaxRetryAfter = TimeSpan.FromSeconds(5),
+        Retry = new RetrySettings(MaxAttempts: 3, BaseDelay: TimeSpan.FromMilliseconds(10), MaxDelay: TimeSpan.FromSeconds(30))
+        {
+            // Generous enough for a cold first request on a heavily loaded machine; timeout tests pass their own.
+            Timeout = timeout ?? TimeSpan.FromSeconds(60),
+            MaxRetryAfter = TimeSpan.FromSeconds(5),
+        },
         PerChatInterval = perChatInterval ?? TimeSpan.Zero,
         MessagesPerSecond = 1000,
     };
