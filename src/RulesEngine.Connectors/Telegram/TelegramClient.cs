@@ -29,6 +29,9 @@ public sealed class TelegramClient : IDisposable
     private readonly ResiliencePipeline _timeout;
     private readonly TelegramPacer _pacer;
 
+    /// <summary>The options the client was built with (tests check what a connection read).</summary>
+    internal TelegramOptions Options => _options;
+
     /// <param name="httpClient">Optional; when given, its own timeout also applies and it is not disposed here.</param>
     /// <param name="timeProvider">For pacing, backoff and timeouts; <see cref="TimeProvider.System"/> by default.</param>
     public TelegramClient(TelegramOptions options, HttpClient? httpClient = null, TimeProvider? timeProvider = null)
