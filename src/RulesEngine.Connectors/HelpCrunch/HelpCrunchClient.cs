@@ -20,13 +20,9 @@ namespace RulesEngine.Connectors.HelpCrunch;
 /// </summary>
 public sealed class HelpCrunchClient : IDisposable
 {
-    private readonly HttpClient _http;
     private readonly AccountPacing? _limiter;
-    private readonly ResiliencePipeline<Attempt> _retry;
-    private readonly ResiliencePipeline<Attempt> _onceOnlyRetry;
-    private readonly ResiliencePipeline _timeout;
+    private readonly HttpServicePipelines<Attempt> _calls;
     private readonly string _baseUrl;
-    private readonly TimeProvider _time;
 
     /// <param name="timeProvider">For backoff and timeouts; <see cref="TimeProvider.System"/> by default.</param>
     public HelpCrunchClient(HelpCrunchOptions options, HttpMessageHandler? handler = null, TimeProvider? timeProvider = null)
@@ -34,14 +30,12 @@ public sealed class HelpCrunchClient : IDisposable
         options.Validate();
         Options = options;
         _baseUrl = options.BaseUrl.TrimEnd('/');
-        var time = _time = timeProvider ?? TimeProvider.System;
-        _http = ServiceResilience.CreateHttpClient("helpCrunch", handler);
         // One budget per HelpCrunch account in this process, shared by every client of that account.
         if (options.Retry.RequestsPerMinute > 0) _limiter = AccountPacing.Join(_baseUrl, options.ApiKey, options.Retry.RequestsPerMinute);
-        _retry = BuildRetry(options, _limiter, time, repeatable: true);
-        _onceOnlyRetry = BuildRetry(options, _limiter, time, repeatable: false);
-        // Apart from the retry, so a stop (which cuts waits) never cuts the attempt in flight; only the caller's token does.
-        _timeout = ServiceResilience.AttemptTimeout(options.Retry.Timeout, time);
+        // Pacing sits inside the retry, so every attempt is paced. A call that must not be repeated blindly (create)
+        // is retried only when HelpCrunch certainly did not get it (429, refused connection).
+        _calls = new HttpServicePipelines<Attempt>("helpCrunch", options.Retry, handler, timeProvider,
+            ShouldRetry, ShouldRetryOnceOnly, outcome => outcome.Result?.RetryAfter, _limiter);
     }
 
     public HelpCrunchOptions Options { get; }
@@ -131,7 +125,7 @@ public sealed class HelpCrunchClient : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return; // leave the account's budget once
-        _http.Dispose();
+        _calls.Dispose();
         _limiter?.Leave();
     }
 
@@ -200,13 +194,13 @@ public sealed class HelpCrunchClient : IDisposable
         using var waits = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, call.Stopping);
         try
         {
-            answer = await (repeatable ? _retry : _onceOnlyRetry).ExecuteAsync(async _ =>
+            answer = await _calls.Retry(repeatable).ExecuteAsync(async _ =>
             {
                 attempts++;
                 call.AttemptStarting();
                 try
                 {
-                    var attempt = await _timeout.ExecuteAsync(async token => await SendOnceAsync(request, token).ConfigureAwait(false), cancellationToken)
+                    var attempt = await _calls.AttemptTimeout.ExecuteAsync(async token => await SendOnceAsync(request, token).ConfigureAwait(false), cancellationToken)
                         .ConfigureAwait(false);
                     // A 5xx may come after the work was done; a 429 or a 4xx says it was not.
                     if (attempt.Status >= 500 || attempt.Status is >= 200 and < 300) call.EffectPossible();
@@ -254,9 +248,9 @@ public sealed class HelpCrunchClient : IDisposable
             message.Content = new StringContent(content.ToString(Formatting.None), Encoding.UTF8);
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
-        using var response = await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        using var response = await _calls.Http.SendAsync(message, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return new Attempt((int)response.StatusCode, body, ServiceResilience.RetryAfter(response, _time));
+        return new Attempt((int)response.StatusCode, body, ServiceResilience.RetryAfter(response, _calls.Time));
     }
 
     private HelpCrunchException Failure(Exception e, int attempts, StepCall call)
@@ -278,12 +272,6 @@ public sealed class HelpCrunchClient : IDisposable
         e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{e.Message} ({inner.Message})" : e.Message;
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
-
-    /// <param name="repeatable">False for calls that must not be repeated blindly (create): only attempts that
-    /// certainly did not reach HelpCrunch (429, refused connection) are retried.</param>
-    /// <remarks>Pacing sits inside the retry, so every attempt is paced; the per-attempt timeout is applied apart (see _timeout).</remarks>
-    private static ResiliencePipeline<Attempt> BuildRetry(HelpCrunchOptions options, RateLimiter? limiter, TimeProvider time, bool repeatable) =>
-        ServiceResilience.Retry<Attempt>(options.Retry, time, repeatable ? ShouldRetry : ShouldRetryOnceOnly, outcome => outcome.Result?.RetryAfter, limiter);
 
     private static bool ShouldRetry(Outcome<Attempt> outcome) => outcome.Exception switch
     {

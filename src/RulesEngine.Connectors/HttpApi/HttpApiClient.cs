@@ -20,30 +20,20 @@ public sealed class HttpApiClient : IDisposable
     /// <summary>The most of an answer's body that is read; the rest is dropped (and the answer marked truncated).</summary>
     public const int MaxBodyBytes = 1 << 20;
 
-    private readonly HttpClient _http;
     private readonly RateLimiter? _pacing;
-    private readonly ResiliencePipeline<HttpAnswer> _retry;
-    private readonly ResiliencePipeline<HttpAnswer> _retryUnacted;
-    private readonly ResiliencePipeline _timeout;
-    private readonly TimeProvider _time;
+    private readonly HttpServicePipelines<HttpAnswer> _calls;
 
     /// <param name="handler">Optional transport (tests); a pooled socket handler by default.</param>
     public HttpApiClient(HttpApiOptions options, HttpMessageHandler? handler = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
-        _time = timeProvider ?? TimeProvider.System;
+        if (options.Retry.RequestsPerMinute > 0) _pacing = ServiceResilience.PerMinute(options.Retry.RequestsPerMinute);
         // Redirects are not followed: the credentials go to this API's host and nowhere else.
-        _http = ServiceResilience.CreateHttpClient("http", handler, followRedirects: false);
-        var settings = options.Retry;
-        if (settings.RequestsPerMinute > 0) _pacing = ServiceResilience.PerMinute(settings.RequestsPerMinute);
-        _retry = ServiceResilience.Retry<HttpAnswer>(settings, _time,
+        _calls = new HttpServicePipelines<HttpAnswer>("http", options.Retry, handler, timeProvider,
             outcome => outcome.Exception is HttpRequestException or TimeoutRejectedException or IOException || outcome.Result is { IsTransient: true },
-            outcome => outcome.Result?.RetryAfter, _pacing);
-        _retryUnacted = ServiceResilience.Retry<HttpAnswer>(settings, _time,
             outcome => outcome.Exception is { } e ? ServiceResilience.NeverConnected(e) : outcome.Result is { Status: 429 },
-            outcome => outcome.Result?.RetryAfter, _pacing);
-        _timeout = ServiceResilience.AttemptTimeout(settings.Timeout, _time);
+            outcome => outcome.Result?.RetryAfter, _pacing, followRedirects: false);
     }
 
     public HttpApiOptions Options { get; }
@@ -64,13 +54,13 @@ public sealed class HttpApiClient : IDisposable
         using var waits = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, call.Stopping);
         try
         {
-            var answer = await (request.IsIdempotent ? _retry : _retryUnacted).ExecuteAsync(async _ =>
+            var answer = await _calls.Retry(request.IsIdempotent).ExecuteAsync(async _ =>
             {
                 attempts++;
                 call.AttemptStarting();
                 try
                 {
-                    var answer = await _timeout.ExecuteAsync(async token => await SendOnceAsync(request, isSuccess, token).ConfigureAwait(false), cancellationToken)
+                    var answer = await _calls.AttemptTimeout.ExecuteAsync(async token => await SendOnceAsync(request, isSuccess, token).ConfigureAwait(false), cancellationToken)
                         .ConfigureAwait(false);
                     // A 4xx says the server did not do it; a success or a 5xx may come after the work was done.
                     if (answer.Status is < 400 or >= 500 or 408)
@@ -137,7 +127,7 @@ public sealed class HttpApiClient : IDisposable
 
     public void Dispose()
     {
-        _http.Dispose();
+        _calls.Dispose();
         _pacing?.Dispose();
     }
 
@@ -152,13 +142,13 @@ public sealed class HttpApiClient : IDisposable
                 throw new HttpApiException($"header \"{name}\" cannot be sent", transient: false);
         }
         if (request.JsonBody is not null) message.Content = new StringContent(request.JsonBody, Encoding.UTF8, "application/json");
-        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var response = await _calls.Http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var (body, truncated) = await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
         return new HttpAnswer(status, response.ReasonPhrase ?? "", body, truncated)
         {
             IsTransient = !isSuccess(status) && status is 408 or 429 or >= 500,
-            RetryAfter = ServiceResilience.RetryAfter(response, _time),
+            RetryAfter = ServiceResilience.RetryAfter(response, _calls.Time),
         };
     }
 
