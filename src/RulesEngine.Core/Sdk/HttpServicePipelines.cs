@@ -12,6 +12,7 @@ namespace RulesEngine.Sdk;
 /// <typeparam name="TAnswer">What one attempt returns (the client's answer: a status and a body).</typeparam>
 public sealed class HttpServicePipelines<TAnswer> : IDisposable
 {
+    /// <summary>Builds the client, the timeout and both retries; nothing is sent yet.</summary>
     /// <param name="service">The name the requests are metered under (see <see cref="ApiRequestMetering"/>).</param>
     /// <param name="settings">Tries, backoff, the longest Retry-After and the per-attempt timeout.</param>
     /// <param name="handler">Optional transport (tests); pooled sockets by default.</param>

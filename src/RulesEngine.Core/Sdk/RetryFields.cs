@@ -20,6 +20,11 @@ public sealed class RetryFields
     /// <summary>The key of the pacing budget.</summary>
     public const string RequestsPerMinuteKey = "requestsPerMinute";
 
+    /// <summary>A set to fill with an object initializer: the three required fields, the optional ones, the cap.</summary>
+    public RetryFields()
+    {
+    }
+
     /// <summary>Tries per call, the first included (see <see cref="MaxAttemptsField"/>).</summary>
     public required ConnectionField MaxAttempts { get; init; }
 
