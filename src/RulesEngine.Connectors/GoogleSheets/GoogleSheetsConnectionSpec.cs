@@ -8,8 +8,8 @@ public static class GoogleSheetsConnectionSpec
     public const string ApiKeyKey = "apiKey";
     public const string ServiceAccountKeyFileKey = "serviceAccountKeyFile";
     public const string BaseUrlKey = "baseUrl";
-    public const string MaxAttemptsKey = "maxAttempts";
-    public const string TimeoutSecondsKey = "timeoutSeconds";
+    public const string MaxAttemptsKey = RetryFields.MaxAttemptsKey;
+    public const string TimeoutSecondsKey = RetryFields.TimeoutSecondsKey;
     public const string ReadsPerMinuteKey = "readsPerMinute";
     public const string WritesPerMinuteKey = "writesPerMinute";
 
@@ -23,8 +23,9 @@ public static class GoogleSheetsConnectionSpec
                 "keys/sheets-writer.json"),
             ConnectionField.Url(BaseUrlKey, "root of the Sheets API, used as given (a missing trailing slash is tolerated); a test points it at the emulator",
                 GoogleSheetsOptions.DefaultBaseUrl),
-            ConnectionField.Integer(MaxAttemptsKey, "attempts per read, the first included; transient failures (429, 5xx, timeouts, no connection) are retried", 4, 1, 20, example: 4),
-            ConnectionField.Duration(TimeoutSecondsKey, "how long one attempt may take", 30, 1, 600, example: 30),
+            // The shared declarations (same key, range and example rules as every connector); the backoff is fixed.
+            RetryFields.MaxAttemptsField("attempts per read, the first included; transient failures (429, 5xx, timeouts, no connection) are retried", 4),
+            RetryFields.TimeoutField("how long one attempt may take", 30, minimumSeconds: 1),
             ConnectionField.Integer(ReadsPerMinuteKey, "reads allowed in any minute (Google's per-user read quota is 60)", 60, 1, 100_000, example: 60),
             ConnectionField.Integer(WritesPerMinuteKey, "writes (appends and updates) allowed in any minute (Google's per-user write quota is 60)", 60, 1, 100_000, example: 60),
         ])
