@@ -81,4 +81,31 @@ public sealed class StreamedRowsTests : IDisposable
             (streamed.Rows, streamed.NeedsPerson, streamed.HandledFailures, streamed.Held, streamed.Skipped));
         Assert.Equal((kept.Rows, kept.NeedsPerson, kept.HandledFailures, kept.Held), (streamed.Rows, streamed.NeedsPerson, streamed.HandledFailures, streamed.Held));
     }
+
+    [Fact]
+    public async Task ARunLetsGoOfTheRowsItHasFinishedWith()
+    {
+        var registry = new TestRegistry { Answers = _ => _ => StepOutcome.Success() };
+        for (var i = 0; i < 4; i++) registry.Source.Add(("Email", $"row{i}@x.io"));
+        var flow = registry.LoadValid(TestFlows.UpdateCreateAlert.Replace("\"batchSize\": 10", "\"batchSize\": 1", StringComparison.Ordinal));
+        var recorded = new List<WeakReference>();
+        var aliveAtTheLastRow = -1;
+
+        await new FlowRunner(_store)
+        {
+            KeepRows = false,
+            RowRecorded = row =>
+            {
+                recorded.Add(new WeakReference(row.Item));
+                if (recorded.Count < 4) return;
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                aliveAtTheLastRow = recorded.Take(2).Count(r => r.IsAlive);
+            },
+        }.RunAsync(flow, CancellationToken.None);
+
+        // The first two rows' batches are long done when the fourth row is recorded: nothing of the run holds them.
+        Assert.Equal(0, aliveAtTheLastRow);
+    }
 }
