@@ -57,15 +57,14 @@ public sealed class RunOutputStreamingTests
     }
 
     [Fact]
-    public void Spool_GoesToAFile_WhenMemoryIsFull_AndTheFileIsGoneWhenDisposed()
+    public void Spool_GoesToAFileWithNoName_WhenMemoryIsFull()
     {
         var pattern = $"rulesengine-report-{Environment.ProcessId}-*";
-        var before = Directory.GetFiles(Path.GetTempPath(), pattern).ToHashSet();
         using var output = new StringWriter();
         var spool = new LineSpool(memoryChars: 10);
 
         spool.Write("first line é\n");
-        var file = Assert.Single(Directory.GetFiles(Path.GetTempPath(), pattern), f => !before.Contains(f));
+        var visible = Directory.GetFiles(Path.GetTempPath(), pattern);
         spool.CopyTo(output);
         spool.Write("second line ✓\n"); // writing goes on after a copy (the Ctrl+C summary copies, then the run may add)
         spool.CopyTo(output);
@@ -73,7 +72,8 @@ public sealed class RunOutputStreamingTests
 
         Assert.True(spool.Spilled);
         Assert.Equal("first line é\nfirst line é\nsecond line ✓\n", output.ToString());
-        Assert.False(File.Exists(file));
+        if (!OperatingSystem.IsWindows()) Assert.Empty(visible); // unlinked while in use: nothing to read, nothing left
+        Assert.Empty(Directory.GetFiles(Path.GetTempPath(), pattern));
     }
 
     /// <summary><c>ReportPrinter.PrintRun</c> as it was before issue 11 (every row kept in the report): the reference
