@@ -17,7 +17,11 @@ internal sealed class Console(TextWriter output, TextWriter errors, CliEnvironme
     /// <summary>What the verb runs in: whether the error output is a terminal, and the clock progress reports use.</summary>
     public CliEnvironment Environment { get; } = environment ?? CliEnvironment.Redirected;
 
-    public void Out(string line) => output.WriteLine(TerminalText.EscapeLines(SecretRedactor.Redact(line)));
+    public void Out(string line) => output.WriteLine(Format(line));
+
+    /// <summary>A line as <see cref="Out"/> writes it (redacted, escaped), for output kept aside before it is written
+    /// (<see cref="Output.RunLines"/>).</summary>
+    public static string Format(string line) => TerminalText.EscapeLines(SecretRedactor.Redact(line));
 
     public void Error(string line) => errors.WriteLine(TerminalText.EscapeLines(SecretRedactor.Redact(line)));
 

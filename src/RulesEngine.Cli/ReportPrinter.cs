@@ -11,30 +11,38 @@ namespace RulesEngine.Cli;
 /// every value that came from a sheet or a service through <see cref="TerminalText.Escape(string?)"/>.</summary>
 internal static class ReportPrinter
 {
+    /// <summary>Prints a report whose rows the runner kept (<see cref="FlowRunner.KeepRows"/>).</summary>
     /// <param name="replayed">The rows were chosen for a replay: they are not new rows.</param>
     public static void PrintRun(RunReport report, Console console, bool replayed = false)
     {
-        var skipped = report.Items.Count(i => i.Status == RowStatus.Skipped);
-        console.Out($"run {report.RunId} of {report.Flow}: {report.Items.Count} {(replayed ? "replayed" : "new")} row(s) in {report.Elapsed.TotalSeconds:0.00} s" +
-            $" ({report.NeedsPerson} need a person, {report.HandledFailures} with failures the flow handled, {report.Held} held, {skipped} skipped," +
+        using var lines = RunLines.Of(report.Items, console.Writer);
+        PrintRun(report, lines, console, replayed);
+    }
+
+    /// <summary>Prints a run's report: the summary, the rows' lines written while it ran, and the rows that need a
+    /// person once more at the end, so that among thousands of row lines none is missed (held, errors, delivery
+    /// unknown, failures the flow did not handle).</summary>
+    /// <param name="rows">The lines of the run's rows (<see cref="FlowRunner.RowRecorded"/>).</param>
+    /// <param name="replayed">The rows were chosen for a replay: they are not new rows.</param>
+    public static void PrintRun(RunReport report, RunLines rows, Console console, bool replayed = false)
+    {
+        console.Out($"run {report.RunId} of {report.Flow}: {report.Rows} {(replayed ? "replayed" : "new")} row(s) in {report.Elapsed.TotalSeconds:0.00} s" +
+            $" ({report.NeedsPerson} need a person, {report.HandledFailures} with failures the flow handled, {report.Held} held, {report.Skipped} skipped," +
             $" {report.AlreadyRecorded} already recorded)");
         if (report.Note.Length > 0) console.Out("  " + report.Note);
-        foreach (var item in report.Items) console.Out("  " + ItemLine(item));
+        rows.WriteRows(console.Writer);
         if (report.Status == RunStatus.Failed) console.Out($"  run failed: {TerminalText.Escape(report.Error)}");
-        PrintNeedsPerson(report, console);
+        if (report.NeedsPerson > 0)
+        {
+            console.Out($"  {report.NeedsPerson} row(s) need a person ('history {report.Flow} --failed' lists them, 'replay <flow.json> --failed' runs them again):");
+            rows.WriteNeedsPerson(console.Writer);
+        }
         console.Out($"  link: {report.Link}");
     }
 
-    /// <summary>Every row that needs a person, once more at the end, so that among thousands of row lines none is
-    /// missed (held, errors, delivery unknown, failures the flow did not handle).</summary>
-    private static void PrintNeedsPerson(RunReport report, Console console)
-    {
-        var open = report.Items.Where(i => i.Attention.NeedsPerson).ToList();
-        if (open.Count == 0) return;
-        console.Out($"  {open.Count} row(s) need a person ('history {report.Flow} --failed' lists them, 'replay <flow.json> --failed' runs them again):");
-        foreach (var item in open)
-            console.Out($"    row {item.Item.Number,-4} {RowLabel.Of(item.Item.Fields),-28} {TerminalText.Escape(item.Attention.Reason)}");
-    }
+    /// <summary>A row that needs a person, in the list at the end of a run's report.</summary>
+    public static string NeedsPersonLine(ItemReport item) =>
+        $"    row {item.Item.Number,-4} {RowLabel.Of(item.Item.Fields),-28} {TerminalText.Escape(item.Attention.Reason)}";
 
     /// <param name="flow">The flow tested: says whether an If that does not hold has an else to take.</param>
     public static void PrintTest(ItemReport report, Flow flow, bool sent, Console console, bool explain = false)

@@ -64,9 +64,9 @@ internal static class DemoCommand
             var runner = new FlowRunner(store);
 
             var first = await runner.RunAsync(flow, cancellationToken);
-            if (first.Items.Count > 20)
+            if (first.Rows > 20)
             {
-                console.Out($"run {first.RunId}: {first.Items.Count} rows in {first.Elapsed.TotalSeconds:0.00} s = {first.Items.Count / first.Elapsed.TotalSeconds:0.0} rows/s " +
+                console.Out($"run {first.RunId}: {first.Rows} rows in {first.Elapsed.TotalSeconds:0.00} s = {first.Rows / first.Elapsed.TotalSeconds:0.0} rows/s " +
                     $"({first.NeedsPerson} need a person, {first.HandledFailures} with failures the flow handled, {first.Held} held)");
             }
             else

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RulesEngine.Cli.CommandLine;
+using RulesEngine.Cli.Output;
 using RulesEngine.Cli.Progress;
 using RulesEngine.Core.Flows;
 using RulesEngine.Core.Running;
@@ -85,11 +86,13 @@ internal static class ReplayCommand
         }
 
         RunReport report;
-        using (var progress = new RunProgressReporter(console, "replay", cancellationToken)) // a line every few seconds; on Ctrl+C what was done
+        // Each row's line is written as its batch is recorded; the run keeps only counts (memory stays flat with the rows).
+        using var lines = new RunLines(console.Writer);
+        using (var progress = new RunProgressReporter(console, "replay", cancellationToken, lines)) // a line every few seconds; on Ctrl+C what was done
         {
             try
             {
-                report = await new FlowRunner(store) { Progress = progress }.ReplayAsync(flow, items, parse.GetValue(Force), cancellationToken, waitForLease: parse.GetValue(CommonOptions.Wait));
+                report = await new FlowRunner(store) { Progress = progress, RowRecorded = lines.Add, KeepRows = false }.ReplayAsync(flow, items, parse.GetValue(Force), cancellationToken, waitForLease: parse.GetValue(CommonOptions.Wait));
             }
             catch (FlowBusyException e)
             {
@@ -97,7 +100,7 @@ internal static class ReplayCommand
                 return ExitCode.Busy;
             }
         }
-        ReportPrinter.PrintRun(report, console, replayed: true);
+        ReportPrinter.PrintRun(report, lines, console, replayed: true);
         if (report.Status != RunStatus.Completed) return ExitCode.Unavailable;
         return parse.GetValue(CommonOptions.FailOnOpen) && report.NeedsPerson > 0 ? ExitCode.RowsNeedAPerson : ExitCode.Ok;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RulesEngine.Cli.CommandLine;
+using RulesEngine.Cli.Output;
 using RulesEngine.Cli.Progress;
 using RulesEngine.Core.Running;
 using RulesEngine.Core.State;
@@ -53,11 +54,13 @@ internal static class RunCommand
             console.Out(NewStateLine(store.Location, read));
         }
         RunReport report;
-        using (var progress = new RunProgressReporter(console, "run", cancellationToken)) // a line every few seconds; on Ctrl+C what was done
+        // Each row's line is written as its batch is recorded; the run keeps only counts (memory stays flat with the rows).
+        using var lines = new RunLines(console.Writer);
+        using (var progress = new RunProgressReporter(console, "run", cancellationToken, lines)) // a line every few seconds; on Ctrl+C what was done
         {
             try
             {
-                report = await new FlowRunner(store) { ItemsRead = Announce, Progress = progress }.RunAsync(flow, cancellationToken, waitForLease: parse.GetValue(CommonOptions.Wait));
+                report = await new FlowRunner(store) { ItemsRead = Announce, Progress = progress, RowRecorded = lines.Add, KeepRows = false }.RunAsync(flow, cancellationToken, waitForLease: parse.GetValue(CommonOptions.Wait));
             }
             catch (FlowBusyException e)
             {
@@ -71,7 +74,7 @@ internal static class RunCommand
             }
         }
         Announce(null); // the source could not be read: still say the file is new, first
-        ReportPrinter.PrintRun(report, console);
+        ReportPrinter.PrintRun(report, lines, console);
         if (report.Status != RunStatus.Completed) return ExitCode.Unavailable;
         return parse.GetValue(CommonOptions.FailOnOpen) && report.NeedsPerson > 0 ? ExitCode.RowsNeedAPerson : ExitCode.Ok;
     }

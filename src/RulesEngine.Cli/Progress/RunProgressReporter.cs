@@ -1,3 +1,4 @@
+using RulesEngine.Cli.Output;
 using RulesEngine.Core.Running;
 using RulesEngine.Core.State;
 
@@ -23,11 +24,13 @@ internal sealed class RunProgressReporter : IRunProgress, IDisposable
     private readonly TimeProvider _clock;
     private readonly bool _live;
     private readonly object _gate = new();
-    private readonly List<ItemReport> _rows = [];
+    private readonly RunLines? _lines;
     private ITimer? _timer;
     private long _startedAt;
     private string _runId = "";
     private int _total;
+    private int _recorded;
+    private int _skipped;
     private int _failed;
     private int _held;
     private bool _drawn;
@@ -35,8 +38,11 @@ internal sealed class RunProgressReporter : IRunProgress, IDisposable
 
     /// <param name="verb">"run" or "replay", for the summary.</param>
     /// <param name="cancellation">The verb's token: cancelled means Ctrl+C, and disposing then prints the summary.</param>
-    public RunProgressReporter(Console console, string verb, CancellationToken cancellation)
+    /// <param name="lines">The run's row lines, written as rows are recorded (the reporter keeps no row): the Ctrl+C
+    /// summary prints them.</param>
+    public RunProgressReporter(Console console, string verb, CancellationToken cancellation, RunLines? lines = null)
     {
+        _lines = lines;
         _console = console;
         _verb = verb;
         _cancellation = cancellation;
@@ -61,7 +67,8 @@ internal sealed class RunProgressReporter : IRunProgress, IDisposable
     {
         lock (_gate)
         {
-            _rows.Add(row);
+            _recorded++;
+            if (row.Status == RowStatus.Skipped) _skipped++;
             if (row.Status == RowStatus.Held) _held++;
             if (row.Status != RowStatus.Held && row.Attention.NeedsPerson) _failed++; // failures the flow handled are not counted
         }
@@ -73,7 +80,7 @@ internal sealed class RunProgressReporter : IRunProgress, IDisposable
     /// <summary>The counts now (for the line, the summary and tests).</summary>
     public ProgressSnapshot Snapshot()
     {
-        lock (_gate) return new ProgressSnapshot(_total, _rows.Count, _failed, _held, _clock.GetElapsedTime(_startedAt));
+        lock (_gate) return new ProgressSnapshot(_total, _recorded, _failed, _held, _clock.GetElapsedTime(_startedAt));
     }
 
     private void Draw()
@@ -81,7 +88,7 @@ internal sealed class RunProgressReporter : IRunProgress, IDisposable
         lock (_gate)
         {
             if (_stopped) return;
-            var line = $"{_verb} {_runId}: " + new ProgressSnapshot(_total, _rows.Count, _failed, _held, _clock.GetElapsedTime(_startedAt)).Describe();
+            var line = $"{_verb} {_runId}: " + new ProgressSnapshot(_total, _recorded, _failed, _held, _clock.GetElapsedTime(_startedAt)).Describe();
             if (_live)
             {
                 var width = _console.Environment.TerminalWidth;
@@ -99,26 +106,25 @@ internal sealed class RunProgressReporter : IRunProgress, IDisposable
 
     public void Dispose()
     {
-        ItemReport[] rows;
         lock (_gate)
         {
             if (_stopped) return;
             _stopped = true;
             _timer?.Dispose();
             if (_drawn) _console.ErrorWriter.Write(ClearLine); // the report takes the line's place
-            rows = [.. _rows];
         }
-        if (_cancellation.IsCancellationRequested) PrintStopped(rows);
+        if (_cancellation.IsCancellationRequested) PrintStopped();
     }
 
     /// <summary>Ctrl+C: what was done before the stop, the way a finished run reports it.</summary>
-    private void PrintStopped(ItemReport[] rows)
+    private void PrintStopped()
     {
         var snapshot = Snapshot();
-        var skipped = rows.Count(r => r.Status == RowStatus.Skipped);
+        int skipped;
+        lock (_gate) skipped = _skipped;
         _console.Out($"{_verb} {(_runId.Length > 0 ? _runId : "(not started)")} stopped by Ctrl+C after {ProgressSnapshot.Duration(snapshot.Elapsed)}: " +
-            $"{rows.Length} of {snapshot.Total} row(s) recorded ({snapshot.Failed} need a person, {snapshot.Held} held, {skipped} skipped); " +
+            $"{snapshot.Done} of {snapshot.Total} row(s) recorded ({snapshot.Failed} need a person, {snapshot.Held} held, {skipped} skipped); " +
             "rows not reached are taken by the next run, and a call cut off is settled from the journal");
-        foreach (var row in rows) _console.Out("  " + ReportPrinter.ItemLine(row));
+        _lines?.WriteRows(_console.Writer);
     }
 }

@@ -40,6 +40,16 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     /// state file before anything is sent.</summary>
     public Action<SourceSummary>? ItemsRead { get; init; }
 
+    /// <summary>Called with each row's report right after its outcome is committed to the journal, in source order,
+    /// on the run's own flow (<c>run</c> writes the row's line from here). The run does not keep the report unless
+    /// <see cref="KeepRows"/>.</summary>
+    public Action<ItemReport>? RowRecorded { get; init; }
+
+    /// <summary>Whether the <see cref="RunReport"/> carries every row's report in <see cref="RunReport.Items"/>. A run
+    /// over a big sheet should not: each report costs a few KB until the run ends, so <c>run</c> and <c>replay</c> take
+    /// the rows from <see cref="RowRecorded"/> and keep only the counts (<see cref="RowTally"/>).</summary>
+    public bool KeepRows { get; init; } = true;
+
     /// <summary>Runs the flow once, holding its lease. Throws <see cref="FlowBusyException"/> when another run holds
     /// it, unless <paramref name="waitForLease"/>, in which case it waits for the lease.</summary>
     public async Task<RunReport> RunAsync(Flow flow, CancellationToken cancellationToken, bool waitForLease)
@@ -80,21 +90,21 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         {
             var stopwatch = Stopwatch.StartNew();
             var (runId, run) = Begin(flow);
-            var reports = new List<ItemReport>();
+            var rows = new RunRows(KeepRows);
             try
             {
                 var chosen = items.DistinctBy(i => i.Key).Select(i => (i, false)).ToList();
                 Progress?.Started(runId, chosen.Count);
-                await ProcessAsync(flow, run, lease, chosen, movePosition: false, force, reports, cancellationToken);
+                await ProcessAsync(flow, run, lease, chosen, movePosition: false, force, rows, cancellationToken);
                 store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());
-                return new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", reports, 0,
-                    force ? "replay --force: every step was called again" : "replay: steps with recorded answers were not called again", stopwatch.Elapsed);
+                return rows.Report(new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", [], 0,
+                    force ? "replay --force: every step was called again" : "replay: steps with recorded answers were not called again", stopwatch.Elapsed));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 var error = SecretRedactor.Redact(e.Message);
                 store.FinishRun(runId, RunStatus.Failed, error, _clock.GetUtcNow());
-                return new RunReport(runId, flow.Name, run.Link, RunStatus.Failed, error, reports, 0, "", stopwatch.Elapsed);
+                return rows.Report(new RunReport(runId, flow.Name, run.Link, RunStatus.Failed, error, [], 0, "", stopwatch.Elapsed));
             }
             catch (OperationCanceledException)
             {
@@ -123,7 +133,7 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         var stopwatch = Stopwatch.StartNew();
         var (runId, run) = Begin(flow);
         var sourceKey = flow.Source.PositionKey;
-        var reports = new List<ItemReport>();
+        var rows = new RunRows(KeepRows);
         try
         {
             var position = store.GetPosition(flow.Name, sourceKey);
@@ -132,31 +142,24 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 ItemsRead?.Invoke(new SourceSummary(0, 0, SkippedExisting: true));
                 store.SetPosition(flow.Name, sourceKey, await flow.Source.ReadEndPositionAsync(new StoreRecordedItems(store, runId, flow.Name, sourceKey), cancellationToken));
                 store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());
-                return new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", reports, 0,
+                return rows.Report(new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", [], 0,
                     "first run with \"existingRows\": \"skip\": rows already in the source were skipped; rows added from now on will be processed",
-                    stopwatch.Elapsed);
+                    stopwatch.Elapsed));
             }
 
-            var read = await flow.Source.ReadNewAsync(position, new StoreRecordedItems(store, runId, flow.Name, sourceKey), cancellationToken);
-            if (read.Items.Count == 0 && read.PositionWhenNoItems is { } idle)
-                store.SetPosition(flow.Name, sourceKey, idle);
-
-            // An item is known by its key: a second item with the same key in one read (a row pasted twice) is the
-            // same item, passed over like one an earlier run recorded; walking both could create a contact twice.
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var items = read.Items.Select(i => (i, !seen.Add(i.Key) || store.IsItemRecorded(flow.Name, sourceKey, i.Key))).ToList();
-            ItemsRead?.Invoke(new SourceSummary(items.Count(i => !i.Item2), items.Count(i => i.Item2), SkippedExisting: false));
-            Progress?.Started(runId, items.Count(i => !i.Item2));
-            await ProcessAsync(flow, run, lease, items, movePosition: true, force: false, reports, cancellationToken);
-            var alreadyRecorded = items.Count(i => i.Item2);
+            var items = await ReadNewItemsAsync(flow, position, runId, cancellationToken);
+            var alreadyRecorded = items.Count(i => i.Recorded);
+            ItemsRead?.Invoke(new SourceSummary(items.Length - alreadyRecorded, alreadyRecorded, SkippedExisting: false));
+            Progress?.Started(runId, items.Length - alreadyRecorded);
+            await ProcessAsync(flow, run, lease, items, movePosition: true, force: false, rows, cancellationToken, releaseWalked: true);
             store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());
-            return new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", reports, alreadyRecorded, "", stopwatch.Elapsed);
+            return rows.Report(new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", [], alreadyRecorded, "", stopwatch.Elapsed));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var error = SecretRedactor.Redact(e.Message);
             store.FinishRun(runId, RunStatus.Failed, error, _clock.GetUtcNow());
-            return new RunReport(runId, flow.Name, run.Link, RunStatus.Failed, error, reports, 0, "", stopwatch.Elapsed);
+            return rows.Report(new RunReport(runId, flow.Name, run.Link, RunStatus.Failed, error, [], 0, "", stopwatch.Elapsed));
         }
         catch (OperationCanceledException)
         {
@@ -164,6 +167,22 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             store.FinishRun(runId, RunStatus.Failed, lease?.LostReason ?? Stopped, _clock.GetUtcNow());
             throw;
         }
+    }
+
+    /// <summary>The source's new items in order, each marked when an earlier run recorded it. Only the returned array
+    /// outlives this method (not the source's read nor the keys seen), so the run can let go of each batch's items
+    /// once walked (<c>releaseWalked</c>).</summary>
+    private async Task<(SourceItem Item, bool Recorded)[]> ReadNewItemsAsync(Flow flow, string? position, string runId, CancellationToken cancellationToken)
+    {
+        var sourceKey = flow.Source.PositionKey;
+        var read = await flow.Source.ReadNewAsync(position, new StoreRecordedItems(store, runId, flow.Name, sourceKey), cancellationToken);
+        if (read.Items.Count == 0 && read.PositionWhenNoItems is { } idle)
+            store.SetPosition(flow.Name, sourceKey, idle);
+
+        // An item is known by its key: a second item with the same key in one read (a row pasted twice) is the
+        // same item, passed over like one an earlier run recorded; walking both could create a contact twice.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return [.. read.Items.Select(i => (i, !seen.Add(i.Key) || store.IsItemRecorded(flow.Name, sourceKey, i.Key)))];
     }
 
     private const string Stopped = "stopped before the end; rows without a recorded outcome are taken by the next run";
@@ -200,8 +219,10 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     }
 
     /// <param name="items">In source order; <c>Recorded</c>: an earlier run finished it, so it is only passed over.</param>
-    private async Task ProcessAsync(Flow flow, RunInfo run, RunLease? lease, IReadOnlyList<(SourceItem Item, bool Recorded)> items, bool movePosition, bool force,
-        List<ItemReport> reports, CancellationToken cancellationToken)
+    /// <param name="releaseWalked">Clear each batch's entries of <paramref name="items"/> (an array the run owns) once
+    /// taken, so a run over 100,000 rows does not hold every row it has finished with.</param>
+    private async Task ProcessAsync(Flow flow, RunInfo run, RunLease? lease, IList<(SourceItem Item, bool Recorded)> items, bool movePosition, bool force,
+        RunRows rows, CancellationToken cancellationToken, bool releaseWalked = false)
     {
         ColumnNames.EnsureUnambiguous(flow.Source.DeclaredFields, items.Select(i => i.Item.Fields));
         var sourceKey = flow.Source.PositionKey;
@@ -219,8 +240,14 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         var blocked = false; // once an item is held, the position stays before it
         using var quarantine = EvaluationQuarantine.Open(QuarantineDirectory, flow.Name);
         var youngHeap = new YoungHeapCap(YoungHeapCap.DefaultBudget);
-        foreach (var chunk in items.Chunk(flow.BatchSize))
+        for (var offset = 0; offset < items.Count; offset += flow.BatchSize)
         {
+            var chunk = new (SourceItem Item, bool Recorded)[Math.Min(flow.BatchSize, items.Count - offset)];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                chunk[i] = items[offset + i];
+                if (releaseWalked) items[offset + i] = default;
+            }
             var batch = new List<ItemRun>();
             var order = new List<(SourceItem Item, ItemRun? Run)>();
             foreach (var (item, recorded) in chunk)
@@ -277,7 +304,8 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 quarantine?.Recorded(report.Item.Key);
                 EngineMetrics.RowRecorded(flow.Name, report);
                 EngineTracing.EndRow(itemRun.Span, RowOutcome.Of(report));
-                reports.Add(report);
+                rows.Add(report);
+                RowRecorded?.Invoke(report);
                 Progress?.RowDone(report);
             }
         }

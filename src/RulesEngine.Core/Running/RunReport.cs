@@ -27,6 +27,8 @@ internal sealed record ItemReport(SourceItem Item, RowStatus Status, IReadOnlyLi
     public RowAttention Attention { get; init; } = RowAttention.None;
 }
 
+/// <param name="Items">Every row's report when the runner kept them (<see cref="FlowRunner.KeepRows"/>); empty when the
+/// rows were streamed to <see cref="FlowRunner.RowRecorded"/> as they were recorded. The counts below do not depend on it.</param>
 /// <param name="AlreadyRecorded">Items the source returned that earlier runs had already recorded (not touched).</param>
 internal sealed record RunReport(
     string RunId,
@@ -39,12 +41,20 @@ internal sealed record RunReport(
     string Note,
     TimeSpan Elapsed)
 {
+    /// <summary>How the run's rows ended, counted as they were recorded (also when <see cref="Items"/> is empty).</summary>
+    public RowTally Tally { get; init; } = RowTally.Of(Items);
+
+    /// <summary>Rows the run walked through the steps.</summary>
+    public int Rows => Tally.Rows;
+
     /// <summary>Rows that need a person: held, stopped on an error, delivery unknown, or a failure the flow did not
     /// handle (see <see cref="RowAttention"/>).</summary>
-    public int NeedsPerson => Items.Count(i => i.Attention.NeedsPerson);
+    public int NeedsPerson => Tally.NeedsPerson;
 
     /// <summary>Rows with failed steps that the flow handled (an update that failed, then a create that succeeded).</summary>
-    public int HandledFailures => Items.Count(i => !i.Attention.NeedsPerson && i.FailedSteps > 0);
+    public int HandledFailures => Tally.HandledFailures;
 
-    public int Held => Items.Count(i => i.Status == RowStatus.Held);
+    public int Held => Tally.Held;
+
+    public int Skipped => Tally.Skipped;
 }
