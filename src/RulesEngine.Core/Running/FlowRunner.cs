@@ -235,7 +235,8 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 return await step.Receiver.ExecuteAsync(batch.Select(i => i.Scope).ToList(), cancellationToken);
             },
             new StoreJournal(store, run.Id, flow.Name, sourceKey, _clock),
-            _clock, run.Id, cancellationToken) { RecordsTelemetry = true };
+            _clock, run.Id, cancellationToken)
+        { RecordsTelemetry = true };
         var shape = FlowShape.Of(flow);
         var blocked = false; // once an item is held, the position stays before it
         using var quarantine = EvaluationQuarantine.Open(QuarantineDirectory, flow.Name);
