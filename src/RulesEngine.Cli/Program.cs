@@ -1,6 +1,8 @@
 // A catastrophic regex in a user condition must time out; the default is only honoured when set before any
 // Regex is created, so it is the first thing the process does.
 RulesEngine.Core.Expressions.ExpressionCompiler.SetRegexTimeout(TimeSpan.FromSeconds(2));
+// Before the runtime maps much memory: no huge pages for a process that touches a few bytes here and there.
+RulesEngine.Cli.Hosting.HugePages.DisableForThisProcess();
 
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -3,10 +3,8 @@ using System.Text;
 namespace RulesEngine.Cli.Output;
 
 /// <summary>
-/// Text written now and copied to the output later, in order: in memory up to <c>memoryChars</c>, then in a temporary
-/// file, so a run's report over 100,000 rows does not grow the process by the size of its text. The file is readable
-/// by its owner only and has no name while it is used (unlinked once opened on Unix, delete-on-close on Windows), so
-/// nothing is left behind, even by a killed process.
+/// Text written now and copied to the output later, in order: in memory up to <c>memoryChars</c>, then in a
+/// <see cref="PrivateTempFile"/>, so a run's report over 100,000 rows does not grow the process by the size of its text.
 /// What goes in is already redacted and escaped (<see cref="Console.Format"/>).
 /// </summary>
 internal sealed class LineSpool(int memoryChars) : IDisposable
@@ -54,20 +52,7 @@ internal sealed class LineSpool(int memoryChars) : IDisposable
 
     private void Spill()
     {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.None,
-            Options = FileOptions.DeleteOnClose,
-            BufferSize = 64 * 1024,
-        };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // rows carry people's data
-        var path = Path.Combine(Path.GetTempPath(), $"rulesengine-report-{Environment.ProcessId}-{Guid.NewGuid():N}.txt");
-        _file = new FileStream(path, options);
-        // Unlinked at once where the open handle keeps it readable (Unix): no name to find, nothing left after kill -9.
-        // Windows enforces delete-on-close in the kernel.
-        if (!OperatingSystem.IsWindows()) File.Delete(path);
+        _file = PrivateTempFile.Create("report");
         _fileWriter = new StreamWriter(_file, FileEncoding, bufferSize: 64 * 1024, leaveOpen: true);
         _fileWriter.Write(_memory);
         _memory.Clear();

@@ -31,8 +31,8 @@ internal sealed class NewRowsScan(
     private int[] _required = [];
     private int _index;
 
-    /// <summary>The new rows, in sheet order.</summary>
-    public List<SourceItem> Items { get; } = [];
+    /// <summary>The new rows, in sheet order (set once the header is read: always after <see cref="Finish"/>).</summary>
+    public NewRowList Items { get; private set; } = null!;
 
     /// <summary>The position to store after this read: how its keys were made.</summary>
     public string Position { get; private set; } = "";
@@ -68,6 +68,7 @@ internal sealed class NewRowsScan(
         _keying = new RowKeying(_header, keyColumns, contentColumns, edited);
         _required = [.. required.Select(_header.IndexOf)];
         Position = new SheetPosition(_keying.UsesContent ? _keying.ContentColumns : null).ToString();
+        Items = new NewRowList(_header, Position);
         _storedKeyOf = StoredKeying(_header);
     }
 
@@ -111,9 +112,7 @@ internal sealed class NewRowsScan(
                 adopted.Add(key);
                 continue;
             }
-            var text = new string[cells];
-            for (var c = 0; c < cells; c++) text[c] = _pendingCells.Text(firstCell + c);
-            Items.Add(new SourceItem(key, number, _header!.Fields(text), Position));
+            Items.Add(key, number, _pendingCells, firstCell, cells);
         }
         if (adopted.Count > 0) recorded.RecordKnown(adopted);
     }

@@ -161,8 +161,9 @@ internal sealed class NewRowsSource : ISource
         var scan = await ScanAsync(SheetPosition.Parse(position), recorded, takeAllAsKnown: false, cancellationToken);
         if (scan.Items.Count == 0) return new SourceRead([], scan.Position != position ? scan.Position : null);
         // Only a read with rows pays for the locale: an idle poll stays at one read.
-        var culture = await ReadCultureAsync(cancellationToken);
-        return new SourceRead([.. scan.Items.Select(i => i with { Locale = culture })]);
+        scan.Items.Locale = await ReadCultureAsync(cancellationToken);
+        // The rows stay as bytes: each becomes an item when the engine takes its batch.
+        return new SourceRead(scan.Items);
     }
 
     /// <summary>Not supported: skipping the rows already there means recording them, which needs the journal.</summary>

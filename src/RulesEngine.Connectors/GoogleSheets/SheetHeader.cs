@@ -40,6 +40,15 @@ internal sealed class SheetHeader
 
     public int IndexOf(string name) => _names.IndexOf(name);
 
+    /// <summary>The field names of a row of <paramref name="cells"/> cells (<see cref="Fields"/>' keys): the header's
+    /// names, then a name for each cell beyond the header that does not repeat one.</summary>
+    public IReadOnlyCollection<string> FieldNames(int cells)
+    {
+        var names = new HashSet<string>(_names, StringComparer.Ordinal);
+        for (var i = _names.Count; i < cells; i++) names.Add(Unnamed(i));
+        return names;
+    }
+
     /// <summary>Header name → cell text for one row; a missing cell is "".</summary>
     public IReadOnlyDictionary<string, string> Fields(IReadOnlyList<string> cells)
     {

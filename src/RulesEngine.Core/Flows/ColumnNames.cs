@@ -53,10 +53,10 @@ internal static class ColumnNames
     /// <summary>Stops a run whose rows bring a column that shares its C# name with a declared one, before anything is
     /// sent: which column the flow's expressions would read is a guess, and a guess here writes wrong data.</summary>
     /// <exception cref="InvalidOperationException">Naming both columns and how to reach each.</exception>
-    public static void EnsureUnambiguous(IReadOnlyList<string>? declared, IEnumerable<IReadOnlyDictionary<string, string>> rows)
+    public static void EnsureUnambiguous(IReadOnlyList<string>? declared, IEnumerable<IEnumerable<string>> rowsFieldNames)
     {
         if (declared is null || declared.Count == 0) return;
-        var header = rows.SelectMany(r => r.Keys).Distinct(StringComparer.Ordinal).ToList();
+        var header = rowsFieldNames.SelectMany(names => names).Distinct(StringComparer.Ordinal).ToList();
         var collisions = InHeader(declared, header);
         if (collisions.Count == 0) return;
         throw new InvalidOperationException(

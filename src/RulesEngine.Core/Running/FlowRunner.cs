@@ -95,9 +95,9 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             var rows = new RunRows(KeepRows);
             try
             {
-                var chosen = items.DistinctBy(i => i.Key).Select(i => (i, false)).ToList();
+                var chosen = items.DistinctBy(i => i.Key).ToList();
                 Progress?.Started(runId, chosen.Count);
-                await ProcessAsync(flow, run, lease, chosen, movePosition: false, force, rows, cancellationToken);
+                await ProcessAsync(flow, run, lease, new RunItems(chosen, new bool[chosen.Count]), movePosition: false, force, rows, cancellationToken);
                 store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());
                 return rows.Report(new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", [], 0,
                     force ? "replay --force: every step was called again" : "replay: steps with recorded answers were not called again", stopwatch.Elapsed));
@@ -149,11 +149,11 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                     stopwatch.Elapsed));
             }
 
-            var items = await ReadNewItemsAsync(flow, position, runId, cancellationToken);
-            var alreadyRecorded = items.Count(i => i.Recorded);
-            ItemsRead?.Invoke(new SourceSummary(items.Length - alreadyRecorded, alreadyRecorded, SkippedExisting: false));
-            Progress?.Started(runId, items.Length - alreadyRecorded);
-            await ProcessAsync(flow, run, lease, items, movePosition: true, force: false, rows, cancellationToken, releaseWalked: true);
+            using var items = await ReadNewItemsAsync(flow, position, runId, cancellationToken);
+            var alreadyRecorded = items.Recorded.Count(r => r);
+            ItemsRead?.Invoke(new SourceSummary(items.Count - alreadyRecorded, alreadyRecorded, SkippedExisting: false));
+            Progress?.Started(runId, items.Count - alreadyRecorded);
+            await ProcessAsync(flow, run, lease, items, movePosition: true, force: false, rows, cancellationToken);
             store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());
             return rows.Report(new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", [], alreadyRecorded, "", stopwatch.Elapsed));
         }
@@ -171,21 +171,55 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         }
     }
 
-    /// <summary>The source's new items in order, each marked when an earlier run recorded it. Only the returned array
-    /// outlives this method (not the source's read nor the keys seen), so the run can let go of each batch's items
-    /// once walked (<c>releaseWalked</c>).</summary>
-    private async Task<(SourceItem Item, bool Recorded)[]> ReadNewItemsAsync(Flow flow, string? position, string runId, CancellationToken cancellationToken)
+    /// <summary>The source's new items in order, each marked when an earlier run recorded it. The run takes the items
+    /// from the source's list batch by batch and keeps none it has walked: a source with many items hands back a
+    /// list that builds each item when asked (<see cref="SourceRead"/>), so only a batch's items exist at once.</summary>
+    private async Task<RunItems> ReadNewItemsAsync(Flow flow, string? position, string runId, CancellationToken cancellationToken)
     {
         var sourceKey = flow.Source.PositionKey;
+        // What start-up left (loading the flow and its expressions) goes before the read adds its own.
+        var youngHeap = new YoungHeapCap(YoungHeapCap.DefaultBudget);
+        youngHeap.Collect();
         var read = await flow.Source.ReadNewAsync(position, new StoreRecordedItems(store, runId, flow.Name, sourceKey), cancellationToken);
+        youngHeap.CollectIfDue();
         if (read.Items.Count == 0 && read.PositionWhenNoItems is { } idle)
             store.SetPosition(flow.Name, sourceKey, idle);
 
         // An item is known by its key: a second item with the same key in one read (a row pasted twice) is the
         // same item, passed over like one an earlier run recorded; walking both could create a contact twice.
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        return [.. read.Items.Select(i => (i, !seen.Add(i.Key) || store.IsItemRecorded(flow.Name, sourceKey, i.Key)))];
+        var items = new RunItems(read.Items, new bool[read.Items.Count]);
+        try
+        {
+            // Asked in bulk: one question per thousand keys instead of one per item.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var asking = new List<(int Index, string Key)>(KeysPerQuestion);
+            for (var i = 0; i < items.Count; i++)
+            {
+                var key = items.KeyAt(i);
+                if (!seen.Add(key)) items.Recorded[i] = true;
+                else asking.Add((i, key));
+                if (asking.Count == KeysPerQuestion || (i == items.Count - 1 && asking.Count > 0))
+                {
+                    var unrecorded = store.FindUnrecordedItems(flow.Name, sourceKey, [.. asking.Select(a => a.Key)]);
+                    foreach (var (index, asked) in asking) items.Recorded[index] = !unrecorded.Contains(asked);
+                    asking.Clear();
+                    // What a question allocates (and the items a plain list builds to say their keys) is dropped at
+                    // once; do not let 100,000 items' worth pile up first.
+                    youngHeap.CollectIfDue();
+                }
+            }
+            if (items.Count >= YoungHeapCap.BigRead) YoungHeapCap.ReturnFreeMemory();
+            return items;
+        }
+        catch
+        {
+            items.Dispose();
+            throw;
+        }
     }
+
+    // Small enough that a question's keys (about 37 bytes each in its JSON) stay off the large object heap.
+    private const int KeysPerQuestion = 1024;
 
     private const string Stopped = "stopped before the end; rows without a recorded outcome are taken by the next run";
 
@@ -220,13 +254,11 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         return (runId, new RunInfo(flow.Name, runId, started, LinkFor(flow, runId)));
     }
 
-    /// <param name="items">In source order; <c>Recorded</c>: an earlier run finished it, so it is only passed over.</param>
-    /// <param name="releaseWalked">Clear each batch's entries of <paramref name="items"/> (an array the run owns) once
-    /// taken, so a run over 100,000 rows does not hold every row it has finished with.</param>
-    private async Task ProcessAsync(Flow flow, RunInfo run, RunLease? lease, IList<(SourceItem Item, bool Recorded)> items, bool movePosition, bool force,
-        RunRows rows, CancellationToken cancellationToken, bool releaseWalked = false)
+    /// <param name="items">In source order, each with whether an earlier run finished it (then it is only passed over).</param>
+    private async Task ProcessAsync(Flow flow, RunInfo run, RunLease? lease, RunItems items, bool movePosition, bool force,
+        RunRows rows, CancellationToken cancellationToken)
     {
-        ColumnNames.EnsureUnambiguous(flow.Source.DeclaredFields, items.Select(i => i.Item.Fields));
+        ColumnNames.EnsureUnambiguous(flow.Source.DeclaredFields, items.FieldNames());
         var sourceKey = flow.Source.PositionKey;
         var walker = new StepWalker(
             async (step, batch) =>
@@ -246,11 +278,7 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         for (var offset = 0; offset < items.Count; offset += flow.BatchSize)
         {
             var chunk = new (SourceItem Item, bool Recorded)[Math.Min(flow.BatchSize, items.Count - offset)];
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                chunk[i] = items[offset + i];
-                if (releaseWalked) items[offset + i] = default;
-            }
+            for (var i = 0; i < chunk.Length; i++) chunk[i] = (items.Items[offset + i], items.Recorded[offset + i]);
             var batch = new List<ItemRun>();
             var order = new List<(SourceItem Item, ItemRun? Run)>();
             foreach (var (item, recorded) in chunk)
@@ -276,7 +304,7 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
 
             // A run that lost its lease writes no outcome and moves no position: the holder now owns the rows.
             lease?.EnsureHeld();
-            youngHeap.AtBatchEnd();
+            youngHeap.CollectIfDue();
             // How the batch's rows ended is written in one transaction, with the position after the last of them
             // that is not held nor behind a held one. A row passed over (recorded by an earlier run) moves the
             // position too; when one ends the batch, its position is written after the others.

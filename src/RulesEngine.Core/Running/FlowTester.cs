@@ -15,7 +15,7 @@ internal sealed class FlowTester(TimeProvider? clock = null)
 
     public async Task<ItemReport> TestAsync(Flow flow, SourceItem item, bool send, CancellationToken cancellationToken)
     {
-        ColumnNames.EnsureUnambiguous(flow.Source.DeclaredFields, [item.Fields]);
+        ColumnNames.EnsureUnambiguous(flow.Source.DeclaredFields, [item.Fields.Keys]);
         var runId = "test-" + _clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd-HHmmss");
         var run = new RunInfo(flow.Name, runId, _clock.GetUtcNow(), FlowRunner.LinkFor(flow, runId));
         var itemRun = new ItemRun(item, item.ToScope(run), new Dictionary<string, State.RecordedStep>());

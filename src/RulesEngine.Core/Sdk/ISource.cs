@@ -14,7 +14,26 @@ public sealed record SourceItem(string Key, int Number, IReadOnlyDictionary<stri
 }
 
 /// <summary>The new items found by one read, in source order.</summary>
+/// <param name="Items">The engine holds this list for the whole run and takes the items batch by batch through its
+/// indexer, holding none it has walked. A source that may find many items should hand back a list that builds each
+/// item when asked (<see cref="IItemsBuiltWhenAsked"/>), so that only a batch's items exist at once; a plain list is
+/// held, items and all, until the run ends. A list that is <see cref="IDisposable"/> is disposed when the run ends.</param>
+/// <param name="PositionWhenNoItems">The position to store when the read found nothing new (null: leave it).</param>
 public sealed record SourceRead(IReadOnlyList<SourceItem> Items, string? PositionWhenNoItems = null);
+
+/// <summary>
+/// A source's list of items that keeps them compact and builds each <see cref="SourceItem"/> when its index is read.
+/// Before a run walks any item, the engine asks every item's key (to pass over those already recorded) and every
+/// field name (to check them against the flow's declared columns); this list answers both without building items.
+/// </summary>
+public interface IItemsBuiltWhenAsked : IReadOnlyList<SourceItem>
+{
+    /// <summary>The <see cref="SourceItem.Key"/> of item <paramref name="index"/>.</summary>
+    string KeyAt(int index);
+
+    /// <summary>Every field name any of the items has (the union of their <see cref="SourceItem.Fields"/> keys).</summary>
+    IReadOnlyCollection<string> FieldNames { get; }
+}
 
 /// <summary>
 /// Where items come from. The engine owns the position: it passes the stored one in and stores

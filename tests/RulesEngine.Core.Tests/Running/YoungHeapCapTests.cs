@@ -13,7 +13,7 @@ public sealed class YoungHeapCapTests
     }
 
     [Fact]
-    public void AtBatchEnd_CollectsGenerationZero_OnceTheBudgetIsAllocated()
+    public void CollectIfDue_CollectsGenerationZero_OnceTheBudgetIsAllocated()
     {
         var cap = new YoungHeapCap(budget: 1024 * 1024);
         // Other tests in this process allocate too, and a collection the runtime makes by itself restarts the count:
@@ -23,7 +23,7 @@ public sealed class YoungHeapCapTests
         {
             var before = GC.CollectionCount(0);
             Allocate(2 * 1024 * 1024);
-            cap.AtBatchEnd();
+            cap.CollectIfDue();
             collected = cap.Collected;
             if (collected) Assert.True(GC.CollectionCount(0) > before);
         }
@@ -31,11 +31,11 @@ public sealed class YoungHeapCapTests
     }
 
     [Fact]
-    public void AtBatchEnd_LeavesTheHeapAlone_BelowTheBudget()
+    public void CollectIfDue_LeavesTheHeapAlone_BelowTheBudget()
     {
         var cap = new YoungHeapCap(budget: 1L << 40);
         Allocate(4 * 1024 * 1024);
-        cap.AtBatchEnd();
+        cap.CollectIfDue();
         Assert.False(cap.Collected);
     }
 }
