@@ -97,7 +97,7 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             {
                 var chosen = items.DistinctBy(i => i.Key).ToList();
                 Progress?.Started(runId, chosen.Count);
-                await ProcessAsync(flow, run, lease, new RunItems(chosen, new bool[chosen.Count]), movePosition: false, force, rows, cancellationToken);
+                await ProcessAsync(flow, run, lease, new RunItems(chosen), movePosition: false, force, rows, cancellationToken);
                 store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());
                 return rows.Report(new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", [], 0,
                     force ? "replay --force: every step was called again" : "replay: steps with recorded answers were not called again", stopwatch.Elapsed));
@@ -171,9 +171,8 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         }
     }
 
-    /// <summary>The source's new items in order, each marked when an earlier run recorded it. The run takes the items
-    /// from the source's list batch by batch and keeps none it has walked: a source with many items hands back a
-    /// list that builds each item when asked (<see cref="SourceRead"/>), so only a batch's items exist at once.</summary>
+    /// <summary>The source's new items in order, each marked when an earlier run recorded it; the run takes them batch
+    /// by batch and keeps none it has walked (<see cref="RunItems"/>).</summary>
     private async Task<RunItems> ReadNewItemsAsync(Flow flow, string? position, string runId, CancellationToken cancellationToken)
     {
         var sourceKey = flow.Source.PositionKey;
@@ -187,7 +186,7 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
 
         // An item is known by its key: a second item with the same key in one read (a row pasted twice) is the
         // same item, passed over like one an earlier run recorded; walking both could create a contact twice.
-        var items = new RunItems(read.Items, new bool[read.Items.Count]);
+        var items = new RunItems(read.Items);
         try
         {
             // Asked in bulk: one question per thousand keys instead of one per item.
@@ -203,8 +202,7 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                     var unrecorded = store.FindUnrecordedItems(flow.Name, sourceKey, [.. asking.Select(a => a.Key)]);
                     foreach (var (index, asked) in asking) items.Recorded[index] = !unrecorded.Contains(asked);
                     asking.Clear();
-                    // What a question allocates (and the items a plain list builds to say their keys) is dropped at
-                    // once; do not let 100,000 items' worth pile up first.
+                    // What a question allocates is dropped at once; do not let 100 questions' worth pile up first.
                     youngHeap.CollectIfDue();
                 }
             }
@@ -278,7 +276,7 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         for (var offset = 0; offset < items.Count; offset += flow.BatchSize)
         {
             var chunk = new (SourceItem Item, bool Recorded)[Math.Min(flow.BatchSize, items.Count - offset)];
-            for (var i = 0; i < chunk.Length; i++) chunk[i] = (items.Items[offset + i], items.Recorded[offset + i]);
+            for (var i = 0; i < chunk.Length; i++) chunk[i] = (items.Take(offset + i), items.Recorded[offset + i]);
             var batch = new List<ItemRun>();
             var order = new List<(SourceItem Item, ItemRun? Run)>();
             foreach (var (item, recorded) in chunk)

@@ -2,36 +2,47 @@ namespace RulesEngine.Core.Running;
 
 /// <summary>
 /// The items a run walks, in source order, with whether an earlier run recorded each (then it is only passed over).
-/// <see cref="Items"/> is the source's list, read by index batch by batch: the run holds no item it has walked.
-/// Disposing it disposes the source's list when that is disposable (a list that spooled its items to a file).
+/// The run holds no item it has walked: a list that builds each item when asked
+/// (<see cref="IItemsBuiltWhenAsked"/>) is read by index batch by batch; a plain list is copied into an array the run
+/// owns, whose entries are cleared as they are taken. Disposing disposes the source's list when that is disposable
+/// (a list that spooled its items to a file).
 /// </summary>
-internal sealed class RunItems(IReadOnlyList<SourceItem> items, bool[] recorded) : IDisposable
+internal sealed class RunItems : IDisposable
 {
-    public IReadOnlyList<SourceItem> Items { get; } = items;
+    private readonly IItemsBuiltWhenAsked? _built;
+    private readonly SourceItem?[]? _owned;
+    private readonly IDisposable? _list;
 
-    public bool[] Recorded { get; } = recorded;
+    public RunItems(IReadOnlyList<SourceItem> items)
+    {
+        if (items is IItemsBuiltWhenAsked built) _built = built;
+        else _owned = [.. items];
+        _list = items as IDisposable;
+        Recorded = new bool[items.Count];
+    }
+
+    /// <summary>Whether item i was recorded by an earlier run (or is a repeat of an earlier item of this read).</summary>
+    public bool[] Recorded { get; }
 
     public int Count => Recorded.Length;
 
     /// <summary>Item <paramref name="index"/>'s key, without building the item when the source's list can say it.</summary>
-    public string KeyAt(int index) => Items is IItemsBuiltWhenAsked built ? built.KeyAt(index) : Items[index].Key;
+    public string KeyAt(int index) => _built?.KeyAt(index) ?? _owned![index]!.Key;
 
-    /// <summary>Every item's field names, one item at a time (or the union at once, when the source's list knows it).</summary>
-    public IEnumerable<IEnumerable<string>> FieldNames()
+    /// <summary>Item <paramref name="index"/> for its batch; the run keeps no reference to it after.</summary>
+    public SourceItem Take(int index)
     {
-        if (Items is IItemsBuiltWhenAsked built)
-        {
-            if (Count > 0) yield return built.FieldNames;
-            yield break;
-        }
-        var youngHeap = new YoungHeapCap(YoungHeapCap.DefaultBudget);
-        for (var i = 0; i < Recorded.Length; i++)
-        {
-            yield return Items[i].Fields.Keys;
-            // Each item a list builds here is dropped at once; do not let 100,000 of them pile up before a collection.
-            if (i % 1024 == 1023) youngHeap.CollectIfDue();
-        }
+        if (_built is not null) return _built[index];
+        var item = _owned![index] ?? throw new InvalidOperationException($"item {index} was taken already");
+        _owned[index] = null;
+        return item;
     }
 
-    public void Dispose() => (Items as IDisposable)?.Dispose();
+    /// <summary>Every item's field names (the union at once, when the source's list knows it).</summary>
+    public IEnumerable<IEnumerable<string>> FieldNames() =>
+        _built is not null
+            ? Count > 0 ? [_built.FieldNames] : []
+            : _owned!.Select(item => item!.Fields.Keys);
+
+    public void Dispose() => _list?.Dispose();
 }

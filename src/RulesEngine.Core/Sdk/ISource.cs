@@ -14,10 +14,10 @@ public sealed record SourceItem(string Key, int Number, IReadOnlyDictionary<stri
 }
 
 /// <summary>The new items found by one read, in source order.</summary>
-/// <param name="Items">The engine holds this list for the whole run and takes the items batch by batch through its
-/// indexer, holding none it has walked. A source that may find many items should hand back a list that builds each
-/// item when asked (<see cref="IItemsBuiltWhenAsked"/>), so that only a batch's items exist at once; a plain list is
-/// held, items and all, until the run ends. A list that is <see cref="IDisposable"/> is disposed when the run ends.</param>
+/// <param name="Items">The engine walks these batch by batch and holds none it has walked. A plain list's items all
+/// exist at once when the run starts; a source that may find many items should hand back a list that builds each
+/// item when asked (<see cref="IItemsBuiltWhenAsked"/>), so that only a batch's items exist at once. A list that is
+/// <see cref="IDisposable"/> is disposed when the run ends, however it ends.</param>
 /// <param name="PositionWhenNoItems">The position to store when the read found nothing new (null: leave it).</param>
 public sealed record SourceRead(IReadOnlyList<SourceItem> Items, string? PositionWhenNoItems = null);
 

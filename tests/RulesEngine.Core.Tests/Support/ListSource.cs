@@ -8,6 +8,12 @@ internal sealed class ListSource(IReadOnlyList<string>? fields = null) : ISource
     public List<Dictionary<string, string>> Rows { get; } = [];
     public int Reads { get; private set; }
 
+    /// <summary>Hand reads back as a list that builds each item when asked (as a big source does), counting.</summary>
+    public bool BuildsItemsWhenAsked { get; set; }
+
+    /// <summary>The last read's list, when <see cref="BuildsItemsWhenAsked"/>.</summary>
+    public ItemsBuiltWhenAsked? LastRead { get; private set; }
+
     public string PositionKey => "memory";
     public IReadOnlyList<string>? DeclaredFields { get; } = fields;
 
@@ -17,6 +23,11 @@ internal sealed class ListSource(IReadOnlyList<string>? fields = null) : ISource
     {
         Reads++;
         var start = position is null ? 0 : int.Parse(position);
+        if (BuildsItemsWhenAsked)
+        {
+            LastRead = new ItemsBuiltWhenAsked(Rows.Count - start, i => Item(start + i));
+            return Task.FromResult(new SourceRead(LastRead));
+        }
         var items = Rows.Skip(start).Select((row, i) => Item(start + i)).ToList();
         return Task.FromResult(new SourceRead(items));
     }
