@@ -54,8 +54,8 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     public Action<ItemReport>? RowRecorded { get; init; }
 
     /// <summary>Whether the <see cref="RunReport"/> carries every row's report in <see cref="RunReport.Items"/>. A run
-    /// over a big sheet should not: each report costs a few KB until the run ends, so <c>run</c> and <c>replay</c> take
-    /// the rows from <see cref="RowRecorded"/> and keep only the counts (<see cref="RowTally"/>).</summary>
+    /// over a big sheet should not: each report costs a few KB until the run ends, so <c>run</c>, <c>replay</c> and
+    /// <c>serve</c> take the rows from <see cref="RowRecorded"/> and keep only the counts (<see cref="RowTally"/>).</summary>
     public bool KeepRows { get; init; } = true;
 
     /// <summary>Runs the flow once, holding its lease. Throws <see cref="FlowBusyException"/> when another run holds
