@@ -15,7 +15,8 @@ namespace RulesEngine.Benchmarks;
 /// <c>-- canonical N</c> runs the canonical flow on N rows against the emulators with the service limits on (see <see cref="CanonicalBench"/>);
 /// <c>-- console-pages [runs] [rowsPerRun] [openEvery]</c> the web console's server time per page and serve's memory
 /// with it on and off (see <see cref="ConsolePages"/>);
-/// <c>-- journal N</c> times the journal writes of N rows on SQLite and PostgreSQL (see <see cref="JournalCost"/>).
+/// <c>-- journal N</c> times the journal writes of N rows on SQLite and PostgreSQL (see <see cref="JournalCost"/>);
+/// <c>-- serve-memory N</c> what a daemon run keeps alive over N rows (see <see cref="ServeRunMemory"/>).
 /// </summary>
 public static class Program
 {
@@ -31,6 +32,7 @@ public static class Program
             return ConsolePages.Measure(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000,
                 args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000,
                 args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100);
+        if (args is ["serve-memory", var serveRows]) return ServeRunMemory.Measure(int.Parse(serveRows, CultureInfo.InvariantCulture));
         if (args is ["journal", var journalRows]) return JournalCost.Measure(int.Parse(journalRows, CultureInfo.InvariantCulture));
         if (args is ["compile", var n, ..])
             return CompileTiming(int.Parse(n, CultureInfo.InvariantCulture), reps: args.Contains("warm") ? 5 : 1);

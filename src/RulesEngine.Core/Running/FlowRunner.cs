@@ -32,10 +32,16 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     /// (see <see cref="IClusterMembers"/>), not only when it expires.</summary>
     public IClusterMembers? Cluster { get; init; }
     private string? _ownerName;
-    // Built on first use (Cluster is set by an initializer, after field initializers run), and published once for
-    // every thread: each build carries a new random suffix, so two concurrent first runs building their own would
-    // take a lease under one name and release it under the other, leaving it held until it expires.
-    private string Owner => LazyInitializer.EnsureInitialized(ref _ownerName, () => LeaseHolder.ForThisProcess(Cluster?.NodeId));
+    /// <summary>The name this runner takes leases and begins runs under (<see cref="LeaseHolder.ForThisProcess"/>).
+    /// Given when several runners stand for one process (the daemon's runner per run); otherwise built on first use
+    /// (Cluster is set by an initializer, after field initializers run), and published once for every thread: each build
+    /// carries a new random suffix, so two concurrent first runs building their own would take a lease under one name
+    /// and release it under the other, leaving it held until it expires.</summary>
+    public string Owner
+    {
+        get => LazyInitializer.EnsureInitialized(ref _ownerName, () => LeaseHolder.ForThisProcess(Cluster?.NodeId));
+        init => _ownerName = value;
+    }
 
     /// <summary>Called once a run knows what it will do, before any row is processed: how many rows it will process
     /// and how many the state already knew (see <see cref="SourceSummary"/>). <c>run</c> uses it to warn about a new
@@ -48,8 +54,8 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     public Action<ItemReport>? RowRecorded { get; init; }
 
     /// <summary>Whether the <see cref="RunReport"/> carries every row's report in <see cref="RunReport.Items"/>. A run
-    /// over a big sheet should not: each report costs a few KB until the run ends, so <c>run</c> and <c>replay</c> take
-    /// the rows from <see cref="RowRecorded"/> and keep only the counts (<see cref="RowTally"/>).</summary>
+    /// over a big sheet should not: each report costs a few KB until the run ends, so <c>run</c>, <c>replay</c> and
+    /// <c>serve</c> take the rows from <see cref="RowRecorded"/> and keep only the counts (<see cref="RowTally"/>).</summary>
     public bool KeepRows { get; init; } = true;
 
     /// <summary>Runs the flow once, holding its lease. Throws <see cref="FlowBusyException"/> when another run holds

@@ -7,22 +7,31 @@ namespace RulesEngine.Core.Scheduling;
 
 /// <summary>
 /// Runs a flow with <see cref="FlowRunner"/> under the flow's lease in the state store (so a <c>run</c> from another
-/// process and the daemon never overlap), and logs the run and every row that did not simply succeed, each line
-/// carrying <c>flow</c>, <c>run</c> and <c>row</c>. On a cluster node, <paramref name="cluster"/> lets a run take
-/// over the lease of a run cut by a node that stopped checking in, without waiting for the lease to expire.
+/// process and the daemon never overlap), and logs every row that did not simply succeed as its batch is committed, then
+/// the run (<see cref="RunLog"/>), each line carrying <c>flow</c>, <c>run</c> and <c>row</c>. The run's report keeps no
+/// row reports, only their counts, so a run over 100,000 rows costs the daemon no more memory than one over 1,000. On a
+/// cluster node, <paramref name="cluster"/> lets a run take over the lease of a run cut by a node that stopped checking
+/// in, without waiting for the lease to expire.
 /// </summary>
 internal sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, ILogger logger, IClusterMembers? cluster = null) : IFlowRunExecutor
 {
-    private readonly FlowRunner _runner = new(store, clock) { Cluster = cluster };
+    private string? _owner;
+    // Every run of this daemon (or cluster node) takes its lease under one name, as when they shared one runner, and the
+    // name is published once for every thread (see FlowRunner.Owner for what two names would do).
+    private string Owner => LazyInitializer.EnsureInitialized(ref _owner, () => LeaseHolder.ForThisProcess(cluster?.NodeId));
 
     public async Task<RunResult> RunAsync(Flow flow, CancellationToken stopping, CancellationToken abort)
     {
         using var flowScope = logger.BeginScope(new Dictionary<string, object?> { ["flow"] = flow.Name });
+        // A runner per run: its rows reach this run's log, whatever other flows run at the same time (--max-parallel,
+        // cluster nodes); its report keeps only the counts.
+        var log = new RunLog(logger);
+        var runner = new FlowRunner(store, clock) { Cluster = cluster, Owner = Owner, KeepRows = false, RowRecorded = log.Row, Progress = log };
         RunReport report;
         try
         {
             // The runner gets only the abort token: a stop request must not cut a service call in half.
-            report = await _runner.RunAsync(StoppingReceiver.Wrap(flow, stopping), abort, waitForLease: false);
+            report = await runner.RunAsync(StoppingReceiver.Wrap(flow, stopping), abort, waitForLease: false);
         }
         catch (FlowBusyException e)
         {
@@ -40,36 +49,7 @@ internal sealed class LeasedRunExecutor(IStateStore store, TimeProvider clock, I
             logger.LogWarning("Run of {Flow} was stopped at once; the journal keeps every answer recorded so far", flow.Name);
             return RunResult.Aborted("stopped at once");
         }
-        Log(report);
+        log.Summary(report);
         return RunResult.Finished(report);
-    }
-
-    /// <summary>A row's status as the JSON contract writes enum values (camelCase, "done"), also in the message.</summary>
-    private static string StatusText(RowStatus status) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
-
-    private void Log(RunReport report)
-    {
-        using var runScope = logger.BeginScope(new Dictionary<string, object?> { ["run"] = report.RunId });
-        foreach (var item in report.Items)
-        {
-            using var rowScope = logger.BeginScope(new Dictionary<string, object?> { ["row"] = item.Item.Number });
-            var failed = item.Steps.Where(s => s.Status == OutcomeStatus.Failed).Select(s => $"{s.StepId}: {s.Error}").ToList();
-            if (item.Status == RowStatus.Held)
-                logger.LogWarning("Row {Row} held, retried on the next run: {Error}", item.Item.Number, item.Error);
-            else if (item.Status == RowStatus.Error)
-                logger.LogError("Row {Row} stopped: {Error}", item.Item.Number, item.Error);
-            else if (item.Attention.NeedsPerson)
-                logger.LogWarning("Row {Row} needs a person: {Attention}", item.Item.Number, item.Attention.Reason);
-            else if (failed.Count > 0)
-                logger.LogInformation("Row {Row} {Status} with failures the flow handled: {Failed}", item.Item.Number, StatusText(item.Status), string.Join("; ", failed));
-            else
-                logger.LogDebug("Row {Row} {Status}", item.Item.Number, StatusText(item.Status));
-        }
-        var held = report.Items.Count(i => i.Status == RowStatus.Held);
-        if (report.Status == RunStatus.Failed)
-            logger.LogError("Run {Run} of {Flow} failed: {Error}", report.RunId, report.Flow, report.Error);
-        else
-            logger.LogInformation("Run {Run} of {Flow} completed: {Rows} new rows, {NeedsPerson} need a person, {Handled} with failures the flow handled, {Held} held, in {Seconds:0.00} s",
-                report.RunId, report.Flow, report.Items.Count, report.NeedsPerson, report.HandledFailures, held, report.Elapsed.TotalSeconds);
     }
 }
