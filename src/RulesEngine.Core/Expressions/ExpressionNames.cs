@@ -108,11 +108,12 @@ internal sealed class ExpressionNames
     /// otherwise spaces and punctuation become '_' and a leading digit gets a '_' prefix.</summary>
     public static string Identifier(string name)
     {
-        if (SyntaxFacts.IsValidIdentifier(name))
-            return SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+        // CSharpKeywords, not Roslyn's SyntaxFacts: this runs on every start, also when the expressions come from the cache.
+        if (CSharpKeywords.IsValidIdentifier(name))
+            return CSharpKeywords.IsReserved(name) ? "@" + name : name;
         var text = new StringBuilder(name.Length + 1);
-        foreach (var c in name) text.Append(SyntaxFacts.IsIdentifierPartCharacter(c) ? c : '_');
-        if (text.Length == 0 || !SyntaxFacts.IsIdentifierStartCharacter(text[0])) text.Insert(0, '_');
+        foreach (var c in name) text.Append(CSharpKeywords.IsIdentifierPart(c) ? c : '_');
+        if (text.Length == 0 || !CSharpKeywords.IsIdentifierStart(text[0])) text.Insert(0, '_');
         return text.ToString();
     }
 
