@@ -86,6 +86,10 @@ internal static class HelpCrunchAnswer
         _ => null,
     };
 
+    // Nothing reads an answer's line numbers; keeping them was an object per token of every answer (issue 11: a
+    // tenth of what a row allocated, with HelpCrunch's search answers the largest).
+    private static readonly JsonLoadSettings NoLineInfo = new() { LineInfoHandling = LineInfoHandling.Ignore };
+
     private static JToken Json(int status, string body, bool mayHaveActed)
     {
         if (string.IsNullOrWhiteSpace(body)) throw Malformed(status, body, "an empty body", mayHaveActed);
@@ -93,7 +97,7 @@ internal static class HelpCrunchAnswer
         {
             // Dates stay text: nothing here is interpreted beyond its JSON type.
             using var reader = new JsonTextReader(new StringReader(body)) { DateParseHandling = DateParseHandling.None };
-            var token = JToken.ReadFrom(reader);
+            var token = JToken.ReadFrom(reader, NoLineInfo);
             if (reader.Read()) throw new JsonReaderException("additional text after the JSON value");
             return token;
         }
