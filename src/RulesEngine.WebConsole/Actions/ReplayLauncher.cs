@@ -63,8 +63,9 @@ internal sealed class ReplayLauncher(ConsoleDependencies dependencies, ILogger l
                 return;
             }
             logger.LogInformation("Console replay of {Flow}: {Rows} row(s){Force}", flowName, items.Count, force ? ", calling every step again (--force)" : "");
-            var report = await new FlowRunner(dependencies.Store, dependencies.Clock).ReplayAsync(flow, items, force, _abort.Token, waitForLease: false);
-            Note(flowName, $"{at}: run {report.RunId} replayed {report.Items.Count} row(s){(force ? " calling every step again" : "")}, {report.NeedsPerson} still need a person" +
+            // Counts only: the rows' reports are in the journal, where the console's pages read them.
+            var report = await new FlowRunner(dependencies.Store, dependencies.Clock) { KeepRows = false }.ReplayAsync(flow, items, force, _abort.Token, waitForLease: false);
+            Note(flowName, $"{at}: run {report.RunId} replayed {report.Rows} row(s){(force ? " calling every step again" : "")}, {report.NeedsPerson} still need a person" +
                 (left > 0 ? $"; {left} left out (no recorded cells, or another sheet)" : ""));
         }
         catch (FlowBusyException e)
