@@ -9,7 +9,10 @@ public static class PrivateTempFile
 {
     /// <summary>Creates the file in the temporary directory and opens it for reading and writing.</summary>
     /// <param name="purpose">A word for the file's name while it briefly has one (e.g. "rows").</param>
-    public static FileStream Create(string purpose)
+    /// <exception cref="IOException">The temporary directory cannot take the file; the message names it and the fix.</exception>
+    public static FileStream Create(string purpose) => Create(purpose, Path.GetTempPath());
+
+    internal static FileStream Create(string purpose, string directory)
     {
         var options = new FileStreamOptions
         {
@@ -20,8 +23,18 @@ public static class PrivateTempFile
             BufferSize = 64 * 1024,
         };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        var path = Path.Combine(Path.GetTempPath(), $"rulesengine-{purpose}-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
-        var file = new FileStream(path, options);
+        var path = Path.Combine(directory, $"rulesengine-{purpose}-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException(
+                $"cannot create a temporary file in {directory} ({e.Message}): the engine keeps data there that is too big for memory; " +
+                "make that directory writable, or point TMPDIR (TEMP on Windows) to one that is", e);
+        }
         // Unlinked at once where the open handle keeps it readable (Unix): no name to find, nothing left after kill -9.
         // Windows enforces delete-on-close in the kernel.
         if (!OperatingSystem.IsWindows()) File.Delete(path);
