@@ -24,20 +24,17 @@ namespace RulesEngine.Benchmarks;
 /// </summary>
 internal static class CanonicalBench
 {
-    private const string GoogleApiKey = "AIza-bench-google-key";
-    private const string HelpCrunchApiKey = "hc-bench-api-key";
+    internal const string GoogleApiKey = "AIza-bench-google-key";
+    internal const string HelpCrunchApiKey = "hc-bench-api-key";
+    internal static readonly string[] Header = ["Email", "Name", "Phone", "Company", "Locale"];
 
     public static async Task<int> RunAsync(string[] args)
     {
         var rows = int.Parse(args[1], CultureInfo.InvariantCulture);
         var scale = int.Parse(Option(args, "--scale") ?? "1", CultureInfo.InvariantCulture);
         var root = RepoRoot();
-        var engine = Path.GetFullPath(Option(args, "--engine") ?? Path.Combine(root, "src", "RulesEngine.Cli", "bin", "Release", "net10.0", "rulesengine.dll"));
-        if (!File.Exists(engine))
-        {
-            Console.Error.WriteLine($"no engine at {engine}: build it first (dotnet build -c Release src/RulesEngine.Cli) or name one with --engine PATH");
-            return 1;
-        }
+        var engine = EnginePath(args, root);
+        if (engine is null) return 1;
         if (rows < 1 || scale < 1)
         {
             Console.Error.WriteLine("canonical N [--scale K]: N and K are whole numbers of at least 1");
@@ -64,7 +61,7 @@ internal static class CanonicalBench
             await using (var empty = await GoogleSheetsEmulator.StartAsync())
             {
                 empty.AddApiKey(GoogleApiKey);
-                empty.AddSheet(spreadsheetId, sheet, [["Email", "Name", "Phone", "Company", "Locale"]]);
+                empty.AddSheet(spreadsheetId, sheet, [Header]);
                 var emptyConnections = Path.Combine(directory, "empty-connections.json");
                 await File.WriteAllTextAsync(emptyConnections, Connections(empty, helpCrunch, telegram, scale).ToString());
                 startup = await RunEngineAsync(engine, flowPath, emptyConnections, Path.Combine(directory, "startup.db"), fsyncs: false);
@@ -104,29 +101,39 @@ internal static class CanonicalBench
         int updates = 0, creates = 0, alerts = 0;
         for (var i = 0; i < rows; i++)
         {
-            var email = $"c{i}@bench.example";
-            var locale = "en";
-            switch (i % 20)
+            switch (KindOf(i))
             {
-                case 0:
+                case RowKind.Create:
                     creates++;
                     break;
-                case 1:
-                    locale = "xx";
+                case RowKind.Alert:
                     alerts++;
                     break;
                 default:
-                    helpCrunch.AddContact(email, "Old name " + i);
+                    SeedContact(helpCrunch, i);
                     updates++;
                     break;
             }
-            data.Add([email, "Name " + i, "+1415555" + (i % 10000).ToString("D4", CultureInfo.InvariantCulture), "Company " + (i % 97), locale]);
+            data.Add(Cells(i));
         }
-        sheets.AddSheet(spreadsheetId, sheet, [["Email", "Name", "Phone", "Company", "Locale"], .. data]);
+        sheets.AddSheet(spreadsheetId, sheet, [Header, .. data]);
         return new Expected(updates, creates, alerts);
     }
 
-    private static JObject Connections(GoogleSheetsEmulator sheets, HelpCrunchEmulator helpCrunch, TelegramEmulator telegram, int scale) => new()
+    internal enum RowKind { Update, Create, Alert }
+
+    internal static RowKind KindOf(int i) => (i % 20) switch { 0 => RowKind.Create, 1 => RowKind.Alert, _ => RowKind.Update };
+
+    internal static string Email(int i) => $"c{i}@bench.example";
+
+    /// <summary>The contact an update row finds, with a name the row then replaces.</summary>
+    internal static void SeedContact(HelpCrunchEmulator helpCrunch, int i) => helpCrunch.AddContact(Email(i), "Old name " + i);
+
+    /// <summary>Row i's cells under <see cref="Header"/>: an alert row's locale 'xx' fails the update and the create.</summary>
+    internal static string[] Cells(int i) =>
+        [Email(i), "Name " + i, "+1415555" + (i % 10000).ToString("D4", CultureInfo.InvariantCulture), "Company " + (i % 97), KindOf(i) == RowKind.Alert ? "xx" : "en"];
+
+    internal static JObject Connections(GoogleSheetsEmulator sheets, HelpCrunchEmulator helpCrunch, TelegramEmulator telegram, int scale) => new()
     {
         // Our default pacing, K times faster when time is compressed (the emulators' limits are too).
         ["google"] = new JObject { ["type"] = "googleSheets", ["apiKey"] = "${env:GOOGLE_API_KEY}", ["baseUrl"] = sheets.BaseUrl, ["readsPerMinute"] = Math.Min(60 * scale, 100_000) },
@@ -219,13 +226,22 @@ internal static class CanonicalBench
         }.ToString(Newtonsoft.Json.Formatting.None));
     }
 
-    private static string? Option(string[] args, string name)
+    /// <summary>The build named by <c>--engine</c>, else this checkout's Release build; null (said why) when it is missing.</summary>
+    internal static string? EnginePath(string[] args, string root)
+    {
+        var engine = Path.GetFullPath(Option(args, "--engine") ?? Path.Combine(root, "src", "RulesEngine.Cli", "bin", "Release", "net10.0", "rulesengine.dll"));
+        if (File.Exists(engine)) return engine;
+        Console.Error.WriteLine($"no engine at {engine}: build it first (dotnet build -c Release src/RulesEngine.Cli) or name one with --engine PATH");
+        return null;
+    }
+
+    internal static string? Option(string[] args, string name)
     {
         var at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "RulesEngine.sln"))) return dir.FullName;

@@ -13,6 +13,7 @@ namespace RulesEngine.Benchmarks;
 /// new-rows source's whole-tab read and key comparison on N rows (see <see cref="SheetReadCost"/>);
 /// <c>-- telemetry-cost ROWS [ROUNDS]</c> runs the canonical flow with metrics and traces off and on (see <see cref="TelemetryCost"/>);
 /// <c>-- canonical N</c> runs the canonical flow on N rows against the emulators with the service limits on (see <see cref="CanonicalBench"/>);
+/// <c>-- canonical N --serve</c> the same in rounds of N new rows through a running daemon (see <see cref="CanonicalServeBench"/>);
 /// <c>-- console-pages [runs] [rowsPerRun] [openEvery]</c> the web console's server time per page and serve's memory
 /// with it on and off (see <see cref="ConsolePages"/>);
 /// <c>-- journal N</c> times the journal writes of N rows on SQLite and PostgreSQL (see <see cref="JournalCost"/>);
@@ -22,7 +23,8 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        if (args is ["canonical", _, ..]) return CanonicalBench.RunAsync(args).GetAwaiter().GetResult();
+        if (args is ["canonical", _, ..])
+            return (args.Contains("--serve") ? CanonicalServeBench.RunAsync(args) : CanonicalBench.RunAsync(args)).GetAwaiter().GetResult();
         if (args is ["sheet-read", var rows, ..]) return SheetReadCost.Measure(int.Parse(rows, CultureInfo.InvariantCulture));
         if (args is ["sheet-serve", var served]) return SheetReadCost.Serve(int.Parse(served, CultureInfo.InvariantCulture));
         if (args is ["sheet-poll", var baseUrl, var statePath]) return SheetReadCost.Poll(baseUrl, statePath);
