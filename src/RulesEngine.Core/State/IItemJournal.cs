@@ -60,6 +60,20 @@ internal interface IItemJournal
         Running.RowAttention attention, string? position);
 
     /// <summary>
+    /// Runs <paramref name="writes"/> (calls to this store's write methods: items started, step answers, markers, how
+    /// items ended, positions) as one durable unit: one commit instead of one per call. The runner gathers what it
+    /// learns between two calls to services and writes it this way just before the next call, so a batch costs a
+    /// commit per call it makes rather than one per step (see <c>StoreJournal</c>). Callers rely only on this: when
+    /// it returns every write is durable, and a crash part-way never leaves a later write without an earlier one. A
+    /// store that cannot group writes keeps this default: each write durable on its own, in order.
+    /// </summary>
+    void WriteTogether(Action writes)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        writes();
+    }
+
+    /// <summary>
     /// Records how several items of a batch ended, in order, as one durable unit with the last non-null position among
     /// them (see <see cref="CompleteItem"/>). A store that cannot group writes keeps this default: one
     /// <see cref="CompleteItem"/> per item.

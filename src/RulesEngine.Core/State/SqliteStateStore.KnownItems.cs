@@ -29,10 +29,9 @@ internal sealed partial class SqliteStateStore
     public void RecordKnownItems(string runId, string flow, string sourceKey, IReadOnlyCollection<string> itemKeys)
     {
         if (itemKeys.Count == 0) return;
-        lock (_gate)
+        // One transaction: a crash records all of them or none, and 100,000 rows cost one fsync, not 100,000.
+        InTransaction(transaction =>
         {
-            // One transaction: a crash records all of them or none, and 100,000 rows cost one fsync, not 100,000.
-            using var transaction = _db.BeginTransaction();
             var at = Now();
             foreach (var chunk in itemKeys.Chunk(KeysPerStatement))
             {
@@ -43,8 +42,7 @@ internal sealed partial class SqliteStateStore
                     """, ("$flow", flow), ("$key", sourceKey), ("$items", JsonArray(chunk)),
                     ("$run", runId), ("$at", at));
             }
-            transaction.Commit();
-        }
+        });
     }
 
     // Reused under the lock: a large tab asks about 100,000 keys every run, and each question's text is built here,

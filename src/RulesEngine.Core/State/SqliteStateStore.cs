@@ -114,9 +114,8 @@ internal sealed partial class SqliteStateStore : IStateStore, IStateTransfer
     public void StartItems(string runId, string flow, string sourceKey, IReadOnlyList<SourceItem> items)
     {
         if (items.Count == 0) return;
-        lock (_gate)
+        InTransaction(transaction =>
         {
-            using var transaction = _db.BeginTransaction();
             foreach (var item in items)
             {
                 Run(transaction, """
@@ -126,8 +125,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IStateTransfer
                     """, ("$run", runId), ("$number", item.Number), ("$item", item.Key), ("$status", nameof(RowStatus.Started)),
                     ("$fields", JsonConvert.SerializeObject(item.Fields)), ("$key", sourceKey), ("$flow", flow));
             }
-            transaction.Commit();
-        }
+        });
     }
 
     public void FinishRun(string runId, RunStatus status, string error, DateTimeOffset finishedAt) =>
