@@ -30,6 +30,35 @@ public abstract partial class StateStoreContract
     }
 
     [Fact]
+    public void WritesMadeTogether_AreAllReadableElsewhere_WhenItReturns_NestedOnesIncluded()
+    {
+        var store = Open();
+        var runId = store.BeginRun(Flow, T0);
+
+        store.WriteTogether(() =>
+        {
+            store.StartItems(runId, Flow, Source, [Item(2), Item(3)]);
+            store.RecordSteps(runId, Flow, Source, [new ItemAnswer("row-2", Step("update", 1, runId, T0)), new ItemAnswer("row-3", Step("update", 0, runId, T0, "404"))]);
+            store.WriteTogether(() => store.MarkInFlight(runId, Flow, Source, "row-3", "create", T0, "called"));
+        });
+
+        var reader = Open();
+        Assert.Equal(1, reader.GetRecordedSteps(Flow, Source, "row-2")["update"].Result);
+        Assert.Equal("404", reader.GetRecordedSteps(Flow, Source, "row-3")["update"].Error);
+        Assert.Equal("called", reader.GetInFlight(Flow, Source, "row-3")["create"].Reason);
+        Assert.Equal([2, 3], reader.ListRows(runId).Select(r => r.Number));
+
+        store.WriteTogether(() =>
+        {
+            store.CompleteItems(runId, Flow, Source, [new ItemCompletion(Item(2), RowStatus.Done, 0, "", RowAttention.None, "3")]);
+            store.ClearInFlight(Flow, Source, "row-3", "create");
+        });
+        Assert.True(Open().IsItemRecorded(Flow, Source, "row-2"));
+        Assert.Equal("3", Open().GetPosition(Flow, Source));
+        Assert.Empty(Open().GetInFlight(Flow, Source, "row-3"));
+    }
+
+    [Fact]
     public void RecordingAStepAgainReplacesItsAnswerAndKeepsItsPlaceInTheRow()
     {
         var store = Open();
