@@ -285,6 +285,8 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             for (var i = 0; i < chunk.Length; i++) chunk[i] = (items.Take(offset + i), items.Recorded[offset + i]);
             var batch = new List<ItemRun>();
             var order = new List<(SourceItem Item, ItemRun? Run)>();
+            // What interrupted runs left of the batch's items, in one question (replay --force ignores it).
+            var progress = force ? null : store.GetProgress(flow.Name, sourceKey, [.. chunk.Where(c => !c.Recorded).Select(c => c.Item.Key)]);
             foreach (var (item, recorded) in chunk)
             {
                 if (recorded)
@@ -292,10 +294,8 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                     order.Add((item, null));
                     continue;
                 }
-                var itemRun = force
-                    ? new ItemRun(item, item.ToScope(run), new Dictionary<string, RecordedStep>())
-                    : new ItemRun(item, item.ToScope(run),
-                        store.GetRecordedSteps(flow.Name, sourceKey, item.Key), store.GetInFlight(flow.Name, sourceKey, item.Key));
+                var left = progress?.GetValueOrDefault(item.Key) ?? ItemProgress.None;
+                var itemRun = new ItemRun(item, item.ToScope(run), left.Steps, left.InFlight);
                 itemRun.Span = EngineTracing.StartRow(Activity.Current, item);
                 quarantine?.Admit(itemRun);
                 if (!itemRun.Stopped) ApplyFilter(flow, itemRun);

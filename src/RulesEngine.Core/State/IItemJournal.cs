@@ -25,6 +25,24 @@ internal interface IItemJournal
     /// <summary>Steps already answered for an item (from a run that was interrupted), by step id.</summary>
     IReadOnlyDictionary<string, RecordedStep> GetRecordedSteps(string flow, string sourceKey, string itemKey);
 
+    /// <summary>
+    /// What interrupted earlier runs left for each of <paramref name="itemKeys"/> (a batch's items): their answered
+    /// steps and their calls without a recorded answer. Items with neither are left out, which is nearly every item.
+    /// Asked once per batch instead of twice per item; a store that cannot ask in bulk keeps this default.
+    /// </summary>
+    IReadOnlyDictionary<string, ItemProgress> GetProgress(string flow, string sourceKey, IReadOnlyCollection<string> itemKeys)
+    {
+        ArgumentNullException.ThrowIfNull(itemKeys);
+        var progress = new Dictionary<string, ItemProgress>(StringComparer.Ordinal);
+        foreach (var key in itemKeys)
+        {
+            var steps = GetRecordedSteps(flow, sourceKey, key);
+            var inFlight = GetInFlight(flow, sourceKey, key);
+            if (steps.Count > 0 || inFlight.Count > 0) progress[key] = new ItemProgress(steps, inFlight);
+        }
+        return progress;
+    }
+
     /// <summary>Records a step's answer and, in the same transaction, removes its in-flight marker.</summary>
     void RecordStep(string runId, string flow, string sourceKey, string itemKey, RecordedStep step);
 
