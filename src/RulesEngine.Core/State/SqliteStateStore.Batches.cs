@@ -6,9 +6,10 @@ namespace RulesEngine.Core.State;
 
 /// <summary>
 /// The journal's grouped writes: a batch's answers to one step, and how a batch's items ended, each in one
-/// transaction, or several such writes in one (<see cref="WriteTogether"/>). With <c>synchronous=FULL</c> every commit is an fsync of the WAL, which costs far more than the rows
-/// it carries, so one commit per batch instead of one per row is most of the journal's cost per row. Each statement
-/// is prepared once for the connection (<see cref="Statement"/>) and rebound for every row.
+/// transaction, or several such writes in one (<see cref="WriteTogether"/>). With <c>synchronous=FULL</c> every
+/// commit is an fsync of the WAL, which costs far more than the rows it carries, so few commits per batch instead of
+/// several per row is most of the journal's cost per row. Each statement is prepared once for the connection
+/// (<see cref="Statement"/>) and rebound for every row.
 /// </summary>
 internal sealed partial class SqliteStateStore
 {
