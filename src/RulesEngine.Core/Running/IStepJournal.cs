@@ -66,19 +66,27 @@ internal sealed class StoreJournal(IStateStore store, string runId, string flow,
 {
     private readonly List<SourceItem> _started = [];
     private readonly List<ItemAnswer> _answers = [];
+    private readonly HashSet<(string Item, string Step)> _marked = []; // markers this run wrote and no answer replaced yet
 
     /// <summary>A batch's items are taken (the history shows them as started from the next write on).</summary>
     public void Start(IReadOnlyList<SourceItem> items) => _started.AddRange(items);
 
-    public void Record(ItemRun item, RecordedStep step) => _answers.Add(new ItemAnswer(item.Item.Key, step));
+    public void Record(ItemRun item, RecordedStep step) =>
+        // Only a marker found at the batch's start or written by this run can be there to replace ("|", not "||": the
+        // set forgets this run's marker either way).
+        _answers.Add(new ItemAnswer(item.Item.Key, step,
+            MayReplaceMarker: item.InFlight.ContainsKey(step.StepId) | _marked.Remove((item.Item.Key, step.StepId))));
 
     public void RecordAll(IReadOnlyList<(ItemRun Item, RecordedStep Step)> answers)
     {
         foreach (var (item, step) in answers) Record(item, step);
     }
 
-    public void MarkInFlight(ItemRun item, string stepId, string reason) =>
+    public void MarkInFlight(ItemRun item, string stepId, string reason)
+    {
+        _marked.Add((item.Item.Key, stepId));
         WriteWithPending(() => store.MarkInFlight(runId, flow, sourceKey, item.Item.Key, stepId, clock.GetUtcNow(), reason));
+    }
 
     public void ClearInFlight(ItemRun item, string stepId) =>
         WriteWithPending(() => store.ClearInFlight(flow, sourceKey, item.Item.Key, stepId));

@@ -4,7 +4,9 @@ namespace RulesEngine.Core.State;
 
 /// <summary>One item's answer to one step, written with the other items of its batch (see
 /// <see cref="IStateStore.RecordSteps"/>).</summary>
-internal sealed record ItemAnswer(string ItemKey, RecordedStep Step);
+/// <param name="MayReplaceMarker">False when the writer knows no in-flight marker exists for this item and step (an
+/// If's decision, or a call made without one while none was found): the store then skips removing it.</param>
+internal sealed record ItemAnswer(string ItemKey, RecordedStep Step, bool MayReplaceMarker = true);
 
 /// <summary>How one item of a batch ended (see <see cref="IStateStore.CompleteItems"/>). <see cref="Position"/>: the
 /// source position after it, or null to leave the position where it is (a held item, or one after it).</summary>

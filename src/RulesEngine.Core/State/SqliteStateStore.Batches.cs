@@ -30,11 +30,12 @@ internal sealed partial class SqliteStateStore
                 ("$output", ""), ("$at", ""));
             var clear = Statement(transaction, "DELETE FROM in_flight WHERE flow=$flow AND source_key=$key AND item_key=$item AND step_id=$step",
                 ("$flow", flow), ("$key", sourceKey), ("$item", ""), ("$step", ""));
-            foreach (var (itemKey, step) in answers)
+            foreach (var (itemKey, step, mayReplaceMarker) in answers)
             {
                 Bind(upsert, ("$item", itemKey), ("$step", step.StepId), ("$result", step.Result), ("$error", SecretRedactor.Redact(step.Error)),
                     ("$output", JsonConvert.SerializeObject(step.Output)), ("$at", step.RecordedAt.ToString("O")));
                 upsert.ExecuteNonQuery();
+                if (!mayReplaceMarker) continue; // most answers: an If's decision, an update call that needs no marker
                 Bind(clear, ("$item", itemKey), ("$step", step.StepId));
                 clear.ExecuteNonQuery();
             }
