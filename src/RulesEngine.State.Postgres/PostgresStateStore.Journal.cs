@@ -55,6 +55,29 @@ internal sealed partial class PostgresStateStore
         return (IReadOnlyDictionary<string, RecordedStep>)steps;
     });
 
+    public IReadOnlyDictionary<string, ItemProgress> GetProgress(string flow, string sourceKey, IReadOnlyCollection<string> itemKeys) => Use(connection =>
+    {
+        var progress = new ProgressReading();
+        foreach (var chunk in itemKeys.Chunk(KeysPerStatement))
+        {
+            using (var command = Command(connection, """
+                SELECT step_id, result, error, output, run_id, recorded_at, item_key FROM steps
+                WHERE flow=@flow AND source_key=@key AND item_key = ANY(@items) ORDER BY recorded_at, seq
+                """, ("flow", flow), ("key", sourceKey), ("items", chunk)))
+            using (var reader = command.ExecuteReader())
+                while (reader.Read())
+                    progress.Answered(reader.GetString(6), ReadStep(reader));
+            using (var command = Command(connection,
+                "SELECT step_id, run_id, started_at, reason, item_key FROM in_flight WHERE flow=@flow AND source_key=@key AND item_key = ANY(@items)",
+                ("flow", flow), ("key", sourceKey), ("items", chunk)))
+            using (var reader = command.ExecuteReader())
+                while (reader.Read())
+                    progress.Called(reader.GetString(4), reader.GetString(0),
+                        new InterruptedCall(reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3)));
+        }
+        return progress.ByItem();
+    });
+
     public void RecordStep(string runId, string flow, string sourceKey, string itemKey, RecordedStep step) =>
         // The answer replaces the step's in-flight marker in one transaction: there is never a moment when both or
         // neither say what happened to the call.
@@ -129,10 +152,12 @@ internal sealed partial class PostgresStateStore
             """, ("flow", flow), ("key", sourceKey), ("item", itemKey));
         using var reader = command.ExecuteReader();
         var steps = new List<RecordedStep>();
-        while (reader.Read())
-            steps.Add(new RecordedStep(reader.GetString(0), reader.GetInt32(1), reader.GetString(2),
-                JsonConvert.DeserializeObject<Dictionary<string, string>>(reader.GetString(3)) ?? new(),
-                reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5)));
+        while (reader.Read()) steps.Add(ReadStep(reader));
         return steps;
     }
+
+    /// <summary>A step answer from columns step_id, result, error, output, run_id, recorded_at, in that order.</summary>
+    private static RecordedStep ReadStep(NpgsqlDataReader reader) => new(reader.GetString(0), reader.GetInt32(1), reader.GetString(2),
+        JsonConvert.DeserializeObject<Dictionary<string, string>>(reader.GetString(3)) ?? new(),
+        reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5));
 }

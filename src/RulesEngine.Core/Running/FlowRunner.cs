@@ -264,6 +264,7 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
     {
         ColumnNames.EnsureUnambiguous(flow.Source.DeclaredFields, items.FieldNames());
         var sourceKey = flow.Source.PositionKey;
+        var journal = new StoreJournal(store, run.Id, flow.Name, sourceKey, _clock);
         var walker = new StepWalker(
             async (step, batch) =>
             {
@@ -272,8 +273,7 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 lease?.EnsureHeld();
                 return await step.Receiver.ExecuteAsync(batch.Select(i => i.Scope).ToList(), cancellationToken);
             },
-            new StoreJournal(store, run.Id, flow.Name, sourceKey, _clock),
-            _clock, run.Id, cancellationToken)
+            journal, _clock, run.Id, cancellationToken)
         { RecordsTelemetry = true };
         var shape = FlowShape.Of(flow);
         var blocked = false; // once an item is held, the position stays before it
@@ -285,6 +285,8 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             for (var i = 0; i < chunk.Length; i++) chunk[i] = (items.Take(offset + i), items.Recorded[offset + i]);
             var batch = new List<ItemRun>();
             var order = new List<(SourceItem Item, ItemRun? Run)>();
+            // What interrupted runs left of the batch's items, in one question (replay --force ignores it).
+            var progress = force ? null : store.GetProgress(flow.Name, sourceKey, [.. chunk.Where(c => !c.Recorded).Select(c => c.Item.Key)]);
             foreach (var (item, recorded) in chunk)
             {
                 if (recorded)
@@ -292,10 +294,8 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                     order.Add((item, null));
                     continue;
                 }
-                var itemRun = force
-                    ? new ItemRun(item, item.ToScope(run), new Dictionary<string, RecordedStep>())
-                    : new ItemRun(item, item.ToScope(run),
-                        store.GetRecordedSteps(flow.Name, sourceKey, item.Key), store.GetInFlight(flow.Name, sourceKey, item.Key));
+                var left = progress?.GetValueOrDefault(item.Key) ?? ItemProgress.None;
+                var itemRun = new ItemRun(item, item.ToScope(run), left.Steps, left.InFlight);
                 itemRun.Span = EngineTracing.StartRow(Activity.Current, item);
                 quarantine?.Admit(itemRun);
                 if (!itemRun.Stopped) ApplyFilter(flow, itemRun);
@@ -303,15 +303,27 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 order.Add((item, itemRun));
             }
 
-            store.StartItems(run.Id, flow.Name, sourceKey, [.. batch.Select(i => i.Item)]);
-            await walker.WalkAsync(flow.Steps, batch.Where(i => !i.Stopped).ToList());
+            journal.Start([.. batch.Select(i => i.Item)]);
+            try
+            {
+                await walker.WalkAsync(flow.Steps, batch.Where(i => !i.Stopped).ToList());
+            }
+            catch when (lease?.LostReason is null)
+            {
+                // Stopped mid-batch (Ctrl+C, shutdown, a store error): the answers of calls already made are facts,
+                // kept so the next run does not call again. A run that lost its lease writes nothing more.
+                KeepWhatIsKnown(journal);
+                throw;
+            }
 
             // A run that lost its lease writes no outcome and moves no position: the holder now owns the rows.
             lease?.EnsureHeld();
             youngHeap.CollectIfDue();
-            // How the batch's rows ended is written in one transaction, with the position after the last of them
-            // that is not held nor behind a held one. A row passed over (recorded by an earlier run) moves the
-            // position too; when one ends the batch, its position is written after the others.
+
+            // How the batch's rows ended is written in one transaction with what the walk left pending (the last
+            // answers), and with the position after the last row that is not held nor behind a held one. A row passed
+            // over (recorded by an earlier run) moves the position too; when one ends the batch, its position is
+            // written after the others.
             var completions = new List<ItemCompletion>();
             var batchReports = new List<(ItemReport Report, ItemRun Run)>();
             string? positionAfterBatch = null;
@@ -331,9 +343,7 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 completions.Add(new ItemCompletion(item, itemRun.Status, report.FailedSteps, itemRun.Error, report.Attention, position));
                 batchReports.Add((report, itemRun));
             }
-            store.CompleteItems(run.Id, flow.Name, sourceKey, completions);
-            if (passedOverLast)
-                store.SetPosition(flow.Name, sourceKey, positionAfterBatch!);
+            journal.Complete(completions, passedOverLast ? positionAfterBatch : null);
             foreach (var (report, itemRun) in batchReports)
             {
                 quarantine?.Recorded(report.Item.Key);
@@ -343,6 +353,18 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 RowRecorded?.Invoke(report);
                 Progress?.RowDone(report);
             }
+        }
+    }
+
+    private static void KeepWhatIsKnown(StoreJournal journal)
+    {
+        try
+        {
+            journal.MakeDurable();
+        }
+        catch (Exception)
+        {
+            // The run already fails with the error that stopped it; this one (often the same store error) adds nothing.
         }
     }
 

@@ -9,10 +9,11 @@ namespace RulesEngine.Core.Running;
 
 /// <summary>
 /// Walks a batch of items through a step list: receivers get every item that reaches them as one batch; an If
-/// block splits the batch into its Then and Else branches. Every answer goes to the <paramref name="journal"/>
-/// before the next step runs: a batch's answers to one step in one write (one commit), except for receivers with a
-/// resume policy, whose answers are written one by one as each call ends. Shared by real runs, <c>test</c> and <c>test --send</c>, which differ only in how a
-/// receiver is called and whether answers are recorded.
+/// block splits the batch into its Then and Else branches. Every answer and every If's decision goes to the
+/// <paramref name="journal"/> as it is known and is durable before the next call to any service
+/// (<see cref="IStepJournal.MakeDurable"/>, or the marker of a call with a resume policy): the walker never acts
+/// on a service while something it learned exists only in memory. Shared by real runs, <c>test</c> and
+/// <c>test --send</c>, which differ only in how a receiver is called and whether answers are recorded.
 /// <para>
 /// A receiver with a resume policy (<see cref="IResumableReceiver"/>) is called one item at a time, each call
 /// preceded by a durable in-flight marker; an item whose marker survived (a crash mid-call, or a call that ended
@@ -75,6 +76,7 @@ internal sealed class StepWalker(
                 if (item.InFlight.TryGetValue(step.Id, out var interrupted))
                 {
                     // The interrupted call may have acted: nothing this resume does may record "not sent".
+                    journal.MakeDurable(); // a resume asks the service, and may act on it
                     using (StepCall.Enter(MarkerCall(step, item, effectPossible: true)))
                     {
                         if (await CallAsync(step, [item], () => ResumeAsync(resumable, item, interrupted)) is [{ } resumed])
@@ -93,10 +95,12 @@ internal sealed class StepWalker(
             return;
         }
 
+        journal.MakeDurable();
         var answers = await CallAsync(step, toCall, async () => [.. await callReceiver(step, toCall)]);
-        // The batch's answers become durable together, before any later step runs: one commit for the batch, not one
-        // per row. (A receiver with a resume policy, above, records each answer as its call ends, because the next
-        // item's call must not start while an earlier answer exists only in memory beside its marker.)
+        // The batch's answers go to the journal together; they become durable with the next call's write (its marker,
+        // or the write before a call without one) or with the batch's end, in one commit with whatever comes between
+        // (the If decisions that route the rows). A receiver with a resume policy, above, has each item's answer
+        // written with the next item's marker, so no call starts while an earlier answer exists only in memory.
         var answered = new List<(ItemRun, RecordedStep)>();
         for (var i = 0; i < toCall.Count; i++)
             if (Apply(step, toCall[i], answers[i]!, hasResumePolicy: false, resumedFrom: null) is { } recorded) answered.Add((toCall[i], recorded));
@@ -202,7 +206,8 @@ internal sealed class StepWalker(
             item.Steps.Add(new StepReport(step.Id, IfStep.TypeName, null, holds ? 1 : 0, "", EmptyOutput, Explanation: explanation));
             (holds ? then : otherwise).Add(item);
         }
-        // Every branch decision of the batch is durable, in one commit, before either branch runs.
+        // Every branch decision of the batch is durable before either branch calls a service (see the class summary):
+        // a resumed row takes the branch it took, even when its condition would now say otherwise.
         journal.RecordAll(answered);
         return (then, otherwise);
     }

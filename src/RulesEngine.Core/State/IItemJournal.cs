@@ -25,6 +25,24 @@ internal interface IItemJournal
     /// <summary>Steps already answered for an item (from a run that was interrupted), by step id.</summary>
     IReadOnlyDictionary<string, RecordedStep> GetRecordedSteps(string flow, string sourceKey, string itemKey);
 
+    /// <summary>
+    /// What interrupted earlier runs left for each of <paramref name="itemKeys"/> (a batch's items): their answered
+    /// steps and their calls without a recorded answer. Items with neither are left out, which is nearly every item.
+    /// Asked once per batch instead of twice per item; a store that cannot ask in bulk keeps this default.
+    /// </summary>
+    IReadOnlyDictionary<string, ItemProgress> GetProgress(string flow, string sourceKey, IReadOnlyCollection<string> itemKeys)
+    {
+        ArgumentNullException.ThrowIfNull(itemKeys);
+        var progress = new Dictionary<string, ItemProgress>(StringComparer.Ordinal);
+        foreach (var key in itemKeys)
+        {
+            var steps = GetRecordedSteps(flow, sourceKey, key);
+            var inFlight = GetInFlight(flow, sourceKey, key);
+            if (steps.Count > 0 || inFlight.Count > 0) progress[key] = new ItemProgress(steps, inFlight);
+        }
+        return progress;
+    }
+
     /// <summary>Records a step's answer and, in the same transaction, removes its in-flight marker.</summary>
     void RecordStep(string runId, string flow, string sourceKey, string itemKey, RecordedStep step);
 
@@ -58,6 +76,20 @@ internal interface IItemJournal
     /// recorded from then on (an error would repeat on every run, and a quarantined row would end the process again).</summary>
     void CompleteItem(string runId, string flow, string sourceKey, SourceItem item, RowStatus status, int failedSteps, string error,
         Running.RowAttention attention, string? position);
+
+    /// <summary>
+    /// Runs <paramref name="writes"/> (calls to this store's write methods: items started, step answers, markers, how
+    /// items ended, positions) as one durable unit: one commit instead of one per call. The runner gathers what it
+    /// learns between two calls to services and writes it this way just before the next call, so a batch costs a
+    /// commit per call it makes rather than one per step (see <c>StoreJournal</c>). Callers rely only on this: when
+    /// it returns every write is durable, and a crash part-way never leaves a later write without an earlier one. A
+    /// store that cannot group writes keeps this default: each write durable on its own, in order.
+    /// </summary>
+    void WriteTogether(Action writes)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        writes();
+    }
 
     /// <summary>
     /// Records how several items of a batch ended, in order, as one durable unit with the last non-null position among

@@ -6,9 +6,10 @@ namespace RulesEngine.Core.State;
 
 /// <summary>
 /// The journal's grouped writes: a batch's answers to one step, and how a batch's items ended, each in one
-/// transaction. With <c>synchronous=FULL</c> every commit is an fsync of the WAL, which costs far more than the rows
-/// it carries, so one commit per batch instead of one per row is most of the journal's cost per row. Each statement
-/// is prepared once for the connection (<see cref="Statement"/>) and rebound for every row.
+/// transaction, or several such writes in one (<see cref="WriteTogether"/>). With <c>synchronous=FULL</c> every
+/// commit is an fsync of the WAL, which costs far more than the rows it carries, so few commits per batch instead of
+/// several per row is most of the journal's cost per row. Each statement is prepared once for the connection
+/// (<see cref="Statement"/>) and rebound for every row.
 /// </summary>
 internal sealed partial class SqliteStateStore
 {
@@ -16,11 +17,10 @@ internal sealed partial class SqliteStateStore
     {
         ArgumentNullException.ThrowIfNull(answers);
         if (answers.Count == 0) return;
-        lock (_gate)
+        // Each answer replaces its step's in-flight marker in the same transaction: there is never a moment when both
+        // or neither say what happened to the call.
+        InTransaction(transaction =>
         {
-            // Each answer replaces its step's in-flight marker in the same transaction: there is never a moment when
-            // both or neither say what happened to the call.
-            using var transaction = _db.BeginTransaction();
             var upsert = Statement(transaction, """
                 INSERT INTO steps(flow, source_key, item_key, step_id, result, error, output, run_id, recorded_at)
                 VALUES ($flow, $key, $item, $step, $result, $error, $output, $run, $at)
@@ -30,25 +30,24 @@ internal sealed partial class SqliteStateStore
                 ("$output", ""), ("$at", ""));
             var clear = Statement(transaction, "DELETE FROM in_flight WHERE flow=$flow AND source_key=$key AND item_key=$item AND step_id=$step",
                 ("$flow", flow), ("$key", sourceKey), ("$item", ""), ("$step", ""));
-            foreach (var (itemKey, step) in answers)
+            foreach (var (itemKey, step, mayReplaceMarker) in answers)
             {
                 Bind(upsert, ("$item", itemKey), ("$step", step.StepId), ("$result", step.Result), ("$error", SecretRedactor.Redact(step.Error)),
                     ("$output", JsonConvert.SerializeObject(step.Output)), ("$at", step.RecordedAt.ToString("O")));
                 upsert.ExecuteNonQuery();
+                if (!mayReplaceMarker) continue; // most answers: an If's decision, an update call that needs no marker
                 Bind(clear, ("$item", itemKey), ("$step", step.StepId));
                 clear.ExecuteNonQuery();
             }
-            transaction.Commit();
-        }
+        });
     }
 
     public void CompleteItems(string runId, string flow, string sourceKey, IReadOnlyList<ItemCompletion> items)
     {
         ArgumentNullException.ThrowIfNull(items);
         if (items.Count == 0) return;
-        lock (_gate)
+        InTransaction(transaction =>
         {
-            using var transaction = _db.BeginTransaction();
             var now = Now();
             var item = Statement(transaction, """
                 INSERT INTO items(flow, source_key, item_key, status, run_id, updated_at) VALUES ($flow, $key, $item, $status, $run, $at)
@@ -76,6 +75,46 @@ internal sealed partial class SqliteStateStore
             // Positions only move forward through a batch, so the last one given is where the source now stands.
             if (position is not null)
                 Run(transaction, UpsertPosition, ("$flow", flow), ("$key", sourceKey), ("$position", position), ("$at", now));
+        });
+    }
+
+    public void WriteTogether(Action writes)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        lock (_gate)
+        {
+            if (_transaction is not null)
+            {
+                writes(); // already inside one
+                return;
+            }
+            using var transaction = _db.BeginTransaction();
+            _transaction = transaction; // every write method joins it instead of committing its own
+            try
+            {
+                writes();
+                transaction.Commit();
+            }
+            finally
+            {
+                _transaction = null;
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="writes"/> in the transaction of an enclosing <see cref="WriteTogether"/>, or in a
+    /// transaction of its own, committed.</summary>
+    private void InTransaction(Action<SqliteTransaction> writes)
+    {
+        lock (_gate)
+        {
+            if (_transaction is { } enclosing)
+            {
+                writes(enclosing);
+                return;
+            }
+            using var transaction = _db.BeginTransaction();
+            writes(transaction);
             transaction.Commit();
         }
     }

@@ -26,13 +26,48 @@ internal sealed partial class SqliteStateStore
         return unrecorded;
     }
 
+    // CROSS JOIN makes SQLite walk the asked keys and look each one up in the table's index; with a plain JOIN it may
+    // choose to scan the whole table for every batch, which grows with every row ever recorded
+    // (SqliteQueryPlanTests checks the plan).
+    internal const string ProgressStepsSql = """
+        SELECT s.step_id, s.result, s.error, s.output, s.run_id, s.recorded_at, s.item_key
+        FROM json_each(CAST($items AS TEXT)) AS asked
+        CROSS JOIN steps s ON s.flow=$flow AND s.source_key=$key AND s.item_key=asked.value
+        """;
+
+    internal const string ProgressInFlightSql = """
+        SELECT f.step_id, f.run_id, f.started_at, f.reason, f.item_key
+        FROM json_each(CAST($items AS TEXT)) AS asked
+        CROSS JOIN in_flight f ON f.flow=$flow AND f.source_key=$key AND f.item_key=asked.value
+        """;
+
+    public IReadOnlyDictionary<string, ItemProgress> GetProgress(string flow, string sourceKey, IReadOnlyCollection<string> itemKeys)
+    {
+        var progress = new ProgressReading();
+        lock (_gate)
+        {
+            foreach (var chunk in itemKeys.Chunk(KeysPerStatement))
+            {
+                var keys = JsonArray(chunk);
+                var answered = Statement(_transaction, ProgressStepsSql, ("$flow", flow), ("$key", sourceKey), ("$items", keys));
+                using (var reader = answered.ExecuteReader())
+                    while (reader.Read())
+                        progress.Answered(reader.GetString(6), ReadStep(reader, 0));
+                var calls = Statement(_transaction, ProgressInFlightSql, ("$flow", flow), ("$key", sourceKey), ("$items", keys));
+                using (var reader = calls.ExecuteReader())
+                    while (reader.Read())
+                        progress.Called(reader.GetString(4), reader.GetString(0), ReadInterruptedCall(reader, 1));
+            }
+        }
+        return progress.ByItem();
+    }
+
     public void RecordKnownItems(string runId, string flow, string sourceKey, IReadOnlyCollection<string> itemKeys)
     {
         if (itemKeys.Count == 0) return;
-        lock (_gate)
+        // One transaction: a crash records all of them or none, and 100,000 rows cost one fsync, not 100,000.
+        InTransaction(transaction =>
         {
-            // One transaction: a crash records all of them or none, and 100,000 rows cost one fsync, not 100,000.
-            using var transaction = _db.BeginTransaction();
             var at = Now();
             foreach (var chunk in itemKeys.Chunk(KeysPerStatement))
             {
@@ -43,8 +78,7 @@ internal sealed partial class SqliteStateStore
                     """, ("$flow", flow), ("$key", sourceKey), ("$items", JsonArray(chunk)),
                     ("$run", runId), ("$at", at));
             }
-            transaction.Commit();
-        }
+        });
     }
 
     // Reused under the lock: a large tab asks about 100,000 keys every run, and each question's text is built here,

@@ -114,9 +114,8 @@ internal sealed partial class SqliteStateStore : IStateStore, IStateTransfer
     public void StartItems(string runId, string flow, string sourceKey, IReadOnlyList<SourceItem> items)
     {
         if (items.Count == 0) return;
-        lock (_gate)
+        InTransaction(transaction =>
         {
-            using var transaction = _db.BeginTransaction();
             foreach (var item in items)
             {
                 Run(transaction, """
@@ -126,8 +125,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IStateTransfer
                     """, ("$run", runId), ("$number", item.Number), ("$item", item.Key), ("$status", nameof(RowStatus.Started)),
                     ("$fields", JsonConvert.SerializeObject(item.Fields)), ("$key", sourceKey), ("$flow", flow));
             }
-            transaction.Commit();
-        }
+        });
     }
 
     public void FinishRun(string runId, RunStatus status, string error, DateTimeOffset finishedAt) =>
@@ -183,7 +181,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IStateTransfer
             using var reader = command.ExecuteReader();
             var calls = new Dictionary<string, InterruptedCall>(StringComparer.Ordinal);
             while (reader.Read())
-                calls[reader.GetString(0)] = new InterruptedCall(reader.GetString(1), DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture), reader.GetString(3));
+                calls[reader.GetString(0)] = ReadInterruptedCall(reader, 1);
             return calls;
         }
     }
@@ -376,6 +374,9 @@ internal sealed partial class SqliteStateStore : IStateStore, IStateTransfer
         reader.GetString(offset), reader.GetInt32(offset + 1), reader.GetString(offset + 2),
         JsonConvert.DeserializeObject<Dictionary<string, string>>(reader.GetString(offset + 3)) ?? new(),
         reader.GetString(offset + 4), DateTimeOffset.Parse(reader.GetString(offset + 5)));
+
+    private static InterruptedCall ReadInterruptedCall(SqliteDataReader reader, int offset) => new(
+        reader.GetString(offset), DateTimeOffset.Parse(reader.GetString(offset + 1), CultureInfo.InvariantCulture), reader.GetString(offset + 2));
 
     private static string Now() => DateTimeOffset.UtcNow.ToString("O");
 

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using RulesEngine.Core.Connections;
 using RulesEngine.Core.Running;
 using RulesEngine.Core.State;
 using RulesEngine.Core.Steps;
@@ -7,9 +8,10 @@ using RulesEngine.Core.Tests.Support;
 namespace RulesEngine.Core.Tests.Running;
 
 /// <summary>
-/// The journal's writes are grouped: a batch's answers to one step in one transaction, and how the batch's rows
-/// ended in one more, instead of one transaction per row per step. What ends up recorded is exactly what the
-/// row-by-row journal records, on random sheets with random held answers (a fixed list of seeds).
+/// The journal's writes are grouped: what a batch learns between two calls to services (the items started, each
+/// step's answers, each If's decisions) is written in one transaction just before the next call, and with how the
+/// batch's rows ended at its end, instead of one transaction per row per step. What ends up recorded is exactly what
+/// the row-by-row journal records, on random sheets with random held answers (a fixed list of seeds).
 /// </summary>
 public sealed class GroupedJournalTests : IDisposable
 {
@@ -49,7 +51,7 @@ public sealed class GroupedJournalTests : IDisposable
     }
 
     [Fact]
-    public async Task Batch_RecordsEachStepsAnswersInOneWrite_AndHowItsRowsEndedInOneMore()
+    public async Task Batch_IsWrittenInOneCommitPerServiceCall_AndOneForHowItsRowsEnded()
     {
         var registry = Canonical(out var flow, () => false);
         foreach (var email in new[] { "ok1@x.io", "ok2@x.io", "new1@x.io", "ok3@x.io", "bad1@x.io", "ok4@x.io", "ok5@x.io", "new2@x.io", "ok6@x.io", "ok7@x.io" })
@@ -60,13 +62,61 @@ public sealed class GroupedJournalTests : IDisposable
         var report = await new FlowRunner(store).RunAsync(flow, CancellationToken.None);
 
         Assert.Equal(RunStatus.Completed, report.Status);
+        // Three calls (update, create, alert: each one call for the batch here) and the batch's end: four commits,
+        // and no write committed on its own.
+        Assert.Equal(4, journal.Count(nameof(IStateStore.WriteTogether)));
+        Assert.Empty(journal.WrittenAlone);
         Assert.Equal(0, journal.Count(nameof(IStateStore.RecordStep)));
         Assert.Equal(0, journal.Count(nameof(IStateStore.CompleteItem)));
-        // update (10 rows), ifUpdateFailed (10), create (3), ifCreateFailed (10), alert (1): one write each.
-        Assert.Equal([10, 10, 3, 10, 1], journal.Calls.Where(c => c.Member == nameof(IStateStore.RecordSteps)).Select(c => c.Items));
+        // Before create: update's answers and ifUpdateFailed's decisions (10 + 10); before alert: create's (3) and
+        // ifCreateFailed's (10); at the end: alert's (1) with how the 10 rows ended.
+        Assert.Equal([20, 13, 1], journal.Calls.Where(c => c.Member == nameof(IStateStore.RecordSteps)).Select(c => c.Items));
         Assert.Equal([10], journal.Calls.Where(c => c.Member == nameof(IStateStore.CompleteItems)).Select(c => c.Items));
+        Assert.Equal([10], journal.Calls.Where(c => c.Member == nameof(IStateStore.StartItems)).Select(c => c.Items));
         // This overload runs under a lease its caller holds: the run itself neither renews nor checks one.
         Assert.Equal(0, journal.Count(nameof(IStateStore.RenewLease)));
+    }
+
+    [Fact]
+    public async Task ABatchStoppedMidWalk_KeepsTheAnswerOfTheCallItMade()
+    {
+        var registry = new TestRegistry();
+        using var stop = new CancellationTokenSource();
+        // A receiver with a resume policy called one row at a time; the process is told to stop (Ctrl+C, a daemon
+        // shutting down) while the first row's call is answered.
+        registry.Registry.AddReceiver(new StepSpec("test.once", "one row at a time", []), _ => new OneAtATime(stop));
+        var flow = registry.LoadValid("""
+            { "name": "contacts", "source": { "type": "memory.rows" }, "batchSize": 10,
+              "steps": [ { "id": "update", "type": "test.call" }, { "id": "send", "type": "test.once" } ] }
+            """);
+        registry.Source.Add(("Email", "a@x.io"), ("Name", "a"));
+        registry.Source.Add(("Email", "b@x.io"), ("Name", "b"));
+        using var store = new SqliteStateStore(Path.Combine(_directory, "state.db"));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new FlowRunner(store).RunAsync(flow, stop.Token));
+
+        // The first row's answer was only in memory when the stop came (it is written with the next row's marker):
+        // it is kept, with its marker gone, so the next run neither sends again nor asks the resume policy.
+        Assert.Equal(["send", "update"], store.GetRecordedSteps("contacts", "memory", "a@x.io|a").Keys.Order());
+        Assert.Empty(store.GetInFlight("contacts", "memory", "a@x.io|a"));
+        // The second row's call never started.
+        Assert.Equal(["update"], store.GetRecordedSteps("contacts", "memory", "b@x.io|b").Keys);
+        Assert.Empty(store.GetInFlight("contacts", "memory", "b@x.io|b"));
+    }
+
+    private sealed class OneAtATime(CancellationTokenSource stop) : IResumableReceiver
+    {
+        public Task<IReadOnlyList<StepOutcome>> ExecuteAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken)
+        {
+            stop.Cancel();
+            return Task.FromResult<IReadOnlyList<StepOutcome>>([.. items.Select(_ => StepOutcome.Success())]);
+        }
+
+        public Task<IReadOnlyList<StepPreview>> PreviewAsync(IReadOnlyList<ItemScope> items, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("not previewed here");
+
+        public Task<IReadOnlyList<StepOutcome?>> ResumeAsync(IReadOnlyList<ItemScope> items, IReadOnlyList<InterruptedCall> interrupted,
+            CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<StepOutcome?>>([.. items.Select(_ => (StepOutcome?)null)]);
     }
 
     [Fact]

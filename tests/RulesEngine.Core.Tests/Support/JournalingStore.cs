@@ -27,12 +27,44 @@ internal class JournalingStore : DispatchProxy
 
     public int Count(string member) => Calls.Count(c => c.Member == member);
 
+    /// <summary>Write calls made outside any <see cref="IStateStore.WriteTogether"/>, each a commit of its own.</summary>
+    public List<string> WrittenAlone { get; } = [];
+
+    private int _together; // depth of WriteTogether calls in progress (the runner's calls come from one thread at a time)
+
+    private static readonly HashSet<string> Writes =
+    [
+        nameof(IStateStore.StartItems), nameof(IStateStore.RecordStep), nameof(IStateStore.RecordSteps), nameof(IStateStore.MarkInFlight),
+        nameof(IStateStore.ClearInFlight), nameof(IStateStore.CompleteItem), nameof(IStateStore.CompleteItems), nameof(IStateStore.SetPosition),
+    ];
+
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         ArgumentNullException.ThrowIfNull(targetMethod);
         args ??= [];
         var items = args.OfType<System.Collections.ICollection>().FirstOrDefault()?.Count ?? 1;
-        lock (Calls) Calls.Add((targetMethod.Name, items));
+        lock (Calls)
+        {
+            Calls.Add((targetMethod.Name, items));
+            if (_together == 0 && Writes.Contains(targetMethod.Name)) WrittenAlone.Add(targetMethod.Name);
+        }
+        if (targetMethod.Name == nameof(IStateStore.WriteTogether))
+        {
+            var writes = (Action)args[0]!;
+            _inner.WriteTogether(() =>
+            {
+                _together++;
+                try
+                {
+                    writes();
+                }
+                finally
+                {
+                    _together--;
+                }
+            });
+            return null;
+        }
         if (_rowByRow && targetMethod.Name == nameof(IStateStore.RecordSteps))
         {
             foreach (var answer in (IReadOnlyList<ItemAnswer>)args[3]!)

@@ -22,6 +22,27 @@ public sealed class SqliteStoreContractTests : StateStoreContract, IDisposable
 
     protected override long ReadSchemaVersion() => (long)Sql("SELECT MAX(version) FROM schema_version")!;
 
+    [Fact]
+    public void WritesMadeTogether_AreAllOrNone_OnAFile()
+    {
+        using var store = new SqliteStateStore(StatePath);
+        var runId = store.BeginRun("contacts", DateTimeOffset.UnixEpoch);
+
+        Assert.Throws<InvalidOperationException>(() => store.WriteTogether(() =>
+        {
+            store.MarkInFlight(runId, "contacts", "sheet", "row-2", "create", DateTimeOffset.UnixEpoch, "called");
+            store.SetPosition("contacts", "sheet", "2");
+            throw new InvalidOperationException("the process stops here");
+        }));
+
+        // One transaction: nothing of it was committed, and the store keeps working afterwards.
+        using var reader = new SqliteStateStore(StatePath);
+        Assert.Empty(reader.GetInFlight("contacts", "sheet", "row-2"));
+        Assert.Null(reader.GetPosition("contacts", "sheet"));
+        store.SetPosition("contacts", "sheet", "5");
+        Assert.Equal("5", reader.GetPosition("contacts", "sheet"));
+    }
+
     private object? Sql(string sql)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = StatePath, Pooling = false }.ToString());

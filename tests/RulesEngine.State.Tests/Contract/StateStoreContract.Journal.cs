@@ -30,6 +30,76 @@ public abstract partial class StateStoreContract
     }
 
     [Fact]
+    public void ABatchsProgress_IsAskedInOneQuestion_AndMatchesEachItemsOwn()
+    {
+        var store = Open();
+        var runId = store.BeginRun(Flow, T0);
+        store.RecordSteps(runId, Flow, Source, [new ItemAnswer("row-2", Step("update", 0, runId, T0, "404")), new ItemAnswer("row-2", Step("ifUpdateFailed", 1, runId, T0)),
+            new ItemAnswer("row-3", Step("update", 1, runId, T0, output: new() { ["id"] = "9" }))]);
+        store.MarkInFlight(runId, Flow, Source, "row-2", "create", T0.AddSeconds(1), "called");
+        store.MarkInFlight(runId, Flow, Source, "row-4", "alert", T0.AddSeconds(2), "no answer: timed out");
+        store.RecordStep(runId, "another flow", Source, "row-5", Step("update", 1, runId, T0));
+
+        var progress = Open().GetProgress(Flow, Source, ["row-2", "row-3", "row-4", "row-5", "row-6"]);
+
+        // Rows with nothing left by an earlier run (row-6; row-5 is another flow's) are not in the answer.
+        Assert.Equal(["row-2", "row-3", "row-4"], progress.Keys.Order());
+        foreach (var (key, left) in progress)
+        {
+            Assert.Equal(Open().GetRecordedSteps(Flow, Source, key).OrderBy(s => s.Key), left.Steps.OrderBy(s => s.Key), StepComparer.Instance);
+            Assert.Equal(Open().GetInFlight(Flow, Source, key).OrderBy(c => c.Key), left.InFlight.OrderBy(c => c.Key));
+        }
+        Assert.Equal(["ifUpdateFailed", "update"], progress["row-2"].Steps.Keys.Order());
+        Assert.Equal("called", progress["row-2"].InFlight["create"].Reason);
+        Assert.Equal("9", progress["row-3"].Steps["update"].Output["id"]);
+        Assert.Empty(progress["row-4"].Steps);
+        Assert.Empty(Open().GetProgress(Flow, Source, []));
+    }
+
+    /// <summary>Recorded steps compared by value (their output is a dictionary).</summary>
+    private sealed class StepComparer : IEqualityComparer<KeyValuePair<string, RecordedStep>>
+    {
+        public static readonly StepComparer Instance = new();
+
+        public bool Equals(KeyValuePair<string, RecordedStep> x, KeyValuePair<string, RecordedStep> y) =>
+            x.Key == y.Key && x.Value with { Output = EmptyOutput } == y.Value with { Output = EmptyOutput }
+            && x.Value.Output.OrderBy(o => o.Key).SequenceEqual(y.Value.Output.OrderBy(o => o.Key));
+
+        public int GetHashCode(KeyValuePair<string, RecordedStep> obj) => obj.Key.GetHashCode(StringComparison.Ordinal);
+
+        private static readonly Dictionary<string, string> EmptyOutput = [];
+    }
+
+    [Fact]
+    public void WritesMadeTogether_AreAllReadableElsewhere_WhenItReturns_NestedOnesIncluded()
+    {
+        var store = Open();
+        var runId = store.BeginRun(Flow, T0);
+
+        store.WriteTogether(() =>
+        {
+            store.StartItems(runId, Flow, Source, [Item(2), Item(3)]);
+            store.RecordSteps(runId, Flow, Source, [new ItemAnswer("row-2", Step("update", 1, runId, T0)), new ItemAnswer("row-3", Step("update", 0, runId, T0, "404"))]);
+            store.WriteTogether(() => store.MarkInFlight(runId, Flow, Source, "row-3", "create", T0, "called"));
+        });
+
+        var reader = Open();
+        Assert.Equal(1, reader.GetRecordedSteps(Flow, Source, "row-2")["update"].Result);
+        Assert.Equal("404", reader.GetRecordedSteps(Flow, Source, "row-3")["update"].Error);
+        Assert.Equal("called", reader.GetInFlight(Flow, Source, "row-3")["create"].Reason);
+        Assert.Equal([2, 3], reader.ListRows(runId).Select(r => r.Number));
+
+        store.WriteTogether(() =>
+        {
+            store.CompleteItems(runId, Flow, Source, [new ItemCompletion(Item(2), RowStatus.Done, 0, "", RowAttention.None, "3")]);
+            store.ClearInFlight(Flow, Source, "row-3", "create");
+        });
+        Assert.True(Open().IsItemRecorded(Flow, Source, "row-2"));
+        Assert.Equal("3", Open().GetPosition(Flow, Source));
+        Assert.Empty(Open().GetInFlight(Flow, Source, "row-3"));
+    }
+
+    [Fact]
     public void RecordingAStepAgainReplacesItsAnswerAndKeepsItsPlaceInTheRow()
     {
         var store = Open();
