@@ -137,7 +137,7 @@ internal static class ServeCommand
         }
 
         var options = new SchedulerOptions { MaxParallel = maxParallel, StopTimeout = TimeSpan.FromSeconds(stopTimeout) };
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Environment.CurrentDirectory });
+        var builder = DaemonHost.CreateBuilder();
         builder.Services.AddSystemd(); // notify systemd when ready (Type=notify) when run as a unit; nothing otherwise
         builder.Logging.ClearProviders();
         // Our own formatters: the stock ones print the engine's key/value scopes as a type name, and their JSON
