@@ -316,14 +316,16 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 throw;
             }
 
-            // A run that lost its lease writes no outcome and moves no position: the holder now owns the rows.
+            // The walk's last answers are made durable first, and the lease is checked after them: a run whose write
+            // was held up (a network cut) and that lost its lease meanwhile has written only answers, which are facts,
+            // and writes no outcome and moves no position over the run that holds the rows now.
+            journal.MakeDurable();
             lease?.EnsureHeld();
             youngHeap.CollectIfDue();
 
-            // How the batch's rows ended is written in one transaction with what the walk left pending (the last
-            // answers), and with the position after the last row that is not held nor behind a held one. A row passed
-            // over (recorded by an earlier run) moves the position too; when one ends the batch, its position is
-            // written after the others.
+            // How the batch's rows ended is written in one transaction, with the position after the last row that is
+            // not held nor behind a held one. A row passed over (recorded by an earlier run) moves the position too;
+            // when one ends the batch, its position is written after the others.
             var completions = new List<ItemCompletion>();
             var batchReports = new List<(ItemReport Report, ItemRun Run)>();
             string? positionAfterBatch = null;

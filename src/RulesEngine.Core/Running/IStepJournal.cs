@@ -58,7 +58,8 @@ internal sealed class NoJournal : IStepJournal
 /// The journal of a real run: the state store, under the run's id. What the run learns between two calls to services
 /// (the batch's items started, each step's answers, each If's decisions) is kept here and written in one
 /// transaction (<see cref="IItemJournal.WriteTogether"/>) with the next write that must be durable at once: the
-/// marker before a call, nothing more before a call without one, or how the batch's items ended. A crash in between
+/// marker before a call, nothing more before a call without one or at the batch's end (the runner checks its lease
+/// between that and how the batch's items ended). A crash in between
 /// loses only answers whose calls come again by their policy, exactly as a crash just after a call did before: no
 /// service was called meanwhile.
 /// </summary>
@@ -96,7 +97,7 @@ internal sealed class StoreJournal(IStateStore store, string runId, string flow,
         if (_started.Count > 0 || _answers.Count > 0) WriteWithPending(then: null);
     }
 
-    /// <summary>How the batch's items ended and the position after them, durable with everything pending.</summary>
+    /// <summary>How the batch's items ended and the position after them (with anything still pending).</summary>
     /// <param name="passedOverPosition">The position after a last row passed over (recorded by an earlier run), which
     /// comes after the completions' own.</param>
     public void Complete(IReadOnlyList<ItemCompletion> completions, string? passedOverPosition) => WriteWithPending(() =>

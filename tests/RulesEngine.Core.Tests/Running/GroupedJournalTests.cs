@@ -62,14 +62,14 @@ public sealed class GroupedJournalTests : IDisposable
         var report = await new FlowRunner(store).RunAsync(flow, CancellationToken.None);
 
         Assert.Equal(RunStatus.Completed, report.Status);
-        // Three calls (update, create, alert: each one call for the batch here) and the batch's end: four commits,
-        // and no write committed on its own.
-        Assert.Equal(4, journal.Count(nameof(IStateStore.WriteTogether)));
+        // Three calls (update, create, alert: each one call for the batch here), the last answers before the lease
+        // is checked, and how the rows ended: five commits, and no write committed on its own.
+        Assert.Equal(5, journal.Count(nameof(IStateStore.WriteTogether)));
         Assert.Empty(journal.WrittenAlone);
         Assert.Equal(0, journal.Count(nameof(IStateStore.RecordStep)));
         Assert.Equal(0, journal.Count(nameof(IStateStore.CompleteItem)));
         // Before create: update's answers and ifUpdateFailed's decisions (10 + 10); before alert: create's (3) and
-        // ifCreateFailed's (10); at the end: alert's (1) with how the 10 rows ended.
+        // ifCreateFailed's (10); at the end: alert's (1), then how the 10 rows ended.
         Assert.Equal([20, 13, 1], journal.Calls.Where(c => c.Member == nameof(IStateStore.RecordSteps)).Select(c => c.Items));
         Assert.Equal([10], journal.Calls.Where(c => c.Member == nameof(IStateStore.CompleteItems)).Select(c => c.Items));
         Assert.Equal([10], journal.Calls.Where(c => c.Member == nameof(IStateStore.StartItems)).Select(c => c.Items));
