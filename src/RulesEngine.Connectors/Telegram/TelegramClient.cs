@@ -73,13 +73,13 @@ public sealed class TelegramClient : IDisposable
     /// <see cref="TelegramException"/> without a request.
     /// </summary>
     /// <exception cref="TelegramException">Telegram answered no, or gave no usable answer after every attempt.</exception>
-    public async Task<Message> SendMessageAsync(string chatId, string text, ParseMode parseMode = ParseMode.None,
+    public async Task<SentMessage> SendMessageAsync(string chatId, string text, ParseMode parseMode = ParseMode.None,
         bool disableLinkPreview = false, CancellationToken cancellationToken = default)
     {
         if (!TelegramChatId.TryParse(chatId, out var chat, out var error)) throw new TelegramException(error, transient: false);
-        var linkPreview = disableLinkPreview ? LinkPreviewOptions.Disabled : null;
+        var request = SendText(chat, text, parseMode, disableLinkPreview);
         return await ExecuteAsync(chat.ToString(),
-            token => _bot.SendMessage(chat, text, parseMode, linkPreviewOptions: linkPreview, cancellationToken: token),
+            token => _bot.SendRequest(request, token),
             cancellationToken, repeatable: false,
             // The documented answer is {"ok":true,"result":Message}; a message needs a positive message_id.
             check: message => message is null ? "no \"result\"" : message.Id <= 0 ? "no usable \"message_id\" in \"result\"" : null).ConfigureAwait(false);
@@ -94,15 +94,17 @@ public sealed class TelegramClient : IDisposable
     /// serializes it (snake_case, defaults omitted); no request is made.</summary>
     internal RequestPreview PreviewSendMessage(ChatId chat, string text, ParseMode parseMode, bool disableLinkPreview)
     {
-        var request = new SendMessageRequest
-        {
-            ChatId = chat,
-            Text = text,
-            ParseMode = parseMode,
-            LinkPreviewOptions = disableLinkPreview ? LinkPreviewOptions.Disabled : null,
-        };
-        return new RequestPreview("POST", ShownUrl("sendMessage"), Redact(JsonSerializer.Serialize(request, JsonBotAPI.Options)));
+        var request = SendText(chat, text, parseMode, disableLinkPreview);
+        return new RequestPreview("POST", ShownUrl(request.MethodName), Redact(JsonSerializer.Serialize(request, JsonBotAPI.Options)));
     }
+
+    private static SendTextRequest SendText(ChatId chat, string text, ParseMode parseMode, bool disableLinkPreview) => new()
+    {
+        ChatId = chat,
+        Text = text,
+        ParseMode = parseMode,
+        LinkPreviewOptions = disableLinkPreview ? LinkPreviewOptions.Disabled : null,
+    };
 
     public void Dispose() => _ownedHttpClient?.Dispose();
 

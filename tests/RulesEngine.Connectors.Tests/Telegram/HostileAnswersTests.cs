@@ -1,4 +1,5 @@
 using RulesEngine.Connectors.Telegram.Emulator;
+using RulesEngine.Emulation;
 using RulesEngine.Connectors.Telegram.Tests.Support;
 using RulesEngine.Core.Steps;
 
@@ -46,5 +47,22 @@ public sealed class HostileAnswersTests : IAsyncLifetime
         Assert.False(outcome.NoEffect);
         Assert.Equal(1, TestTelegram.SendRequests(_emulator));
         Assert.DoesNotContain(TelegramEmulator.DefaultToken, outcome.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The step reads one field of the sent <c>Message</c>, its id. Fields it does not read cannot make a
+    /// delivered message look undelivered (with a resending delivery policy that would send the alert twice).</summary>
+    [Theory]
+    [InlineData("""{"ok": true, "result": {"message_id": 7, "date": "yesterday", "chat": {"id": 1, "type": "private"}}}""")]
+    [InlineData("""{"ok": true, "result": {"message_id": 7, "chat": {"id": "one", "type": 42}, "entities": "none"}}""")]
+    [InlineData("""{"ok": true, "result": {"message_id": 7, "date": 1700000000, "chat": {"id": 1, "type": "private"}, "reply_markup": [1, 2], "poll": null}}""")]
+    public async Task SendMessage_Succeeds_WhenOnlyFieldsItDoesNotReadAreOdd(string answer)
+    {
+        _emulator.Faults.FailNext(Fault.Answer(answer));
+
+        var outcome = await TestTelegram.Sender(_client).SendAsync("-1001234567890", "alert", default);
+
+        Assert.Equal(OutcomeStatus.Succeeded, outcome.Status);
+        Assert.Equal("7", outcome.Output[MessageSender.OutputMessageId]);
+        Assert.Equal(1, TestTelegram.SendRequests(_emulator));
     }
 }
