@@ -14,19 +14,29 @@ internal sealed class TelegramPacer(TimeSpan perChatInterval, int messagesPerSec
 
     public Task WaitTurnAsync(string chat, CancellationToken cancellationToken)
     {
-        TimeSpan wait;
+        DateTimeOffset slot;
         lock (_gate)
         {
             var now = time.GetUtcNow();
-            var slot = now;
+            slot = now;
             if (_nextGlobal > slot) slot = _nextGlobal;
             if (_nextPerChat.TryGetValue(chat, out var chatNext) && chatNext > slot) slot = chatNext;
             _nextGlobal = slot + _globalInterval;
             _nextPerChat[chat] = slot + perChatInterval;
             if (_nextPerChat.Count > 10_000) Forget(now);
-            wait = slot - now;
+            if (slot <= now) return Task.CompletedTask;
         }
-        return wait > TimeSpan.Zero ? Task.Delay(wait, time, cancellationToken) : Task.CompletedTask;
+        return UntilAsync(slot, cancellationToken);
+    }
+
+    /// <summary>Waits until the clock reads <paramref name="slot"/>. One timer is not enough: the runtime's timers
+    /// count whole milliseconds of a coarse clock (a few milliseconds on Linux), so one may fire just before its time
+    /// by the clock Telegram's arrivals are counted on, and a send that lands a millisecond early is answered 429 and
+    /// waits a whole second more (session 19 saw 0.001 to 0.006 such 429s a row).</summary>
+    private async Task UntilAsync(DateTimeOffset slot, CancellationToken cancellationToken)
+    {
+        for (var left = slot - time.GetUtcNow(); left > TimeSpan.Zero; left = slot - time.GetUtcNow())
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(left.TotalMilliseconds)), time, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
