@@ -345,7 +345,12 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 completions.Add(new ItemCompletion(item, itemRun.Status, report.FailedSteps, itemRun.Error, report.Attention, position));
                 batchReports.Add((report, itemRun));
             }
-            journal.Complete(completions, passedOverLast ? positionAfterBatch : null);
+            // Under a lease, the store writes them only if the lease still names this run, checked in their transaction:
+            // the check above is in memory, and a write held up in the network longer than the takeover delay would
+            // otherwise land after another run took the rows over, moving the position back over that run's.
+            var passedOverPosition = passedOverLast ? positionAfterBatch : null;
+            if (lease is null) journal.Complete(completions, passedOverPosition);
+            else if (!journal.CompleteUnderLease(completions, passedOverPosition, lease.Owner)) lease.FenceRefused();
             foreach (var (report, itemRun) in batchReports)
             {
                 quarantine?.Recorded(report.Item.Key);

@@ -92,6 +92,18 @@ internal interface IItemJournal
     }
 
     /// <summary>
+    /// Records how a batch's items ended and moves the source's position (as <see cref="CompleteItems"/>, then to
+    /// <paramref name="passedOverPosition"/> when given: the position after rows an earlier run recorded, which comes
+    /// after the items' own), but only while <paramref name="leaseOwner"/> still holds the flow's lease, checked inside
+    /// the same transaction so that no takeover can commit between the check and the writes. Returns false, having
+    /// written nothing, when the lease names another owner or none: a write that was held up in the network (a
+    /// partition) and arrives after another run took the flow over must not move the position back over that run's
+    /// nor overwrite its outcomes. No default: a store that cannot check and write in one transaction cannot fence.
+    /// </summary>
+    bool CompleteItemsUnderLease(string runId, string flow, string sourceKey, IReadOnlyList<ItemCompletion> items, string? passedOverPosition,
+        string leaseOwner);
+
+    /// <summary>
     /// Records how several items of a batch ended, in order, as one durable unit with the last non-null position among
     /// them (see <see cref="CompleteItem"/>). A store that cannot group writes keeps this default: one
     /// <see cref="CompleteItem"/> per item.
