@@ -91,7 +91,9 @@ internal sealed class StoreJournal(IStateStore store, string runId, string flow,
     }
 
     public void ClearInFlight(ItemRun item, string stepId) =>
-        WriteWithPending(() => store.ClearInFlight(flow, sourceKey, item.Item.Key, stepId));
+        // Only this run's marker: the clear follows this run's own call (a resumed marker of another run is never
+        // cleared), and a clear held up in the network must not remove the marker of a run that took the row over.
+        WriteWithPending(() => store.ClearInFlight(flow, sourceKey, item.Item.Key, stepId, writtenByRun: runId));
 
     public void MakeDurable()
     {

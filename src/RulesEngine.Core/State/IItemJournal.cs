@@ -65,8 +65,11 @@ internal interface IItemJournal
     /// </summary>
     void MarkInFlight(string runId, string flow, string sourceKey, string itemKey, string stepId, DateTimeOffset startedAt, string reason);
 
-    /// <summary>Removes a marker whose call certainly had no effect.</summary>
-    void ClearInFlight(string flow, string sourceKey, string itemKey, string stepId);
+    /// <summary>Removes a marker whose call certainly had no effect; with <paramref name="writtenByRun"/>, only while that
+    /// run is the one that wrote it. The runner always names its own run: a clear is the one journal write that removes
+    /// evidence of a call, and one held up in a network cut that arrives after another run took the row over and
+    /// marked its own call must not remove that run's marker (a crash of that run would then repeat its call).</summary>
+    void ClearInFlight(string flow, string sourceKey, string itemKey, string stepId, string? writtenByRun = null);
 
     /// <summary>The item's calls whose answers were never recorded, by step id.</summary>
     IReadOnlyDictionary<string, InterruptedCall> GetInFlight(string flow, string sourceKey, string itemKey);

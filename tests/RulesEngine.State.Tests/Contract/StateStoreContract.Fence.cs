@@ -1,5 +1,7 @@
 using RulesEngine.Core.Running;
 using RulesEngine.Core.State;
+using RulesEngine.Core.Steps;
+using RulesEngine.Sdk;
 
 namespace RulesEngine.State.Tests.Contract;
 
@@ -63,5 +65,46 @@ public abstract partial class StateStoreContract
         Assert.False(Open().IsItemRecorded(Flow, Source, "row-7"));
         Assert.False(Open().CompleteItemsUnderLease(runId, "other-flow", Source, [Ended(8)], null, "owner-a")); // no lease at all
         Assert.False(Open().IsItemRecorded("other-flow", Source, "row-8"));
+    }
+
+    [Fact]
+    public void AMarkerIsClearedForARun_OnlyWhileThatRunWroteIt()
+    {
+        // A marked its call, found it certainly had no effect, and sent the clear, which was held up in a network cut.
+        var nodeA = Open();
+        var runA = nodeA.BeginRun(Flow, T0);
+        nodeA.MarkInFlight(runA, Flow, Source, "row-3", "create", T0, "called");
+        // B took the row over, resumed A's marker and marked its own call, which acted; A's clear arrives now.
+        var nodeB = Open();
+        var runB = nodeB.BeginRun(Flow, T0.AddSeconds(21));
+        nodeB.MarkInFlight(runB, Flow, Source, "row-3", "create", T0.AddSeconds(22), "called");
+
+        nodeA.ClearInFlight(Flow, Source, "row-3", "create", writtenByRun: runA);
+
+        Assert.Equal(runB, Open().GetInFlight(Flow, Source, "row-3")["create"].RunId); // B's marker stays: a crash of B resumes it
+        nodeB.ClearInFlight(Flow, Source, "row-3", "create", writtenByRun: runB);
+        Assert.Empty(Open().GetInFlight(Flow, Source, "row-3"));
+
+        nodeA.MarkInFlight(runA, Flow, Source, "row-4", "create", T0, "called");
+        nodeA.ClearInFlight(Flow, Source, "row-4", "create", writtenByRun: runA);
+        Assert.Empty(Open().GetInFlight(Flow, Source, "row-4"));
+    }
+
+    [Fact]
+    public void ARunsJournal_ClearsOnlyTheMarkerItsOwnRunWrote()
+    {
+        var nodeA = Open();
+        var runA = nodeA.BeginRun(Flow, T0);
+        var journalA = new StoreJournal(nodeA, runA, Flow, Source, TimeProvider.System);
+        var row = Item(3);
+        var itemA = new ItemRun(row, row.ToScope(new RunInfo(Flow, runA, T0, "")), new Dictionary<string, RecordedStep>());
+        journalA.MarkInFlight(itemA, "create", "called");
+        // Another run took the row over and marked its own call before A's clear (its call certainly had no effect) arrived.
+        var runB = Open().BeginRun(Flow, T0.AddSeconds(21));
+        Open().MarkInFlight(runB, Flow, Source, "row-3", "create", T0.AddSeconds(22), "called");
+
+        journalA.ClearInFlight(itemA, "create");
+
+        Assert.Equal(runB, Open().GetInFlight(Flow, Source, "row-3")["create"].RunId);
     }
 }
