@@ -8,7 +8,8 @@ namespace RulesEngine.Core.Running;
 /// sent (the time it wrote into the lease, not the time the answer came back: a write the store retried for a
 /// minute earns no trust). <see cref="EnsureHeld"/> is checked before every call that acts on a service, and
 /// <see cref="Token"/> is cancelled the moment the lease is lost (a renewal finds another owner, or the store refuses a
-/// write fenced by the lease) or the trust runs out, so a call or a retry wait in progress stops too. Why this is enough: docs/cluster.md, "Lease ownership".
+/// write fenced by the lease) or the trust runs out, so a call or a retry wait in progress stops too. Why this is
+/// enough: docs/cluster.md, "Lease ownership".
 /// </summary>
 internal sealed class RunLease : IDisposable
 {
