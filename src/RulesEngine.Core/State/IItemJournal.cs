@@ -97,7 +97,7 @@ internal interface IItemJournal
     /// <summary>
     /// Records how a batch's items ended and moves the source's position (as <see cref="CompleteItems"/>, then to
     /// <paramref name="passedOverPosition"/> when given: the position after rows an earlier run recorded, which comes
-    /// after the items' own), but only while <paramref name="leaseOwner"/> still holds the flow's lease, checked inside
+    /// after the items' own; with no items, a position alone, as a run that found nothing new moves it), but only while <paramref name="leaseOwner"/> still holds the flow's lease, checked inside
     /// the same transaction so that no takeover can commit between the check and the writes. Returns false, having
     /// written nothing, when the lease names another owner or none: a write that was held up in the network (a
     /// partition) and arrives after another run took the flow over must not move the position back over that run's

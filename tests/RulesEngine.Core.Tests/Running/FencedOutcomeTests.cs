@@ -51,14 +51,8 @@ public sealed class FencedOutcomeTests : IDisposable
     [Fact]
     public async Task ARunWhoseOutcomeWriteIsRefusedByTheFence_StopsAsForALostLease_AndWritesNothingMore()
     {
-        var store = TakeoverBeforeOutcome.Wrap(_sqlite, "row2@x.io|n2", () =>
-        {
-            // Another node takes the lease over (the run's in-memory check has already passed) and moves on.
-            var holder = _sqlite.TryAcquireLease(FlowName, "probe", FlowRunner.LeaseDuration, _clock.GetUtcNow());
-            Assert.NotNull(holder);
-            Assert.True(_sqlite.TakeOverLease(FlowName, "taker", holder, FlowRunner.LeaseDuration, _clock.GetUtcNow()));
-            _sqlite.SetPosition(FlowName, "memory", "4");
-        });
+        // Another node takes the lease over (the run's in-memory check has already passed) and moves on.
+        var store = TakeoverBeforeOutcome.Wrap(_sqlite, items => items.Any(c => c.Item.Key == "row2@x.io|n2"), () => TakeOver(position: "4"));
 
         var lost = await Assert.ThrowsAsync<LeaseLostException>(() =>
             new FlowRunner(store, _clock) { QuarantineDirectory = null }.RunAsync(_flow, CancellationToken.None, waitForLease: false).WaitAsync(Patience));
@@ -74,6 +68,31 @@ public sealed class FencedOutcomeTests : IDisposable
     }
 
     [Fact]
+    public async Task AFirstRunSkippingTheExistingRows_DoesNotMoveThePositionOnceTheLeaseWasTakenOver()
+    {
+        var flow = _registry.LoadValid($$"""
+            { "name": "{{FlowName}}", "source": { "type": "memory.rows", "existingRows": "skip" },
+              "steps": [ { "id": "send", "type": "test.call" } ] }
+            """);
+        var store = TakeoverBeforeOutcome.Wrap(_sqlite, items => items.Count == 0, () => TakeOver(position: "9"));
+
+        var lost = await Assert.ThrowsAsync<LeaseLostException>(() =>
+            new FlowRunner(store, _clock) { QuarantineDirectory = null }.RunAsync(flow, CancellationToken.None, waitForLease: false).WaitAsync(Patience));
+
+        Assert.Contains("another run took over its lease", lost.Message);
+        Assert.Equal("9", _sqlite.GetPosition(FlowName, "memory")); // not moved back to the end this run read (4)
+        Assert.Equal(RunStatus.Failed, Assert.Single(_sqlite.ListRuns(FlowName, 5)).Status);
+    }
+
+    private void TakeOver(string position)
+    {
+        var holder = _sqlite.TryAcquireLease(FlowName, "probe", FlowRunner.LeaseDuration, _clock.GetUtcNow());
+        Assert.NotNull(holder);
+        Assert.True(_sqlite.TakeOverLease(FlowName, "taker", holder, FlowRunner.LeaseDuration, _clock.GetUtcNow()));
+        _sqlite.SetPosition(FlowName, "memory", position);
+    }
+
+    [Fact]
     public async Task ARunUnderItsLease_WritesEveryBatchsOutcomeThroughTheFence()
     {
         var report = await new FlowRunner(_sqlite, _clock) { QuarantineDirectory = null }.RunAsync(_flow, CancellationToken.None, waitForLease: false);
@@ -83,18 +102,18 @@ public sealed class FencedOutcomeTests : IDisposable
         Assert.Equal("4", _sqlite.GetPosition(FlowName, "memory"));
     }
 
-    /// <summary>Runs an action right before the fenced outcome write that carries an item.</summary>
+    /// <summary>Runs an action right before the first outcome write whose items match.</summary>
     public class TakeoverBeforeOutcome : DispatchProxy
     {
         private IStateStore _inner = null!;
-        private string _itemKey = "";
+        private Func<IReadOnlyList<ItemCompletion>, bool> _matches = null!;
         private Action? _before;
 
-        internal static IStateStore Wrap(IStateStore inner, string itemKey, Action before)
+        internal static IStateStore Wrap(IStateStore inner, Func<IReadOnlyList<ItemCompletion>, bool> matches, Action before)
         {
             var store = Create<IStateStore, TakeoverBeforeOutcome>();
             var proxy = (TakeoverBeforeOutcome)(object)store;
-            (proxy._inner, proxy._itemKey, proxy._before) = (inner, itemKey, before);
+            (proxy._inner, proxy._matches, proxy._before) = (inner, matches, before);
             return store;
         }
 
@@ -103,7 +122,7 @@ public sealed class FencedOutcomeTests : IDisposable
             ArgumentNullException.ThrowIfNull(targetMethod);
             args ??= [];
             if (targetMethod.Name is nameof(IStateStore.CompleteItemsUnderLease) or nameof(IStateStore.CompleteItems)
-                && ((IReadOnlyList<ItemCompletion>)args[3]!).Any(c => c.Item.Key == _itemKey))
+                && _matches((IReadOnlyList<ItemCompletion>)args[3]!))
                 Interlocked.Exchange(ref _before, null)?.Invoke();
             try
             {
