@@ -14,9 +14,10 @@ internal sealed partial class PostgresStateStore
     /// <summary>
     /// One round trip, one implicit transaction: the first statement locks the flow's lease row (FOR SHARE: a
     /// takeover's UPDATE waits for this commit) and returns its owner; every write after it is conditioned on that
-    /// owner being <paramref name="leaseOwner"/>, so either all of them write or none does. The lock is taken and
-    /// released within the one message: a write held up in a network cut holds no lock meanwhile (nothing of it
-    /// reached the server), so it never delays the takeover it is fenced against.
+    /// owner being <paramref name="leaseOwner"/>, so either all of them write or none does. The lock lives only while
+    /// the server executes the one message: a write held whole in a network cut holds no lock meanwhile (nothing of it
+    /// reached the server), so it does not delay the takeover it is fenced against (a cut inside the message does,
+    /// until the connection heals or drops: docs/cluster.md).
     /// </summary>
     public bool CompleteItemsUnderLease(string runId, string flow, string sourceKey, IReadOnlyList<ItemCompletion> items, string? passedOverPosition,
         string leaseOwner)
