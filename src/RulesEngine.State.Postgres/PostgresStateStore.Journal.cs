@@ -103,9 +103,11 @@ internal sealed partial class PostgresStateStore
             ("flow", flow), ("key", sourceKey), ("item", itemKey), ("step", stepId), ("run", runId),
             ("at", startedAt), ("reason", SecretRedactor.Redact(reason)));
 
-    public void ClearInFlight(string flow, string sourceKey, string itemKey, string stepId) =>
-        Write("DELETE FROM in_flight WHERE flow=@flow AND source_key=@key AND item_key=@item AND step_id=@step",
-            ("flow", flow), ("key", sourceKey), ("item", itemKey), ("step", stepId));
+    public void ClearInFlight(string flow, string sourceKey, string itemKey, string stepId, string? writtenByRun = null) =>
+        // A marker another run rewrote meanwhile (ON CONFLICT ... SET run_id) is re-checked against the run id by the
+        // DELETE itself (READ COMMITTED re-reads a row updated under it), so it is never removed by a late clear.
+        Write("DELETE FROM in_flight WHERE flow=@flow AND source_key=@key AND item_key=@item AND step_id=@step AND (@run::text IS NULL OR run_id=@run)",
+            ("flow", flow), ("key", sourceKey), ("item", itemKey), ("step", stepId), ("run", writtenByRun));
 
     public IReadOnlyDictionary<string, InterruptedCall> GetInFlight(string flow, string sourceKey, string itemKey) => Use(connection =>
     {

@@ -99,7 +99,13 @@ internal sealed partial class PostgresStateStore : IStateStore, IStateTransfer
     /// or none of them, without the two extra round trips of BEGIN and COMMIT.</summary>
     private static void Batch(NpgsqlConnection connection, params (string Sql, (string Name, object? Value)[] Parameters)[] statements)
     {
-        using var batch = new NpgsqlBatch(connection);
+        using var batch = NewBatch(connection, statements);
+        batch.ExecuteNonQuery();
+    }
+
+    private static NpgsqlBatch NewBatch(NpgsqlConnection connection, (string Sql, (string Name, object? Value)[] Parameters)[] statements)
+    {
+        var batch = new NpgsqlBatch(connection);
         foreach (var (sql, parameters) in statements)
         {
             using var command = Command(connection, sql, parameters); // binds names and values as every other call does
@@ -107,7 +113,7 @@ internal sealed partial class PostgresStateStore : IStateStore, IStateTransfer
             foreach (NpgsqlParameter parameter in command.Parameters) statement.Parameters.Add(parameter.Clone());
             batch.BatchCommands.Add(statement);
         }
-        batch.ExecuteNonQuery();
+        return batch;
     }
 
     private static bool IsTransient(NpgsqlException e) =>

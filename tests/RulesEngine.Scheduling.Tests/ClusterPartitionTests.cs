@@ -84,6 +84,67 @@ public sealed class ClusterPartitionTests(PostgresServer postgres) : IAsyncDispo
         Assert.DoesNotContain(storeB.ListRuns("alerts", 10), r => r.Status == RunStatus.Running);
     }
 
+    /// <summary>
+    /// The race the in-memory lease check leaves open, closed by the fence: A checks its lease (still trusted) and sends
+    /// row 3's outcome and the position after it, and that write (not the answer before it, which got through) is
+    /// held in the cut. B takes over, records rows 3 to 6 and moves the position to 7. When the cut heals, A's write
+    /// reaches the database and must be refused there: without the fence it would move the position back to 4, and
+    /// the next run would read rows 4 to 6 again.
+    /// </summary>
+    [Fact]
+    public async Task ANodesOutcomeWriteHeldInTheCut_DoesNotLandAfterAnotherNodeTookOver()
+    {
+        var database = postgres.ConnectionString(await postgres.CreateDatabaseAsync("partition"));
+        await ClusterSchema.MigrateAsync(database);
+        await CheckInAsync(database, "node-a", Start);
+        _link = new CuttableTcpLink(postgres.Port);
+        var throughLink = new NpgsqlConnectionStringBuilder(database) { Port = _link.Port, CommandTimeout = 300 }.ConnectionString;
+        using var storeA = new PostgresStateStore(PostgresLocation.Parse(throughLink));
+        using var storeB = new PostgresStateStore(PostgresLocation.Parse(database));
+        var cutBeforeRow3sOutcome = BeforeOutcomeStore.Wrap(storeA, "row3@x.io", () =>
+        {
+            _link.Cut();
+            _cutDone.TrySetResult();
+        });
+        var nodeA = new FlowRunner(cutBeforeRow3sOutcome, _clock) { Cluster = Members(database, "node-a"), QuarantineDirectory = null };
+        var nodeB = new FlowRunner(storeB, _clock) { Cluster = Members(database, "node-b"), QuarantineDirectory = null };
+
+        var runA = Task.Run(() => nodeA.RunAsync(LoadFlow("node-a"), CancellationToken.None, waitForLease: false));
+        await _cutDone.Task.WaitAsync(Patience);
+        await WaitUntilAsync(() => _link.HeldRequests > 0, runA); // row 3's outcome is stuck in the cut
+        Assert.False(runA.IsCompleted);
+
+        _clock.Advance(RunLease.UnrenewedBeforeTakeover + TimeSpan.FromSeconds(1));
+        var reportB = await nodeB.RunAsync(LoadFlow("node-b"), CancellationToken.None, waitForLease: false).WaitAsync(Patience);
+
+        Assert.Equal(RunStatus.Completed, reportB.Status);
+        Assert.Equal(["row3@x.io", "row4@x.io", "row5@x.io", "row6@x.io"], reportB.Items.Select(i => i.Item.Key));
+        Assert.All(reportB.Items, i => Assert.Equal(RowStatus.Done, i.Status));
+        Assert.Equal("7", storeB.GetPosition("alerts", FixedRows.Key));
+
+        // The cut heals: A's write reaches the database, which refuses it; A stops as for a lost lease.
+        _link.Heal();
+        var lost = await Assert.ThrowsAsync<LeaseLostException>(() => runA.WaitAsync(Patience));
+        Assert.Contains("could not be renewed", lost.Message);
+
+        Assert.Equal("7", storeB.GetPosition("alerts", FixedRows.Key));
+        var runOfA = Assert.Single(storeB.ListRuns("alerts", 10), r => r.Holder.EndsWith("node node-a", StringComparison.Ordinal));
+        Assert.Equal(RunStatus.Failed, runOfA.Status);
+        Assert.Contains("could not be renewed", runOfA.Error);
+        Assert.Equal([RowStatus.Done, RowStatus.Done, RowStatus.Started], storeB.ListRows(runOfA.Id).Select(r => r.Status));
+        Assert.All(storeB.ListRows(reportB.RunId), r => Assert.Equal(reportB.RunId, r.LatestRunId));
+        // Row 3 acted once, by A (B took its recorded answer); B did the rest.
+        Assert.Equal(["row1@x.io", "row2@x.io", "row3@x.io"], _calls.Where(c => c.Node == "node-a").Select(c => c.Row));
+        Assert.Equal(["row4@x.io", "row5@x.io", "row6@x.io"], _calls.Where(c => c.Node == "node-b").Select(c => c.Row));
+        Assert.All(_acted, a => Assert.True(a.Value == 1, $"{a.Key} acted {a.Value} times"));
+
+        // The next run finds nothing new: no row is read again.
+        var next = await nodeB.RunAsync(LoadFlow("node-b"), CancellationToken.None, waitForLease: false).WaitAsync(Patience);
+        Assert.Equal(RunStatus.Completed, next.Status);
+        Assert.Empty(next.Items);
+        Assert.Equal(0, next.AlreadyRecorded);
+    }
+
     private ClusterMembers Members(string database, string node) =>
         new(new ClusterOptions { ConnectionString = database, NodeId = node }, _clock, NullLogger.Instance);
 

@@ -148,14 +148,14 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             if (position is null && flow.ExistingRows == ExistingRows.Skip)
             {
                 ItemsRead?.Invoke(new SourceSummary(0, 0, SkippedExisting: true));
-                store.SetPosition(flow.Name, sourceKey, await flow.Source.ReadEndPositionAsync(new StoreRecordedItems(store, runId, flow.Name, sourceKey), cancellationToken));
+                MovePosition(flow, runId, lease, await flow.Source.ReadEndPositionAsync(new StoreRecordedItems(store, runId, flow.Name, sourceKey), cancellationToken));
                 store.FinishRun(runId, RunStatus.Completed, "", _clock.GetUtcNow());
                 return rows.Report(new RunReport(runId, flow.Name, run.Link, RunStatus.Completed, "", [], 0,
                     "first run with \"existingRows\": \"skip\": rows already in the source were skipped; rows added from now on will be processed",
                     stopwatch.Elapsed));
             }
 
-            using var items = await ReadNewItemsAsync(flow, position, runId, cancellationToken);
+            using var items = await ReadNewItemsAsync(flow, position, runId, lease, cancellationToken);
             var alreadyRecorded = items.Recorded.Count(r => r);
             ItemsRead?.Invoke(new SourceSummary(items.Count - alreadyRecorded, alreadyRecorded, SkippedExisting: false));
             Progress?.Started(runId, items.Count - alreadyRecorded);
@@ -179,7 +179,7 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
 
     /// <summary>The source's new items in order, each marked when an earlier run recorded it; the run takes them batch
     /// by batch and keeps none it has walked (<see cref="RunItems"/>).</summary>
-    private async Task<RunItems> ReadNewItemsAsync(Flow flow, string? position, string runId, CancellationToken cancellationToken)
+    private async Task<RunItems> ReadNewItemsAsync(Flow flow, string? position, string runId, RunLease? lease, CancellationToken cancellationToken)
     {
         var sourceKey = flow.Source.PositionKey;
         // What start-up left (loading the flow and its expressions) goes before the read adds its own.
@@ -188,7 +188,7 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
         var read = await flow.Source.ReadNewAsync(position, new StoreRecordedItems(store, runId, flow.Name, sourceKey), cancellationToken);
         youngHeap.CollectIfDue();
         if (read.Items.Count == 0 && read.PositionWhenNoItems is { } idle)
-            store.SetPosition(flow.Name, sourceKey, idle);
+            MovePosition(flow, runId, lease, idle);
 
         // An item is known by its key: a second item with the same key in one read (a row pasted twice) is the
         // same item, passed over like one an earlier run recorded; walking both could create a contact twice.
@@ -220,6 +220,15 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
             items.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Moves the source's position outside a batch (a first run skipping the rows already there, a read that
+    /// found nothing new): under a lease, fenced like a batch's outcome (nothing written, and the run stopped as for a
+    /// lost lease, once the lease names another run), so a delayed write never moves the position back.</summary>
+    private void MovePosition(Flow flow, string runId, RunLease? lease, string position)
+    {
+        if (lease is null) store.SetPosition(flow.Name, flow.Source.PositionKey, position);
+        else if (!store.CompleteItemsUnderLease(runId, flow.Name, flow.Source.PositionKey, [], position, lease.Owner)) lease.FenceRefused();
     }
 
     // Small enough that a question's keys (about 37 bytes each in its JSON) stay off the large object heap.
@@ -345,7 +354,12 @@ internal sealed class FlowRunner(IStateStore store, TimeProvider? clock = null)
                 completions.Add(new ItemCompletion(item, itemRun.Status, report.FailedSteps, itemRun.Error, report.Attention, position));
                 batchReports.Add((report, itemRun));
             }
-            journal.Complete(completions, passedOverLast ? positionAfterBatch : null);
+            // Under a lease, the store writes them only if the lease still names this run, checked in their transaction:
+            // the check above is in memory, and a write held up in the network longer than the takeover delay would
+            // otherwise land after another run took the rows over, moving the position back over that run's.
+            var passedOverPosition = passedOverLast ? positionAfterBatch : null;
+            if (lease is null) journal.Complete(completions, passedOverPosition);
+            else if (!journal.CompleteUnderLease(completions, passedOverPosition, lease.Owner)) lease.FenceRefused();
             foreach (var (report, itemRun) in batchReports)
             {
                 quarantine?.Recorded(report.Item.Key);

@@ -59,7 +59,8 @@ internal sealed class NoJournal : IStepJournal
 /// (the batch's items started, each step's answers, each If's decisions) is kept here and written in one
 /// transaction (<see cref="IItemJournal.WriteTogether"/>) with the next write that must be durable at once: the
 /// marker before a call, nothing more before a call without one or at the batch's end (the runner checks its lease
-/// between that and how the batch's items ended). A crash in between
+/// between that and how the batch's items ended, which a run holding a lease writes fenced by it,
+/// <see cref="CompleteUnderLease"/>). A crash in between
 /// loses only answers whose calls come again by their policy, exactly as a crash just after a call did before: no
 /// service was called meanwhile.
 /// </summary>
@@ -90,7 +91,9 @@ internal sealed class StoreJournal(IStateStore store, string runId, string flow,
     }
 
     public void ClearInFlight(ItemRun item, string stepId) =>
-        WriteWithPending(() => store.ClearInFlight(flow, sourceKey, item.Item.Key, stepId));
+        // Only this run's marker: the clear follows this run's own call (a resumed marker of another run is never
+        // cleared), and a clear held up in the network must not remove the marker of a run that took the row over.
+        WriteWithPending(() => store.ClearInFlight(flow, sourceKey, item.Item.Key, stepId, writtenByRun: runId));
 
     public void MakeDurable()
     {
@@ -105,6 +108,18 @@ internal sealed class StoreJournal(IStateStore store, string runId, string flow,
         store.CompleteItems(runId, flow, sourceKey, completions);
         if (passedOverPosition is not null) store.SetPosition(flow, sourceKey, passedOverPosition);
     });
+
+    /// <summary>As <see cref="Complete"/>, for a run that holds the flow's lease as <paramref name="leaseOwner"/>: the
+    /// outcomes and the position are written only if the lease still names it, checked in their transaction
+    /// (<see cref="IItemJournal.CompleteItemsUnderLease"/>). False when the store refused: nothing of them was written.</summary>
+    public bool CompleteUnderLease(IReadOnlyList<ItemCompletion> completions, string? passedOverPosition, string leaseOwner)
+    {
+        // Anything still pending (items started, answers) is a fact and is written whoever holds the lease now; the
+        // runner made it durable before checking its lease, so this is normally nothing.
+        MakeDurable();
+        if (completions.Count == 0 && passedOverPosition is null) return true;
+        return store.CompleteItemsUnderLease(runId, flow, sourceKey, completions, passedOverPosition, leaseOwner);
+    }
 
     private void WriteWithPending(Action? then)
     {

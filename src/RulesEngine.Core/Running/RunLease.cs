@@ -7,8 +7,9 @@ namespace RulesEngine.Core.Running;
 /// <see cref="RenewEvery"/>; the run trusts it for <see cref="Trust"/> after the moment a successful renewal was
 /// sent (the time it wrote into the lease, not the time the answer came back: a write the store retried for a
 /// minute earns no trust). <see cref="EnsureHeld"/> is checked before every call that acts on a service, and
-/// <see cref="Token"/> is cancelled the moment the lease is lost (a renewal finds another owner) or the trust runs
-/// out, so a call or a retry wait in progress stops too. Why this is enough: docs/cluster.md, "Lease ownership".
+/// <see cref="Token"/> is cancelled the moment the lease is lost (a renewal finds another owner, or the store refuses a
+/// write fenced by the lease) or the trust runs out, so a call or a retry wait in progress stops too. Why this is
+/// enough: docs/cluster.md, "Lease ownership".
 /// </summary>
 internal sealed class RunLease : IDisposable
 {
@@ -70,6 +71,24 @@ internal sealed class RunLease : IDisposable
         }
     }
 
+    /// <summary>The name the lease is held under, which a fenced write checks in the store
+    /// (<see cref="IItemJournal.CompleteItemsUnderLease"/>).</summary>
+    public string Owner => _owner;
+
+    /// <summary>The store refused a write fenced by this lease: it names another owner now. The lease is lost exactly as
+    /// when a renewal finds another owner (unless it was lost already, whose reason stays), and this throws
+    /// <see cref="LeaseLostException"/>.</summary>
+    public void FenceRefused()
+    {
+        lock (_gate)
+        {
+            if (_lostReason is null) Lose(TakenOverReason);
+            throw new LeaseLostException(_flow, _lostReason!);
+        }
+    }
+
+    private const string TakenOverReason = "another run took over its lease";
+
     private string TrustReason =>
         $"its lease could not be renewed within {Trust.TotalSeconds:0} s (the state database is unreachable or too slow), so another node may take it over";
 
@@ -97,7 +116,7 @@ internal sealed class RunLease : IDisposable
                     if (_lostReason is not null) return;
                     if (!ours)
                     {
-                        Lose("another run took over its lease");
+                        Lose(TakenOverReason);
                         return;
                     }
                     if (sent + Trust > _trustedUntil)

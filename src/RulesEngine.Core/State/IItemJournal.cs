@@ -65,8 +65,11 @@ internal interface IItemJournal
     /// </summary>
     void MarkInFlight(string runId, string flow, string sourceKey, string itemKey, string stepId, DateTimeOffset startedAt, string reason);
 
-    /// <summary>Removes a marker whose call certainly had no effect.</summary>
-    void ClearInFlight(string flow, string sourceKey, string itemKey, string stepId);
+    /// <summary>Removes a marker whose call certainly had no effect; with <paramref name="writtenByRun"/>, only while that
+    /// run is the one that wrote it. The runner always names its own run: a clear is the one journal write that removes
+    /// evidence of a call, and one held up in a network cut that arrives after another run took the row over and
+    /// marked its own call must not remove that run's marker (a crash of that run would then repeat its call).</summary>
+    void ClearInFlight(string flow, string sourceKey, string itemKey, string stepId, string? writtenByRun = null);
 
     /// <summary>The item's calls whose answers were never recorded, by step id.</summary>
     IReadOnlyDictionary<string, InterruptedCall> GetInFlight(string flow, string sourceKey, string itemKey);
@@ -90,6 +93,18 @@ internal interface IItemJournal
         ArgumentNullException.ThrowIfNull(writes);
         writes();
     }
+
+    /// <summary>
+    /// Records how a batch's items ended and moves the source's position (as <see cref="CompleteItems"/>, then to
+    /// <paramref name="passedOverPosition"/> when given: the position after rows an earlier run recorded, which comes
+    /// after the items' own; with no items, a position alone, as a run that found nothing new moves it), but only while <paramref name="leaseOwner"/> still holds the flow's lease, checked inside
+    /// the same transaction so that no takeover can commit between the check and the writes. Returns false, having
+    /// written nothing, when the lease names another owner or none: a write that was held up in the network (a
+    /// partition) and arrives after another run took the flow over must not move the position back over that run's
+    /// nor overwrite its outcomes. No default: a store that cannot check and write in one transaction cannot fence.
+    /// </summary>
+    bool CompleteItemsUnderLease(string runId, string flow, string sourceKey, IReadOnlyList<ItemCompletion> items, string? passedOverPosition,
+        string leaseOwner);
 
     /// <summary>
     /// Records how several items of a batch ended, in order, as one durable unit with the last non-null position among

@@ -168,9 +168,15 @@ internal sealed partial class SqliteStateStore : IStateStore, IStateTransfer
             ("$flow", flow), ("$key", sourceKey), ("$item", itemKey), ("$step", stepId), ("$run", runId),
             ("$at", startedAt.ToString("O")), ("$reason", SecretRedactor.Redact(reason)));
 
-    public void ClearInFlight(string flow, string sourceKey, string itemKey, string stepId) =>
-        Write("DELETE FROM in_flight WHERE flow=$flow AND source_key=$key AND item_key=$item AND step_id=$step",
-            ("$flow", flow), ("$key", sourceKey), ("$item", itemKey), ("$step", stepId));
+    public void ClearInFlight(string flow, string sourceKey, string itemKey, string stepId, string? writtenByRun = null)
+    {
+        if (writtenByRun is null)
+            Write("DELETE FROM in_flight WHERE flow=$flow AND source_key=$key AND item_key=$item AND step_id=$step",
+                ("$flow", flow), ("$key", sourceKey), ("$item", itemKey), ("$step", stepId));
+        else
+            Write("DELETE FROM in_flight WHERE flow=$flow AND source_key=$key AND item_key=$item AND step_id=$step AND run_id=$run",
+                ("$flow", flow), ("$key", sourceKey), ("$item", itemKey), ("$step", stepId), ("$run", writtenByRun));
+    }
 
     public IReadOnlyDictionary<string, InterruptedCall> GetInFlight(string flow, string sourceKey, string itemKey)
     {
