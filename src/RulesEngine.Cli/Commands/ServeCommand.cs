@@ -158,11 +158,9 @@ internal static class ServeCommand
         builder.Services.AddSingleton<StopSignals>();
         var cluster = clusterDatabase is null ? null : new ClusterOptions { ConnectionString = clusterDatabase };
         // On a cluster node a run takes over the lease of a run cut by a node that stopped checking in (docs/cluster.md).
-        // Once its runs are over, the daemon gives back the memory they left (Hosting/MemoryRelease.cs).
-        builder.Services.AddSingleton<IFlowRunExecutor>(s => new MemoryReleasingRunExecutor(new LeasedRunExecutor(
+        builder.Services.AddSingleton<IFlowRunExecutor>(s => new LeasedRunExecutor(
             s.GetRequiredService<IStateStore>(), s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Runs"),
-            cluster is null ? null : new ClusterMembers(cluster, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"))),
-            MemoryRelease.ForThisProcess()));
+            cluster is null ? null : new ClusterMembers(cluster, s.GetRequiredService<TimeProvider>(), Logger(s, "RulesEngine.Scheduler"))));
         string? consoleRefusal = null; // the console could not bind once this daemon became active
         // On one machine a second serve on the same state file is a standby (DaemonLease): its console starts only
         // when it takes over, since the active daemon holds the --listen port until then.
