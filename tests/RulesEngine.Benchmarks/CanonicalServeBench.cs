@@ -42,7 +42,7 @@ internal static class CanonicalServeBench
         if (!int.TryParse(args[1], CultureInfo.InvariantCulture, out var rows) || !Whole(args, "--scale", 1, out var scale)
             || !Whole(args, "--rounds", DefaultRounds, out var rounds) || !Whole(args, "--idle", DefaultIdleSeconds, out var idleSeconds) || rows < 1)
         {
-            Console.Error.WriteLine("canonical N --serve [--rounds R] [--idle SECONDS] [--scale K] [--engine PATH]: N, R, SECONDS and K are whole numbers of at least 1");
+            Console.Error.WriteLine("canonical N --serve [--rounds R] [--idle SECONDS] [--scale K] [--engine PATH] [--daemon-env NAME=VALUE]...: N, R, SECONDS and K are whole numbers of at least 1");
             return 64;
         }
         if (!OperatingSystem.IsLinux())
@@ -68,7 +68,7 @@ internal static class CanonicalServeBench
         Directory.CreateDirectory(directory);
         try
         {
-            return await MeasureAsync(engine, root, directory, rows, scale, rounds, idleSeconds, stop.Token);
+            return await MeasureAsync(engine, root, directory, rows, scale, rounds, idleSeconds, [.. DaemonEnvironment(args)], stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -94,7 +94,7 @@ internal static class CanonicalServeBench
     }
 
     private static async Task<int> MeasureAsync(string engine, string root, string directory, int rows, int scale, int rounds, int idleSeconds,
-        CancellationToken cancellationToken)
+        IReadOnlyList<KeyValuePair<string, string>> daemonEnvironment, CancellationToken cancellationToken)
     {
         var flow = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(root, "rules", "helpcrunch-contacts.json"), cancellationToken));
         var flowName = (string)flow["name"]!;
@@ -122,7 +122,7 @@ internal static class CanonicalServeBench
                 ["GOOGLE_API_KEY"] = CanonicalBench.GoogleApiKey,
                 ["HELPCRUNCH_API_KEY"] = CanonicalBench.HelpCrunchApiKey,
                 ["TELEGRAM_BOT_TOKEN"] = TelegramEmulator.DefaultToken,
-            });
+            }.Concat(daemonEnvironment).ToDictionary());
         var first = await daemon.NextRunAsync(StartupTimeout, cancellationToken);
         if (first.Failed || first.Rows != 0) throw new InvalidOperationException($"the daemon's first run, on an empty tab, did not end as expected: {first.Message}");
         var startup = daemon.Read();
@@ -165,6 +165,20 @@ internal static class CanonicalServeBench
         var idleAfter = await IdleAsync(daemon, idleSeconds, cancellationToken);
         Report(engine, rows, scale, daemon.Pid, startup, idleBefore, idleAfter, measured);
         return 0;
+    }
+
+    /// <summary><c>--daemon-env NAME=VALUE</c> (repeatable): set in the daemon's environment only, so a runtime knob
+    /// (a GC setting, say) is measured on the daemon without changing the bench process that hosts the emulators.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> DaemonEnvironment(string[] args)
+    {
+        for (var i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] != "--daemon-env") continue;
+            var pair = args[i + 1];
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals < 1) throw new InvalidOperationException($"--daemon-env {pair}: expected NAME=VALUE");
+            yield return new(pair[..equals], pair[(equals + 1)..]);
+        }
     }
 
     /// <summary>The daemon's CPU over <paramref name="seconds"/> of nothing to do (a stretch of time is what is measured
