@@ -30,13 +30,14 @@ internal sealed class EvaluationQuarantine : IEvaluationWatch, IDisposable
     private readonly string _listPath;
     private readonly Dictionary<string, string> _quarantined;
 
-    // The note in JSON, made of two parts kept encoded: the row's (key, number, step: the same for every expression of
-    // a step) and the expression's (its place and kind, the same for every row). Only a new row or step encodes again.
+    // The note in JSON, made of two parts: the row's (key, number, step: the same for every expression of a step),
+    // encoded at the start of the buffer, and the expression's (its place and kind, the same for every row), kept
+    // encoded per expression. Only a new row or step encodes again, in place: a note allocates nothing.
     private byte[] _buffer = new byte[1024];
+    private int _rowLength;
     private string? _rowKey;
     private int _rowNumber;
     private string? _rowStep;
-    private byte[] _rowPart = [];
     private readonly Dictionary<SourceLocation, (string What, byte[] Part)> _places = new(ReferenceEqualityComparer.Instance);
 
     private EvaluationQuarantine(string markerPath, string listPath)
@@ -91,12 +92,11 @@ internal sealed class EvaluationQuarantine : IEvaluationWatch, IDisposable
 
     public void Enter(ItemScope scope, SourceLocation location, string what)
     {
-        var row = RowPart(scope);
+        EncodeRow(scope);
         var place = PlacePart(location, what);
-        var length = row.Length + place.Length;
-        if (_buffer.Length < length) _buffer = new byte[Math.Max(length, _buffer.Length * 2)];
-        row.CopyTo(_buffer, 0);
-        place.CopyTo(_buffer, row.Length);
+        var length = _rowLength + place.Length;
+        Reserve(length);
+        place.CopyTo(_buffer, _rowLength);
         _note.WriteBusy(_buffer, length);
     }
 
@@ -104,39 +104,62 @@ internal sealed class EvaluationQuarantine : IEvaluationWatch, IDisposable
 
     public void Dispose() => _note.Dispose();
 
-    /// <summary><c>{"key":…,"row":…,"step":…</c> of the scope's row and step.</summary>
-    private byte[] RowPart(ItemScope scope)
+    /// <summary><c>{"key":…,"row":…,"step":…</c> of the scope's row and step, at the start of the buffer.</summary>
+    private void EncodeRow(ItemScope scope)
     {
         var number = scope.Row.Number;
-        if (ReferenceEquals(scope.ItemKey, _rowKey) && number == _rowNumber && ReferenceEquals(scope.CurrentStep, _rowStep)) return _rowPart;
-        var json = new MemoryStream();
-        Append(json, "{\"key\":\""u8);
-        Append(json, JsonEncodedText.Encode(scope.ItemKey).EncodedUtf8Bytes);
-        Append(json, "\",\"row\":"u8);
-        Append(json, Encoding.UTF8.GetBytes(number.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        Append(json, ",\"step\":\""u8);
-        Append(json, JsonEncodedText.Encode(scope.CurrentStep).EncodedUtf8Bytes);
-        Append(json, "\""u8);
-        (_rowKey, _rowNumber, _rowStep, _rowPart) = (scope.ItemKey, number, scope.CurrentStep, json.ToArray());
-        return _rowPart;
+        if (ReferenceEquals(scope.ItemKey, _rowKey) && number == _rowNumber && ReferenceEquals(scope.CurrentStep, _rowStep)) return;
+        var at = Put(0, "{\"key\":\""u8);
+        at = PutText(at, scope.ItemKey);
+        at = Put(at, "\",\"row\":"u8);
+        Reserve(at + 11);
+        number.TryFormat(_buffer.AsSpan(at), out var digits, provider: System.Globalization.CultureInfo.InvariantCulture);
+        at = Put(at + digits, ",\"step\":\""u8);
+        at = PutText(at, scope.CurrentStep);
+        _rowLength = Put(at, "\""u8);
+        (_rowKey, _rowNumber, _rowStep) = (scope.ItemKey, number, scope.CurrentStep);
     }
+
+    private int Put(int at, ReadOnlySpan<byte> bytes)
+    {
+        Reserve(at + bytes.Length);
+        bytes.CopyTo(_buffer.AsSpan(at));
+        return at + bytes.Length;
+    }
+
+    /// <summary>A JSON string's content: as is when no character needs escaping (a usual key or step name), else as
+    /// the serializer's encoder writes it.</summary>
+    private int PutText(int at, string text)
+    {
+        if (text.AsSpan().ContainsAnyExcept(PlainCharacters)) return Put(at, JsonEncodedText.Encode(text).EncodedUtf8Bytes);
+        Reserve(at + text.Length);
+        return at + Encoding.ASCII.GetBytes(text, _buffer.AsSpan(at));
+    }
+
+    /// <summary>Grows the buffer to hold <paramref name="length"/> bytes, keeping what it holds.</summary>
+    private void Reserve(int length)
+    {
+        if (_buffer.Length < length) Array.Resize(ref _buffer, Math.Max(length, _buffer.Length * 2));
+    }
+
+    // ASCII the JSON encoder writes unchanged (it escapes quotes, backslashes, controls and HTML-sensitive characters).
+    private static readonly System.Buffers.SearchValues<char> PlainCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.@:/#$%()*,;=?[]^{|}~!");
 
     /// <summary><c>,"place":…,"what":…}</c> and the line break that ends the note.</summary>
     private byte[] PlacePart(SourceLocation location, string what)
     {
         if (_places.TryGetValue(location, out var known) && string.Equals(known.What, what, StringComparison.Ordinal)) return known.Part;
-        var json = new MemoryStream();
-        Append(json, ",\"place\":\""u8);
-        Append(json, JsonEncodedText.Encode($"{location.File}({location.Line},{location.Column})").EncodedUtf8Bytes);
-        Append(json, "\",\"what\":\""u8);
-        Append(json, JsonEncodedText.Encode(what).EncodedUtf8Bytes);
-        Append(json, "\"}\n"u8);
-        var part = json.ToArray();
+        byte[] part = [
+            .. ",\"place\":\""u8,
+            .. JsonEncodedText.Encode($"{location.File}({location.Line},{location.Column})").EncodedUtf8Bytes,
+            .. "\",\"what\":\""u8,
+            .. JsonEncodedText.Encode(what).EncodedUtf8Bytes,
+            .. "\"}\n"u8,
+        ];
         _places[location] = (what, part);
         return part;
     }
-
-    private static void Append(MemoryStream stream, ReadOnlySpan<byte> bytes) => stream.Write(bytes);
 
     private static string Describe(Note note) =>
         $"quarantined: a previous run ended (the process died: stack overflow, out of memory or killed) while evaluating the {note.What} " +

@@ -46,6 +46,43 @@ public sealed class EvaluationNoteTests : IDisposable
     }
 
     [Fact]
+    public void Evaluations_AllocateNothing_OnceEachPlaceIsEncoded()
+    {
+        using var quarantine = EvaluationQuarantine.Open(_directory, "contacts")!;
+        var scopes = Enumerable.Range(2, 20).Select(n => Scope($"row:{n}@sheet-1", n, n % 2 == 0 ? "update" : "ifUpdateFailed")).ToList();
+        quarantine.Enter(scopes[0], Filter, "condition");
+        quarantine.Enter(scopes[0], Template, "template");
+        quarantine.Exit();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            // a new row and step each time: the row's part is encoded again each time
+            quarantine.Enter(scopes[i % scopes.Count], i % 2 == 0 ? Filter : Template, i % 2 == 0 ? "condition" : "template");
+            quarantine.Exit();
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < 1000, $"{allocated:N0} bytes allocated for 1,000 evaluations");
+    }
+
+    [Fact]
+    public void KeyOfEveryPrintableCharacter_IsEscapedAsJson_AndReadBack()
+    {
+        var key = new string([.. Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (char)c)]) + "\u00e9\t\u2028";
+        using (var quarantine = EvaluationQuarantine.Open(_directory, "contacts")!)
+        {
+            quarantine.Enter(Scope(key, 5, "update <b>&'+`</b>"), Filter, "condition");
+        }
+
+        var next = Admitted(key, 5);
+
+        Assert.Equal(RowStatus.Error, next.Status);
+        Assert.Contains("step 'update <b>&'+`</b>'", next.Error, StringComparison.Ordinal);
+        Assert.Contains("\"key\":\" !\\u0022#$%\\u0026\\u0027()*\\u002B,-./0123", ReadAsAnotherProcessWould(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NoteOfAProcessThatNeverExits_IsReadWholeByTheNextOpen()
     {
         var quarantine = EvaluationQuarantine.Open(_directory, "contacts")!;
