@@ -132,8 +132,7 @@ internal sealed class ContactLookup
     public (IReadOnlyList<HelpCrunchContact> Targets, int Total) Choose(List<HelpCrunchContact> all) =>
         (MultipleMatches == MultipleMatches.All ? all : all.Take(SearchLimit).ToList(), all.Count);
 
-    private string? FieldText(HelpCrunchContact contact) =>
-        contact.Raw[SearchBy] is JValue { Value: { } v } ? Convert.ToString(v, CultureInfo.InvariantCulture) : null;
+    private string? FieldText(HelpCrunchContact contact) => contact.Field(SearchBy);
 
     /// <summary>The failure for "nothing to act on" or "too many to choose from", or null to go ahead.</summary>
     /// <param name="done">The past participle for the message, e.g. "updated".</param>

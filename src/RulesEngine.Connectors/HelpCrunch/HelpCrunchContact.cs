@@ -10,26 +10,35 @@ namespace RulesEngine.Connectors.HelpCrunch;
 /// </summary>
 public sealed class HelpCrunchContact
 {
-    private HelpCrunchContact(string id, JObject raw, IReadOnlyDictionary<string, JToken?> customData)
+    private JObject? _raw;
+    private readonly ReadOnlyMemory<byte> _json; // the object as HelpCrunch sent it, when read without a tree
+    private IReadOnlyDictionary<string, JToken?>? _customData;
+
+    private HelpCrunchContact(string id, JObject? raw, ReadOnlyMemory<byte> json)
     {
         Id = id;
-        Raw = raw;
-        CustomData = customData;
+        _raw = raw;
+        _json = json;
     }
 
     /// <summary>The internal HelpCrunch id, as text whatever JSON type it came as.</summary>
     public string Id { get; }
 
-    public JObject Raw { get; }
+    /// <summary>The whole object. A contact from a search is read without a tree (most are only matched by one field and
+    /// updated by id); the tree is built on first use, from the object's own bytes.</summary>
+    public JObject Raw => _raw ??= HelpCrunchAnswer.Object(_json.Span);
 
-    public string? Email => Text("email");
-    public string? Name => Text("name");
-    public string? UserId => Text("userId");
-    public string? Locale => Text("locale");
+    /// <summary>Whether <see cref="Raw"/> has been built (a contact read from a tree always has it).</summary>
+    internal bool HasTree => _raw is not null;
+
+    public string? Email => Field("email");
+    public string? Name => Field("name");
+    public string? UserId => Field("userId");
+    public string? Locale => Field("locale");
     public DateTimeOffset? FirstSeen => Timestamp("firstSeen");
     public DateTimeOffset? LastSeen => Timestamp("lastSeen");
 
-    public IReadOnlyDictionary<string, JToken?> CustomData { get; }
+    public IReadOnlyDictionary<string, JToken?> CustomData => _customData ??= ReadCustomData(Raw["customData"]);
 
     public IReadOnlyList<string> Tags =>
         Raw["tags"] is JArray tags
@@ -39,9 +48,17 @@ public sealed class HelpCrunchContact
     /// <summary>Reads one customer object; null when it has no usable id (see <see cref="HelpCrunchAnswer.Id"/>).</summary>
     public static HelpCrunchContact? Parse(JToken? token) => HelpCrunchAnswer.Contact(token);
 
-    internal static HelpCrunchContact From(string id, JObject raw) => new(id, raw, ReadCustomData(raw["customData"]));
+    internal static HelpCrunchContact From(string id, JObject raw) => new(id, raw, default);
 
-    private string? Text(string field) => Raw[field] is JValue { Value: not null } v ? Convert.ToString(v.Value, CultureInfo.InvariantCulture) : null;
+    /// <summary>A contact read by <see cref="HelpCrunchAnswerReader"/>: <paramref name="json"/> is its object's bytes.</summary>
+    internal static HelpCrunchContact FromJson(string id, ReadOnlyMemory<byte> json) => new(id, null, json);
+
+    /// <summary>A top-level field as text (a number or boolean as its invariant text); null when absent, null or not a
+    /// value. Read from the bytes while there is no tree.</summary>
+    internal string? Field(string field) =>
+        _raw is null && HelpCrunchAnswerReader.TryReadText(_json.Span, field, out var text)
+            ? text
+            : Raw[field] is JValue { Value: not null } v ? Convert.ToString(v.Value, CultureInfo.InvariantCulture) : null;
 
     // DateTimeOffset.FromUnixTimeSeconds accepts years 1 to 9999 only.
     private const long MinUnixSeconds = -62_135_596_800;
