@@ -62,9 +62,19 @@ internal sealed class DaemonProcess : IDisposable
         while (!condition())
         {
             if (_process.HasExited && !condition()) Assert.Fail($"the daemon exited ({_process.ExitCode}) before {what}:\n{string.Join("\n", Lines)}");
-            if (deadline.Elapsed > timeout) Assert.Fail($"timed out waiting for {what}:\n{string.Join("\n", Lines.TakeLast(60))}");
+            if (deadline.Elapsed > timeout) Assert.Fail($"timed out waiting for {what}:\n{TellingLines()}");
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>The log a timeout is explained by: the last 60 lines other than a flow starting or a run finding
+    /// nothing new (a daemon idling every second would push what happened before out of a plain tail), then the
+    /// last 10 lines as they are.</summary>
+    private string TellingLines()
+    {
+        var lines = Lines;
+        static bool Idle(string line) => line.Contains("Starting ", StringComparison.Ordinal) || line.Contains("completed: 0 new rows", StringComparison.Ordinal);
+        return string.Join("\n", [.. lines.Where(l => !Idle(l)).TakeLast(60), "... the last lines:", .. lines.TakeLast(10)]);
     }
 
     public Task WaitForLineAsync(string text, TimeSpan timeout) =>
