@@ -46,11 +46,7 @@ public sealed class ClusterPartitionTests(PostgresServer postgres) : IAsyncDispo
     [Fact]
     public async Task ANodeCutOffFromTheDatabase_StopsActing_WhileAnotherTakesOver_AndNoRowActsTwice()
     {
-        var database = postgres.ConnectionString(await postgres.CreateDatabaseAsync("partition"));
-        await ClusterSchema.MigrateAsync(database);
-        await CheckInAsync(database, "node-a", Start); // A's last check-in: Quartz would stop hearing from it at the cut
-        _link = new CuttableTcpLink(postgres.Port);
-        var throughLink = new NpgsqlConnectionStringBuilder(database) { Port = _link.Port, CommandTimeout = 300 }.ConnectionString;
+        var (database, throughLink, link) = await PartitionableDatabaseAsync();
         using var storeA = new PostgresStateStore(PostgresLocation.Parse(throughLink));
         using var storeB = new PostgresStateStore(PostgresLocation.Parse(database));
         var nodeA = new FlowRunner(storeA, _clock) { Cluster = Members(database, "node-a"), QuarantineDirectory = null };
@@ -58,20 +54,10 @@ public sealed class ClusterPartitionTests(PostgresServer postgres) : IAsyncDispo
 
         // A's call for row 3 acts, then the link is cut before A can record its answer.
         var runA = Task.Run(() => nodeA.RunAsync(LoadFlow("node-a", cutAfter: "row3@x.io"), CancellationToken.None, waitForLease: false));
-        await _cutDone.Task.WaitAsync(Patience);
-        await WaitUntilAsync(() => _link.HeldRequests > 0, runA); // A's write of row 3's answer is stuck in the cut
-        Assert.False(runA.IsCompleted);
-
-        // 21 s pass: A's check-ins are 16 s late (Quartz recovers it), its lease unrenewed for longer than A trusts it.
-        _clock.Advance(RunLease.UnrenewedBeforeTakeover + TimeSpan.FromSeconds(1));
-        var reportB = await nodeB.RunAsync(LoadFlow("node-b"), CancellationToken.None, waitForLease: false).WaitAsync(Patience);
-
-        Assert.Equal(RunStatus.Completed, reportB.Status);
-        Assert.Equal(["row3@x.io", "row4@x.io", "row5@x.io", "row6@x.io"], reportB.Items.Select(i => i.Item.Key));
-        Assert.All(reportB.Items, i => Assert.Equal(RowStatus.Done, i.Status));
+        var reportB = await TakeOverWhileAsWriteIsHeldAsync(runA, nodeB); // A's write of row 3's answer is stuck in the cut
 
         // The partition heals: A's held write gets through, and A must stop rather than go on to row 4.
-        _link.Heal();
+        link.Heal();
         var lost = await Assert.ThrowsAsync<LeaseLostException>(() => runA.WaitAsync(Patience));
         Assert.Contains("could not be renewed", lost.Message);
 
@@ -94,36 +80,23 @@ public sealed class ClusterPartitionTests(PostgresServer postgres) : IAsyncDispo
     [Fact]
     public async Task ANodesOutcomeWriteHeldInTheCut_DoesNotLandAfterAnotherNodeTookOver()
     {
-        var database = postgres.ConnectionString(await postgres.CreateDatabaseAsync("partition"));
-        await ClusterSchema.MigrateAsync(database);
-        await CheckInAsync(database, "node-a", Start);
-        _link = new CuttableTcpLink(postgres.Port);
-        var throughLink = new NpgsqlConnectionStringBuilder(database) { Port = _link.Port, CommandTimeout = 300 }.ConnectionString;
+        var (database, throughLink, link) = await PartitionableDatabaseAsync();
         using var storeA = new PostgresStateStore(PostgresLocation.Parse(throughLink));
         using var storeB = new PostgresStateStore(PostgresLocation.Parse(database));
         var cutBeforeRow3sOutcome = BeforeOutcomeStore.Wrap(storeA, "row3@x.io", () =>
         {
-            _link.Cut();
+            link.Cut();
             _cutDone.TrySetResult();
         });
         var nodeA = new FlowRunner(cutBeforeRow3sOutcome, _clock) { Cluster = Members(database, "node-a"), QuarantineDirectory = null };
         var nodeB = new FlowRunner(storeB, _clock) { Cluster = Members(database, "node-b"), QuarantineDirectory = null };
 
         var runA = Task.Run(() => nodeA.RunAsync(LoadFlow("node-a"), CancellationToken.None, waitForLease: false));
-        await _cutDone.Task.WaitAsync(Patience);
-        await WaitUntilAsync(() => _link.HeldRequests > 0, runA); // row 3's outcome is stuck in the cut
-        Assert.False(runA.IsCompleted);
-
-        _clock.Advance(RunLease.UnrenewedBeforeTakeover + TimeSpan.FromSeconds(1));
-        var reportB = await nodeB.RunAsync(LoadFlow("node-b"), CancellationToken.None, waitForLease: false).WaitAsync(Patience);
-
-        Assert.Equal(RunStatus.Completed, reportB.Status);
-        Assert.Equal(["row3@x.io", "row4@x.io", "row5@x.io", "row6@x.io"], reportB.Items.Select(i => i.Item.Key));
-        Assert.All(reportB.Items, i => Assert.Equal(RowStatus.Done, i.Status));
+        var reportB = await TakeOverWhileAsWriteIsHeldAsync(runA, nodeB); // row 3's outcome is stuck in the cut
         Assert.Equal("7", storeB.GetPosition("alerts", FixedRows.Key));
 
         // The cut heals: A's write reaches the database, which refuses it; A stops as for a lost lease.
-        _link.Heal();
+        link.Heal();
         var lost = await Assert.ThrowsAsync<LeaseLostException>(() => runA.WaitAsync(Patience));
         Assert.Contains("could not be renewed", lost.Message);
 
@@ -143,6 +116,34 @@ public sealed class ClusterPartitionTests(PostgresServer postgres) : IAsyncDispo
         Assert.Equal(RunStatus.Completed, next.Status);
         Assert.Empty(next.Items);
         Assert.Equal(0, next.AlreadyRecorded);
+    }
+
+    /// <summary>A fresh database on the real server with A's last check-in (Quartz stops hearing from A at the cut),
+    /// and the connection string through the link the test can cut.</summary>
+    private async Task<(string Database, string ThroughLink, CuttableTcpLink Link)> PartitionableDatabaseAsync()
+    {
+        var database = postgres.ConnectionString(await postgres.CreateDatabaseAsync("partition"));
+        await ClusterSchema.MigrateAsync(database);
+        await CheckInAsync(database, "node-a", Start);
+        var link = _link = new CuttableTcpLink(postgres.Port); // disposed with the test
+        return (database, new NpgsqlConnectionStringBuilder(database) { Port = link.Port, CommandTimeout = 300 }.ConnectionString, link);
+    }
+
+    /// <summary>Once the cut holds a write of A's run, 21 s pass (A's check-ins are 16 s late, so Quartz recovers it,
+    /// and its lease is unrenewed for longer than A trusts it) and B runs the flow: it takes rows 3 to 6 over.</summary>
+    private async Task<RunReport> TakeOverWhileAsWriteIsHeldAsync(Task runA, FlowRunner nodeB)
+    {
+        await _cutDone.Task.WaitAsync(Patience);
+        await WaitUntilAsync(() => _link!.HeldRequests > 0, runA);
+        Assert.False(runA.IsCompleted);
+
+        _clock.Advance(RunLease.UnrenewedBeforeTakeover + TimeSpan.FromSeconds(1));
+        var reportB = await nodeB.RunAsync(LoadFlow("node-b"), CancellationToken.None, waitForLease: false).WaitAsync(Patience);
+
+        Assert.Equal(RunStatus.Completed, reportB.Status);
+        Assert.Equal(["row3@x.io", "row4@x.io", "row5@x.io", "row6@x.io"], reportB.Items.Select(i => i.Item.Key));
+        Assert.All(reportB.Items, i => Assert.Equal(RowStatus.Done, i.Status));
+        return reportB;
     }
 
     private ClusterMembers Members(string database, string node) =>
